@@ -1,0 +1,55 @@
+# Two commands set everything up: `make lab` and `make test`.
+# Both create/update .venv; the second run skips work already done.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.worldnb-installed
+NODE_DIR := tests/js
+VALIDATOR := $(NODE_DIR)/node_modules/gltf-validator/package.json
+TORCH_PIN := torch==2.13.0
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: lab test install browser lint bench clean
+
+install: $(STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# torch first, from the pinned CPU wheel, so nothing below pulls a CUDA build.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q $(TORCH_PIN)
+	$(PY) -m pip install -q -e '.[lab,test]'
+	touch $(STAMP)
+
+$(VALIDATOR): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --silent
+	touch $(VALIDATOR)
+
+# Debian's chromium for the real-browser widget tests (never a browser download).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/00_quickstart.ipynb
+
+test: $(STAMP) $(VALIDATOR) browser
+	$(VENV)/bin/ruff check worldnb tests benchmarks
+	$(PY) -m pytest tests notebooks --nbval-lax -p no:cacheprovider
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check worldnb tests benchmarks
+	$(VENV)/bin/ruff format --check worldnb tests benchmarks
+
+bench: $(STAMP)
+	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(NODE_DIR)/node_modules
