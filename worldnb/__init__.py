@@ -44,7 +44,6 @@ _LAZY = {
     "worlds": ("worldnb.worlds", None),
     "generation": ("worldnb.generation", None),
     "widgets": ("worldnb.widgets", None),
-    "models": ("worldnb.models", None),
 }
 
 __all__ = [

@@ -1,0 +1,106 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from worldnb import Opening, OrientedBox, Room
+from worldnb.errors import InputError
+from worldnb.scene import yaw_rotation
+
+
+def test_yaw_convention():
+    R = yaw_rotation(0.3)
+    np.testing.assert_allclose(R @ [1, 0, 0], [math.cos(0.3), 0, -math.sin(0.3)])
+    np.testing.assert_allclose(R @ [0, 1, 0], [0, 1, 0])
+    assert np.linalg.det(R) == pytest.approx(1)
+
+
+def test_box_corners_volume_contains():
+    box = OrientedBox((1, 0.5, -1), (2, 1, 0.5), yaw=math.pi / 2)
+    c = box.corners()
+    assert c.shape == (8, 3)
+    np.testing.assert_allclose(c.min(0), [0.75, 0, -2], atol=1e-6)
+    np.testing.assert_allclose(c.max(0), [1.25, 1, 0], atol=1e-6)
+    assert box.volume == pytest.approx(1.0)
+    inside = box.contains([[1, 0.5, -1.9], [1.3, 0.5, -1], [1, 1.01, -1]])
+    assert inside.tolist() == [True, False, False]
+    np.testing.assert_allclose(box.front, [1, 0, 0], atol=1e-6)  # local +Z after yaw 90°
+
+
+@settings(max_examples=50, deadline=None)
+@given(yaw=st.floats(-7, 7), w=st.floats(0.1, 3), d=st.floats(0.1, 3))
+def test_footprint_area_and_corners(yaw, w, d):
+    box = OrientedBox((0.3, 1, 0.2), (w, 0.7, d), yaw)
+    fp = box.footprint()
+    assert fp.is_valid
+    assert fp.area == pytest.approx(w * d, rel=1e-4)
+    assert np.all(box.contains(box.corners(), tol=1e-4))
+
+
+def test_box_bad_input():
+    with pytest.raises(InputError, match="size"):
+        OrientedBox((0, 0, 0), (1, 0, 1))
+    with pytest.raises(InputError, match="center"):
+        OrientedBox((0, np.nan, 0), (1, 1, 1))
+    with pytest.raises(InputError, match="yaw"):
+        OrientedBox((0, 0, 0), (1, 1, 1), yaw=float("inf"))
+    with pytest.raises(InputError, match="center"):
+        OrientedBox((0, 0), (1, 1, 1))
+
+
+def test_room_rectangle_walls_and_normals():
+    room = Room.rectangle(4, 3, height=2.5)
+    assert room.area == pytest.approx(12)
+    assert [w.compass for w in room.walls] == ["south", "east", "north", "west"]
+    for w in room.walls:
+        # the inward normal points towards the centre
+        assert np.dot(w.normal, -w.midpoint) > 0
+        assert np.linalg.norm(w.normal) == pytest.approx(1)
+    assert room.wall("north").id == "wall_2"
+    np.testing.assert_allclose(room.bounds, [[-2, 0, -1.5], [2, 2.5, 1.5]])
+
+
+def test_room_orientation_normalised_ccw_from_above():
+    cw = [(-1, -1), (1, -1), (1, 1), (-1, 1)]  # positive shoelace in (x, z): clockwise from above
+    room = Room(cw)
+    xz = room.floor_xz
+    signed = 0.5 * np.sum(xz[:, 0] * np.roll(xz[:, 1], -1) - np.roll(xz[:, 0], -1) * xz[:, 1])
+    assert signed < 0
+    assert Room(cw) == Room(cw[::-1])
+
+
+def test_l_shaped_room():
+    room = Room([(0, 0), (4, 0), (4, -2), (2, -2), (2, -4), (0, -4)])
+    assert room.area == pytest.approx(12)
+    assert len(room.walls) == 6
+    assert room.contains_xz([[1, -3], [3, -3]]).tolist() == [True, False]
+
+
+def test_openings_positions_and_errors():
+    door = Opening("door", "wall_0", offset=1.0, width=0.9, height=2.0)
+    win = Opening("window", 2, offset=2.0, width=1.2, height=1.0, sill=0.9)
+    room = Room.rectangle(4, 3, openings=[door, win])
+    assert room.doors == (door,) and win.wall == "wall_2"
+    a, b = room.opening_endpoints(door)
+    np.testing.assert_allclose(a, [-2 + 0.55, 1.5], atol=1e-6)
+    np.testing.assert_allclose(b, [-2 + 1.45, 1.5], atol=1e-6)
+    np.testing.assert_allclose(room.opening_center(win), [0, 1.4, -1.5], atol=1e-6)
+    with pytest.raises(InputError, match="does not fit"):
+        Room.rectangle(4, 3, openings=[Opening("door", "wall_1", 2.9, 0.9)])
+    with pytest.raises(InputError, match="ceiling"):
+        Room.rectangle(4, 3, height=2.0, openings=[Opening("window", 0, 1, 1, 1.5, 1.0)])
+    with pytest.raises(InputError, match="no wall"):
+        Room.rectangle(4, 3, openings=[Opening("door", "wall_9", 1, 0.9)])
+    with pytest.raises(InputError, match="kind"):
+        Opening("hatch", 0, 1, 1)
+
+
+def test_bad_floor():
+    with pytest.raises(InputError, match="at least 3"):
+        Room([(0, 0), (1, 0)])
+    with pytest.raises(InputError, match="simple"):
+        Room([(0, 0), (1, 1), (1, 0), (0, 1)])  # bow tie
+    with pytest.raises(InputError, match="height"):
+        Room.rectangle(2, 2, height=-1)

@@ -1,0 +1,153 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from worldnb import Camera
+from worldnb.errors import InputError
+from worldnb.scene.camera import opencv_to_opengl
+
+
+def random_pose(rng) -> np.ndarray:
+    q = rng.normal(size=4)
+    q /= np.linalg.norm(q)
+    w, x, y, z = q
+    R = np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
+    T = np.eye(4)
+    T[:3, :3], T[:3, 3] = R, rng.uniform(-5, 5, 3)
+    return T
+
+
+def test_from_fov_intrinsics():
+    cam = Camera.from_fov(90, 200, 100)
+    assert cam.fy == pytest.approx(50.0)
+    assert cam.fx == pytest.approx(50.0)
+    assert (cam.cx, cam.cy) == (100, 50)
+    assert cam.fov_y_deg == pytest.approx(90.0)
+
+
+def test_pixel_centres_at_half():
+    cam = Camera.from_fov(60, 4, 4)
+    rays = cam.pixel_rays()
+    # pixel (row 0, col 0) centre is u = v = 0.5
+    assert rays[0, 0, 0] == pytest.approx((0.5 - 2) / cam.fx)
+    assert rays[0, 0, 1] == pytest.approx((0.5 - 2) / cam.fy)
+    # the image centre falls between pixels 1 and 2: symmetric rays
+    assert rays[1, 1, 0] == pytest.approx(-rays[2, 2, 0])
+
+
+def test_look_at_axes_opencv():
+    cam = Camera.look_at(eye=(0, 0, 5), target=(0, 0, 0), width=10, height=10)
+    R = cam.T_world_camera[:3, :3]
+    np.testing.assert_allclose(R[:, 0], [1, 0, 0], atol=1e-6)  # x right
+    np.testing.assert_allclose(R[:, 1], [0, -1, 0], atol=1e-6)  # y down
+    np.testing.assert_allclose(R[:, 2], [0, 0, -1], atol=1e-6)  # z forward
+    uv, z = cam.project([[0, 0, 0], [1, 1, 0]])
+    np.testing.assert_allclose(uv[0], [5, 5], atol=1e-5)
+    assert z[0] == pytest.approx(5)
+    assert uv[1, 0] > 5 and uv[1, 1] < 5  # right and up in the world → right and up in image
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), fov=st.floats(20, 120), w=st.integers(2, 64),
+       h=st.integers(2, 64))
+def test_project_unproject_round_trip(seed, fov, w, h):
+    rng = np.random.default_rng(seed)
+    cam = Camera.from_fov(fov, w, h, random_pose(rng))
+    depth = rng.uniform(0.5, 20, (h, w)).astype(np.float32)
+    xyz = cam.unproject(depth)
+    uv, z = cam.project(xyz.reshape(-1, 3))
+    np.testing.assert_allclose(z, depth.ravel(), rtol=1e-4)
+    v, u = np.meshgrid(np.arange(h) + 0.5, np.arange(w) + 0.5, indexing="ij")
+    np.testing.assert_allclose(uv[:, 0], u.ravel(), atol=2e-3)
+    np.testing.assert_allclose(uv[:, 1], v.ravel(), atol=2e-3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_projection_invariant_under_rigid_motion(seed):
+    rng = np.random.default_rng(seed)
+    cam = Camera.from_fov(60, 32, 24, random_pose(rng))
+    pts = cam.unproject(rng.uniform(1, 10, (24, 32))).reshape(-1, 3)
+    M = random_pose(rng)  # move world and camera together
+    moved_cam = cam.with_pose(M @ cam.T_world_camera.astype(np.float64))
+    moved_pts = pts.astype(np.float64) @ M[:3, :3].T + M[:3, 3]
+    uv0, z0 = cam.project(pts)
+    uv1, z1 = moved_cam.project(moved_pts)
+    np.testing.assert_allclose(uv0, uv1, atol=5e-3)
+    np.testing.assert_allclose(z0, z1, rtol=1e-4, atol=1e-4)
+
+
+def test_threejs_hand_worked_case():
+    # A camera at (0, 0, 5) looking at the origin: three.js's default camera pose
+    # (looking down −Z, +Y up) translated to z = 5, so the quaternion is identity.
+    cam = Camera.look_at((0, 0, 5), (0, 0, 0), fov_y_deg=50, width=400, height=200)
+    t = cam.to_threejs()
+    np.testing.assert_allclose(t["position"], [0, 0, 5], atol=1e-6)
+    np.testing.assert_allclose(t["quaternion"], [0, 0, 0, 1], atol=1e-6)
+    np.testing.assert_allclose(t["up"], [0, 1, 0], atol=1e-6)
+    assert t["fov"] == pytest.approx(50)
+    assert t["aspect"] == pytest.approx(2.0)
+    # A turn of θ about +Y takes the view direction −Z to (−sin θ, 0, −cos θ), so
+    # looking along +X needs θ = −90°: q = (0, sin(−45°), 0, cos(−45°)).
+    cam = Camera.look_at((0, 0, 0), (1, 0, 0))
+    s = math.sqrt(0.5)
+    np.testing.assert_allclose(cam.to_threejs()["quaternion"], [0, -s, 0, s], atol=1e-6)
+
+
+def test_opencv_opengl_involution(rng):
+    T = random_pose(rng)
+    np.testing.assert_allclose(opencv_to_opengl(opencv_to_opengl(T)), T, atol=1e-6)
+    gl = opencv_to_opengl(np.eye(4))
+    np.testing.assert_allclose(np.diag(gl), [1, -1, -1, 1])
+
+
+def test_resized_scales_intrinsics():
+    cam = Camera.from_fov(60, 64, 48)
+    small = cam.resized(32, 24)
+    assert small.fov_y_deg == pytest.approx(cam.fov_y_deg)
+    assert small.cx == pytest.approx(16)
+
+
+def test_dict_round_trip(rng):
+    cam = Camera.from_fov(45, 30, 20, random_pose(rng), near=0.1, far=50)
+    assert Camera.from_dict(cam.to_dict()) == cam
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "word"),
+    [
+        ({"K": [[0, 0, 1], [0, 1, 1], [0, 0, 1]], "width": 2, "height": 2}, "focal"),
+        ({"K": np.eye(3), "width": 0, "height": 2}, "width"),
+        ({"K": np.eye(3), "width": 2, "height": -1}, "height"),
+        ({"K": np.eye(4), "width": 2, "height": 2}, "K"),
+        ({"K": [[1, 0, np.nan], [0, 1, 0], [0, 0, 1]], "width": 2, "height": 2}, "K"),
+        ({"K": np.eye(3), "width": 2, "height": 2, "T_world_camera": np.ones((4, 4))},
+         "T_world_camera"),
+        ({"K": np.eye(3), "width": 2.5, "height": 2}, "width"),
+    ],
+)
+def test_bad_camera_input(kwargs, word):
+    with pytest.raises(InputError, match=word):
+        Camera(**kwargs)
+
+
+def test_bad_look_at_and_fov():
+    with pytest.raises(InputError, match="coincide"):
+        Camera.look_at((1, 1, 1), (1, 1, 1))
+    with pytest.raises(InputError, match="parallel"):
+        Camera.look_at((0, 0, 0), (0, 5, 0))
+    with pytest.raises(InputError, match="fov_y_deg"):
+        Camera.from_fov(0, 10, 10)
+    with pytest.raises(InputError, match="xyz"):
+        Camera.from_fov(60, 10, 10).project(np.zeros((3, 2)))
+    with pytest.raises(InputError, match="depth"):
+        Camera.from_fov(60, 10, 10).unproject(np.zeros((5, 5)))
