@@ -1,0 +1,128 @@
+"""Orbit-camera maths: (target, azimuth, elevation, distance) ↔ poses ↔ three.js state.
+
+Plain functions over numbers and arrays; :class:`~worldnb.widgets.SceneView` only calls them.
+
+Orbit convention (world +Y up): the camera sits at
+``target + distance * (cos(el) sin(az), sin(el), cos(el) cos(az))`` and looks at
+``target``; azimuth 0 puts the camera on the +Z side of the target, elevation 90° above.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..scene.camera import Camera, opencv_to_opengl
+
+__all__ = ["Orbit", "camera_from_three", "default_orbit", "orbit_from_position", "three_pose"]
+
+#: Elevation is kept inside ±89° so the view direction never becomes parallel to +Y.
+MAX_ELEVATION = 89.0
+
+
+@dataclass(frozen=True)
+class Orbit:
+    """Where an orbiting camera is.
+
+    Attributes:
+        target: (3,) point looked at (world, metres).
+        azimuth: degrees about +Y; 0 = camera on the +Z side of the target.
+        elevation: degrees above the horizontal plane through the target.
+        distance: metres from the target.
+        fov: vertical field of view in degrees.
+    """
+
+    target: tuple[float, float, float]
+    azimuth: float
+    elevation: float
+    distance: float
+    fov: float = 50.0
+
+    @property
+    def position(self) -> np.ndarray:
+        """(3,) float64 camera centre in world coordinates."""
+        az, el = math.radians(self.azimuth), math.radians(self.elevation)
+        offset = np.array([math.cos(el) * math.sin(az), math.sin(el), math.cos(el) * math.cos(az)])
+        return np.asarray(self.target, np.float64) + self.distance * offset
+
+    def camera(self, width: int, height: int, near: float = 0.01, far: float = 1000.0) -> Camera:
+        """The :class:`~worldnb.Camera` at this orbit position (up = +Y, no roll)."""
+        el = max(-MAX_ELEVATION, min(MAX_ELEVATION, self.elevation))
+        orbit = Orbit(self.target, self.azimuth, el, self.distance, self.fov)
+        return Camera.look_at(
+            orbit.position,
+            self.target,
+            fov_y_deg=self.fov,
+            width=width,
+            height=height,
+            near=near,
+            far=far,
+        )
+
+
+def orbit_from_position(position, target, fov: float = 50.0) -> Orbit:
+    """The orbit parameters of a camera at ``position`` looking at ``target``."""
+    p, t = np.asarray(position, np.float64), np.asarray(target, np.float64)
+    offset = p - t
+    d = float(np.linalg.norm(offset))
+    if d < 1e-9:
+        return Orbit(tuple(float(x) for x in t), 0.0, 0.0, 1e-9, fov)
+    el = math.degrees(math.asin(max(-1.0, min(1.0, offset[1] / d))))
+    az = math.degrees(math.atan2(offset[0], offset[2]))
+    return Orbit(tuple(float(x) for x in t), az, el, d, fov)
+
+
+def default_orbit(bounds: np.ndarray | None, fov: float = 50.0, aspect: float = 1.6) -> Orbit:
+    """An orbit that frames ``bounds`` ((2, 3) min/max corners) from the front-right, above.
+
+    The bounding sphere fits the narrower of the two fields of view with a 10 % margin.
+    """
+    if bounds is None:
+        return Orbit((0.0, 0.0, 0.0), 30.0, 25.0, 5.0, fov)
+    b = np.asarray(bounds, np.float64)
+    center = b.mean(0)
+    radius = max(float(np.linalg.norm(b[1] - b[0])) / 2, 1e-3)
+    half = math.radians(fov) / 2
+    half_x = math.atan(math.tan(half) * aspect)
+    distance = 1.1 * radius / math.sin(min(half, half_x))
+    return Orbit(tuple(float(x) for x in center), 30.0, 25.0, distance, fov)
+
+
+def three_pose(camera: Camera) -> tuple[list[float], list[float]]:
+    """three.js ``position`` [x, y, z] and ``quaternion`` [x, y, z, w] of a camera."""
+    d = camera.to_threejs()
+    return d["position"], d["quaternion"]
+
+
+def _quaternion_xyzw_to_matrix(q) -> np.ndarray:
+    x, y, z, w = (float(v) for v in q)
+    n = math.sqrt(x * x + y * y + z * z + w * w) or 1.0
+    x, y, z, w = x / n, y / n, z / n, w / n
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
+
+
+def camera_from_three(
+    position, quaternion, fov: float, width: int, height: int, near: float, far: float
+) -> Camera:
+    """A :class:`~worldnb.Camera` from a three.js PerspectiveCamera's state.
+
+    Args:
+        position: (3,) camera centre.
+        quaternion: (4,) rotation x, y, z, w (OpenGL camera axes: x right, y up, z back).
+        fov: vertical field of view in degrees.
+        width, height: the canvas size in pixels (three.js aspect = width / height).
+        near, far: clip distances.
+    """
+    T_gl = np.eye(4)
+    T_gl[:3, :3] = _quaternion_xyzw_to_matrix(quaternion)
+    T_gl[:3, 3] = np.asarray(position, np.float64)
+    T_cv = opencv_to_opengl(T_gl)  # the flip is its own inverse
+    return Camera.from_fov(fov, width, height, T_cv, near=near, far=far)

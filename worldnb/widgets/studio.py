@@ -1,0 +1,66 @@
+"""studio(): the live view plus whichever panels are installed, in one widget."""
+
+from __future__ import annotations
+
+import importlib
+
+import ipywidgets as W
+
+from ..errors import InputError
+from ..scene.scene import Scene
+from .scene_view import SceneView
+
+__all__ = ["PANELS", "available_panels", "studio"]
+
+#: Panels composed around the view: (module under worldnb.widgets, class name, tab title).
+#: Each panel class is called as ``Panel(view, **options)`` and must be a widget; it acts
+#: on the scene through the view's API (``view.highlight``, ``view.set_scene``, ...).
+PANELS: tuple[tuple[str, str, str], ...] = (
+    ("ask_panel", "AskPanel", "Ask"),
+    ("layout_panel", "LayoutPanel", "Layout"),
+    ("generate_panel", "GeneratePanel", "Generate"),
+)
+
+
+def available_panels() -> dict[str, type]:
+    """Tab title → panel class, for the panels whose modules are present."""
+    found = {}
+    for module, cls, title in PANELS:
+        try:
+            mod = importlib.import_module(f"{__package__}.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.{module}":
+                continue  # that panel is not part of this install
+            raise
+        found[title] = getattr(mod, cls)
+    return found
+
+
+def studio(scene: Scene | None = None, *, panels=None, **view_options) -> W.Widget:
+    """The live 3D view of ``scene`` with the question, layout and generation panels.
+
+    Args:
+        scene: the scene to show (an empty scene if None).
+        panels: tab titles to include (default: every available panel).
+        **view_options: passed to :class:`SceneView`.
+
+    Returns:
+        A widget: the view on the left, the panels as tabs on the right. The view is
+        ``widget.view``; the panels are ``widget.panels`` (title → panel).
+    """
+    scene = Scene() if scene is None else scene
+    view = SceneView(scene, **view_options)
+    found = available_panels()
+    wanted = list(found) if panels is None else list(panels)
+    missing = [p for p in wanted if p not in found]
+    if missing:
+        raise InputError(f"panels: {missing} not available; available: {sorted(found)}")
+    built = {title: found[title](view) for title in wanted}
+    if built:
+        tabs = W.Tab(children=list(built.values()), titles=list(built))
+        box = W.HBox([view, tabs])
+    else:
+        box = W.HBox([view])
+    box.view = view
+    box.panels = built
+    return box
