@@ -1,0 +1,128 @@
+"""Point splatting: screen-space discs with a depth test."""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import torch
+
+from ..errors import InputError
+from ._common import as_tensor, camera_tensors, check_size
+
+__all__ = ["PointFragments", "splat_points"]
+
+_EMPTY = torch.iinfo(torch.int64).max
+
+
+class PointFragments(NamedTuple):
+    """What :func:`splat_points` returns (torch tensors).
+
+    Attributes:
+        point: (H, W) int64 index of the visible point, −1 where empty.
+        depth: (H, W) camera z of that point (m), ``inf`` where empty.
+        rgb: (H, W, C) its colour (0 where empty), or None without colours.
+    """
+
+    point: torch.Tensor
+    depth: torch.Tensor
+    rgb: torch.Tensor | None
+
+
+def splat_points(
+    xyz,
+    K,
+    T_camera_world,
+    width: int,
+    height: int,
+    *,
+    colors=None,
+    radius: float = 1.0,
+    near: float = 0.01,
+    far: float = 1e10,
+    max_candidates: int = 1 << 23,
+    allow_large: bool = False,
+) -> PointFragments:
+    """Splat points as flat screen-space discs; the nearest point wins each pixel.
+
+    A point covers the pixel it falls in, and every pixel whose centre lies within
+    ``radius`` pixels of its projection.
+
+    Args:
+        xyz: (N, 3) world positions (m).
+        K: (3, 3) intrinsics (pixels).
+        T_camera_world: (4, 4) world→camera transform (OpenCV camera axes).
+        width: image width (pixels).
+        height: image height (pixels).
+        colors: optional (N, C) per-point features.
+        radius: disc radius in pixels (≥ 0; 0 = one pixel per point).
+        near: points closer than this camera z are dropped.
+        far: points at or beyond this camera z are dropped.
+        max_candidates: (point, pixel) candidates handled at once (bounds memory).
+        allow_large: allow images over 4096².
+
+    Returns:
+        :class:`PointFragments`.
+
+    Example:
+        >>> frags = splat_points([[0.0, 0, 2]], [[8.0, 0, 4], [0, 8, 4], [0, 0, 1]],
+        ...                      torch.eye(4), 8, 8, radius=1.0)
+        >>> int((frags.point == 0).sum())  # a point at a pixel corner covers 4 pixels
+        4
+    """
+    width, height = check_size(width, height, allow_large=allow_large)
+    xyz = as_tensor("xyz", xyz, (None, 3))
+    device = xyz.device
+    n = xyz.shape[0]
+    if colors is not None:
+        colors = as_tensor("colors", colors, (n, None), device=device)
+    try:
+        radius = float(radius)
+    except (TypeError, ValueError):
+        raise InputError(f"radius: expected a number of pixels, got {radius!r}") from None
+    if not math.isfinite(radius) or radius < 0:
+        raise InputError(f"radius: expected a finite number of pixels >= 0, got {radius}")
+    K, T = camera_tensors(K, T_camera_world, dtype=xyz.dtype, device=device)
+
+    with torch.no_grad():
+        pc = xyz.detach() @ T[:3, :3].T + T[:3, 3]
+        z = pc[:, 2]
+        u = (K[0, 0] * pc[:, 0] + K[0, 1] * pc[:, 1]) / z + K[0, 2]
+        v = K[1, 1] * pc[:, 1] / z + K[1, 2]
+        margin = radius + 1
+        ok = (z >= near) & (z < far) & (u > -margin) & (u < width + margin)
+        ok &= (v > -margin) & (v < height + margin)
+        ids = ok.nonzero().squeeze(1)
+        u, v, z = u[ids], v[ids], z[ids].float()
+        key = torch.full((height * width,), _EMPTY, dtype=torch.int64, device=device)
+        # offsets of the pixels a disc can reach, around the pixel holding the point
+        r = math.ceil(radius)
+        d = torch.arange(-r, r + 1, device=device)
+        oy, ox = torch.meshgrid(d, d, indexing="ij")
+        ox, oy = ox.reshape(-1), oy.reshape(-1)
+        step = max(1, max_candidates // len(ox))
+        for s in range(0, len(ids), step):  # loop over chunks of points
+            _splat_chunk(key, ids[s : s + step], u[s : s + step], v[s : s + step],
+                         z[s : s + step], ox, oy, radius, width, height)  # fmt: skip
+        hit = key != _EMPTY
+        point = torch.where(hit, key & 0xFFFFFFFF, -1)
+        depth = torch.full((height * width,), float("inf"), dtype=xyz.dtype, device=device)
+        depth[hit] = pc[point[hit], 2]
+    rgb = None
+    if colors is not None:
+        rgb = torch.zeros(height * width, colors.shape[1], dtype=colors.dtype, device=device)
+        rgb = rgb.index_put((hit,), colors[point[hit]]).reshape(height, width, -1)
+    return PointFragments(point.reshape(height, width), depth.reshape(height, width), rgb)
+
+
+def _splat_chunk(key, ids, u, v, z, ox, oy, radius, width, height):
+    cu, cv = torch.floor(u).long(), torch.floor(v).long()
+    px = cu[:, None] + ox
+    py = cv[:, None] + oy
+    du = px.to(u.dtype) + 0.5 - u[:, None]
+    dv = py.to(v.dtype) + 0.5 - v[:, None]
+    inside = (du * du + dv * dv <= radius * radius) | ((ox == 0) & (oy == 0))
+    inside &= (px >= 0) & (px < width) & (py >= 0) & (py < height)
+    k = (z.view(torch.int32).to(torch.int64) << 32) | ids
+    k = k[:, None].expand_as(px)
+    key.scatter_reduce_(0, (py * width + px)[inside], k[inside], "amin")
