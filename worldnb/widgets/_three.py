@@ -221,7 +221,7 @@ def build_object(obj, label_height: float) -> ObjectView:
     """Box edges + a text label above the box for a :class:`~worldnb.SceneObject`."""
     corners = obj.box.corners()
     edges = line_segments(B.box_edges(corners), EDGE_COLOR)
-    top = np.array([obj.box.center[0], obj.box.top + 0.6 * label_height, obj.box.center[2]])
+    top = np.array([obj.box.center[0], obj.box.top + 1.2 * label_height, obj.box.center[2]])
     label = label_sprite(obj.name, top, label_height)
     fill = box_mesh(corners, "#ffcc00", 0.35)
     fill.visible = False
