@@ -451,6 +451,14 @@ def _cameras_from_nodes(gltf: dict) -> dict:
     return out
 
 
+def _unit_colors(c: np.ndarray) -> np.ndarray:
+    """(N, 3|4) colours of any glTF component type → (N, 3) float32 in [0, 1]."""
+    c = c[:, :3]
+    if c.dtype.kind in "ui":
+        return (c.astype(np.float64) / np.iinfo(c.dtype).max).astype(np.float32)
+    return np.clip(c, 0, 1).astype(np.float32)
+
+
 def _layers_from_trimesh(tscene) -> dict:
     import trimesh
 
@@ -464,11 +472,14 @@ def _layers_from_trimesh(tscene) -> dict:
             vis, colors, uv, tex = geom.visual, None, None, None
             if vis.kind == "vertex":
                 colors = np.asarray(vis.vertex_colors)[:, :3]
-            elif vis.kind == "texture" and getattr(vis, "uv", None) is not None:
-                image = getattr(vis.material, "baseColorTexture", None) or getattr(
-                    vis.material, "image", None
-                )
-                if image is not None:
+            elif vis.kind == "texture":  # a material: colours ride along as an attribute
+                attr = vis.vertex_attributes.get("color")
+                if attr is not None and len(attr) == len(v):
+                    colors = _unit_colors(np.asarray(attr))
+                image = getattr(vis.material, "baseColorTexture", None)
+                if image is None:
+                    image = getattr(vis.material, "image", None)
+                if image is not None and getattr(vis, "uv", None) is not None:
                     uv = np.asarray(vis.uv, np.float32).copy()
                     uv[:, 1] = 1.0 - uv[:, 1]  # trimesh flips v on import; undo it
                     tex = np.asarray(image.convert("RGB"))
@@ -552,7 +563,10 @@ def load_gltf(path) -> Scene:
         tscene = trimesh.load_scene(
             io.BytesIO(data), file_type=file_type, resolver=resources, process=False
         )
-        scene = Scene(layers=_layers_from_trimesh(tscene))
+        layers = _layers_from_trimesh(tscene)
+        order = {n.get("name"): i for i, n in reversed(list(enumerate(gltf.get("nodes", []))))}
+        layers = dict(sorted(layers.items(), key=lambda kv: order.get(kv[0], len(order))))
+        scene = Scene(layers=layers)
         record = None
         for sc in gltf.get("scenes", []):
             extras = sc.get("extras")
