@@ -1,0 +1,105 @@
+"""Spatial understanding: relations, measures, navigation and questions in English.
+
+Functional core over objects and boxes (:mod:`.measures`, :mod:`.relations`,
+:mod:`.navigation`, :mod:`.frames`), a scene graph (:func:`relations`), structured
+queries (:func:`find`) and :func:`ask`, which answers English questions with an
+:class:`Answer` that carries its evidence.
+
+Example:
+    >>> from worldnb.scene import OrientedBox, Room, Scene
+    >>> s = Scene(room=Room.rectangle(4, 3))
+    >>> bed = s.add_object("bed", OrientedBox((-1, 0.3, 0), (1.6, 0.6, 2.0)))
+    >>> lamp = s.add_object("lamp", OrientedBox((1.5, 0.8, 0), (0.3, 1.6, 0.3)))
+    >>> round(distance(bed, lamp), 2)
+    1.55
+    >>> s.ask("is the lamp to the right of the bed?").value
+    True
+"""
+
+from .answer import Answer
+from .ask import ask
+from .find import find
+from .frames import EgoFrame, Frame, ObjectFrame, RoomFrame, ViewerFrame, turn_direction
+from .graph import SceneGraph, relation, relations
+from .index import SpatialIndex
+from .measures import (
+    Size,
+    clearance,
+    count,
+    distance,
+    floor_area,
+    free_floor_area,
+    size,
+    wall_clearance,
+)
+from .navigation import Route, WalkableGrid, free_space, route, walkable_grid
+from .relations import (
+    above,
+    against_wall,
+    behind,
+    below,
+    between,
+    facing,
+    facing_angle,
+    farthest,
+    in_corner,
+    in_front_of,
+    inside,
+    left_of,
+    near,
+    nearest,
+    next_to,
+    on,
+    right_of,
+    walls_near,
+)
+from .scannet import load_vsibench_scenes, scannet_scene
+
+__all__ = [
+    "Answer",
+    "EgoFrame",
+    "Frame",
+    "ObjectFrame",
+    "RoomFrame",
+    "Route",
+    "SceneGraph",
+    "Size",
+    "SpatialIndex",
+    "ViewerFrame",
+    "WalkableGrid",
+    "above",
+    "against_wall",
+    "ask",
+    "behind",
+    "below",
+    "between",
+    "clearance",
+    "count",
+    "distance",
+    "facing",
+    "facing_angle",
+    "farthest",
+    "find",
+    "floor_area",
+    "free_floor_area",
+    "free_space",
+    "in_corner",
+    "in_front_of",
+    "inside",
+    "left_of",
+    "load_vsibench_scenes",
+    "near",
+    "nearest",
+    "next_to",
+    "on",
+    "relation",
+    "relations",
+    "right_of",
+    "route",
+    "scannet_scene",
+    "size",
+    "turn_direction",
+    "walkable_grid",
+    "wall_clearance",
+    "walls_near",
+]
