@@ -323,58 +323,69 @@ def composite(
     C = features.shape[1]
     dtype, device = features.dtype, features.device
     acc = torch.zeros(height * width, C + 2, dtype=dtype, device=device)
-    pairs = _visible_pairs(proj, opacities, width, height, depth_limit, max_pairs)
+    # one row per Gaussian: mean (2), conic (3), opacity, depth, features (C)
+    table = torch.cat(
+        [proj.means2d, proj.conics, opacities[:, None], proj.depths[:, None], features], 1
+    )
+    need_grad = torch.is_grad_enabled() and table.requires_grad
+    pairs = _visible_pairs(proj, table.detach(), width, height, depth_limit, max_pairs)
     if not pairs:
         # keep the graph connected so backward gives zero gradients, not None
-        return acc + 0 * (features.sum() + opacities.sum() + proj.means2d.sum()), 0
-    need_grad = torch.is_grad_enabled() and any(
-        t.requires_grad for t in (proj.means2d, proj.conics, opacities, features)
-    )
+        return acc + 0 * table.sum(), 0
     if checkpointing is None:
         checkpointing = need_grad and len(pairs) > 1
     total = 0
-    for g, pix, start in pairs:
-        args = (proj.means2d, proj.conics, opacities, features, proj.depths, g, pix, start)
-        if checkpointing and need_grad:
-            part = checkpoint(_band, *args, width, height, use_reentrant=False)
+    for g, px, py, pix, start, alpha in pairs:
+        if not need_grad:
+            part = _accumulate(table, g, pix, start, alpha, height * width)
+        elif checkpointing:
+            part = checkpoint(_band, table, g, px, py, pix, start, height * width,
+                              use_reentrant=False)  # fmt: skip
         else:
-            part = _band(*args, width, height)
+            part = _band(table, g, px, py, pix, start, height * width)
         acc = acc + part
         total += len(g)
     return acc, total
 
 
-def _pair_alpha(means2d, conics, opacities, g, pix, width):
-    """α of Gaussian ``g[i]`` at pixel ``pix[i]`` (clamped, before thresholding) and σ."""
-    px = (pix % width).to(means2d.dtype) + 0.5
-    py = torch.div(pix, width, rounding_mode="floor").to(means2d.dtype) + 0.5
-    m = means2d[g]
-    c = conics[g]
-    dx, dy = px - m[:, 0], py - m[:, 1]
-    sigma = 0.5 * (c[:, 0] * dx * dx + c[:, 2] * dy * dy) + c[:, 1] * dx * dy
-    return torch.clamp_max(opacities[g] * torch.exp(-sigma), ALPHA_MAX), sigma
+def _pair_alpha(rows, px, py):
+    """α (clamped, before thresholding) and σ of table ``rows`` at pixel centres px, py."""
+    dx, dy = px - rows[:, 0], py - rows[:, 1]
+    sigma = 0.5 * (rows[:, 2] * dx * dx + rows[:, 4] * dy * dy) + rows[:, 3] * dx * dy
+    return torch.clamp_max(rows[:, 5] * torch.exp(-sigma), ALPHA_MAX), sigma
 
 
-def _band(means2d, conics, opacities, features, depths, g, pix, start, width, height):
-    """Composite one band's sorted pairs into a full (H·W, C + 2) buffer."""
-    alpha, _ = _pair_alpha(means2d, conics, opacities, g, pix, width)
+def _band(table, g, px, py, pix, start, n_pixels):
+    """Composite one band's sorted pairs (differentiable) into an (H·W, C + 2) buffer."""
+    alpha, _ = _pair_alpha(table.index_select(0, g), px, py)
+    return _accumulate(table, g, pix, start, alpha, n_pixels)
+
+
+def _accumulate(table, g, pix, start, alpha, n_pixels):
     la = torch.log1p(-alpha.double())
     excl = torch.cumsum(la, 0) - la
-    T = torch.exp(excl - excl[start]).to(alpha.dtype)
+    T = torch.exp(excl - excl.index_select(0, start)).to(alpha.dtype)
     w = alpha * T
-    vals = torch.cat([w[:, None] * features[g], w[:, None], (w * depths[g])[:, None]], 1)
-    out = torch.zeros(height * width, vals.shape[1], dtype=vals.dtype, device=vals.device)
+    rows = table[:, 6:].index_select(0, g)  # depth, features
+    vals = torch.cat([w[:, None] * rows[:, 1:], w[:, None], w[:, None] * rows[:, :1]], 1)
+    out = torch.zeros(n_pixels, vals.shape[1], dtype=vals.dtype, device=vals.device)
     return out.index_add(0, pix, vals)
 
 
-@torch.no_grad()
-def _visible_pairs(proj, opacities, width, height, depth_limit, max_pairs):
-    """Per band: (gaussian ids, pixel ids, segment starts) of pairs that contribute.
+def _take(mask: torch.Tensor, *tensors):
+    idx = mask.nonzero().squeeze(1)
+    return [t.index_select(0, idx) for t in tensors]
 
-    Pairs are sorted by pixel, and by depth inside a pixel; ``start[i]`` is the index of
-    the first pair of ``pix[i]``'s segment. Pairs after a pixel's termination are gone.
+
+@torch.no_grad()
+def _visible_pairs(proj, table, width, height, depth_limit, max_pairs):
+    """Per band: the (Gaussian, pixel) pairs that contribute, sorted by pixel then depth.
+
+    Each band is ``(g, px, py, pix, start, alpha)``: Gaussian ids, pixel-centre
+    coordinates, flat pixel ids, the index of the first pair of each pair's pixel, and α.
+    Pairs after a pixel's termination are gone.
     """
-    device = proj.means2d.device
+    device = table.device
     ok = (proj.radii > 0).all(-1)
     idx = ok.nonzero().squeeze(1)
     if idx.numel() == 0:
@@ -386,8 +397,7 @@ def _visible_pairs(proj, opacities, width, height, depth_limit, max_pairs):
     x1 = torch.floor(m[:, 0] + r[:, 0] - 0.5).long().clamp_max(width - 1)
     y0 = torch.ceil(m[:, 1] - r[:, 1] - 0.5).long().clamp_min(0)
     y1 = torch.floor(m[:, 1] + r[:, 1] - 0.5).long().clamp_max(height - 1)
-    keep = (x0 <= x1) & (y0 <= y1)
-    idx, x0, x1, y0, y1 = idx[keep], x0[keep], x1[keep], y0[keep], y1[keep]
+    idx, x0, x1, y0, y1 = _take((x0 <= x1) & (y0 <= y1), idx, x0, x1, y0, y1)
     if idx.numel() == 0:
         return []
     w = x1 - x0 + 1
@@ -398,49 +408,57 @@ def _visible_pairs(proj, opacities, width, height, depth_limit, max_pairs):
     row_cum = torch.cumsum(torch.cumsum(diff[:height], 0), 0)
     band_of_row = torch.div(row_cum - 1, max(1, max_pairs), rounding_mode="floor").clamp_min(0)
     _, rows_per_band = torch.unique_consecutive(band_of_row, return_counts=True)
-    bounds = torch.cumsum(rows_per_band, 0).tolist()
+    limit = None if depth_limit is None else depth_limit.reshape(-1)
     out = []
     r0 = 0
-    for r1 in bounds:  # loop over image bands, not over Gaussians
-        band = _band_pairs(proj, opacities, idx, x0, w, y0, y1, r0, r1 - 1, width, depth_limit)
+    for r1 in torch.cumsum(rows_per_band, 0).tolist():  # loop over image bands
+        band = _band_pairs(table, idx, x0, w, y0, y1, r0, r1 - 1, width, limit)
         if band is not None:
             out.append(band)
         r0 = r1
     return out
 
 
-def _band_pairs(proj, opacities, idx, x0, w, y0, y1, r0, r1, width, depth_limit):
+def _band_pairs(table, idx, x0, w, y0, y1, r0, r1, width, limit):
     sel = (y0 <= r1) & (y1 >= r0)
     if not bool(sel.any()):
         return None
-    gi, xs, ws = idx[sel], x0[sel], w[sel]
-    ys = y0[sel].clamp_min(r0)
-    hs = y1[sel].clamp_max(r1) - ys + 1
-    counts = ws * hs
+    gi, xs, ws, ys, ye = _take(sel, idx, x0, w, y0, y1)
+    ys = ys.clamp_min(r0)
+    counts = ws * (ye.clamp_max(r1) - ys + 1)
     total = int(counts.sum())
     rep = torch.repeat_interleave(torch.arange(len(gi), device=gi.device), counts)
-    local = torch.arange(total, device=gi.device) - (torch.cumsum(counts, 0) - counts)[rep]
-    wr = ws[rep]
-    pix = (ys[rep] + torch.div(local, wr, rounding_mode="floor")) * width + xs[rep] + local % wr
-    g = gi[rep]
-    del rep, local, wr
-    alpha, sigma = _pair_alpha(proj.means2d, proj.conics, opacities, g, pix, width)
+    first = (torch.cumsum(counts, 0) - counts).index_select(0, rep)
+    local = torch.arange(total, device=gi.device) - first
+    wr = ws.index_select(0, rep)
+    row = torch.div(local, wr, rounding_mode="floor")
+    px = xs.index_select(0, rep) + (local - row * wr)
+    py = ys.index_select(0, rep) + row
+    g = gi.index_select(0, rep)
+    del rep, first, local, wr, row
+    pxf, pyf = px.to(table.dtype) + 0.5, py.to(table.dtype) + 0.5
+    rows = table.index_select(0, g)
+    alpha, sigma = _pair_alpha(rows, pxf, pyf)
     keep = (alpha >= ALPHA_MIN) & (sigma >= 0)
-    if depth_limit is not None:
-        keep &= proj.depths[g] < depth_limit.reshape(-1)[pix]
-    g, pix, alpha = g[keep], pix[keep], alpha[keep]
+    pix = py * width + px
+    if limit is not None:
+        keep &= rows[:, 6] < limit.index_select(0, pix)
+    del rows, sigma, px, py
+    g, pxf, pyf, pix, alpha = _take(keep, g, pxf, pyf, pix, alpha)
     if g.numel() == 0:
         return None
-    order = torch.sort(pix, stable=True).indices  # pairs are generated in depth order
-    g, pix, alpha = g[order], pix[order], alpha[order]
+    order = torch.sort(pix, stable=True).indices  # pairs were generated in depth order
+    g, pxf, pyf, pix, alpha = (t.index_select(0, order) for t in (g, pxf, pyf, pix, alpha))
     start = _segment_starts(pix)
     la = torch.log1p(-alpha.double())
     incl = torch.cumsum(la, 0)
-    alive = torch.exp(incl - (incl - la)[start]) > T_MIN
-    g, pix = g[alive], pix[alive]
+    alive = torch.exp(incl - (incl - la).index_select(0, start)) > T_MIN
+    if not bool(alive.all()):
+        g, pxf, pyf, pix, alpha = _take(alive, g, pxf, pyf, pix, alpha)
+        start = _segment_starts(pix)
     if g.numel() == 0:
         return None
-    return g, pix, _segment_starts(pix)
+    return g, pxf, pyf, pix, start, alpha
 
 
 def _segment_starts(keys: torch.Tensor) -> torch.Tensor:

@@ -37,7 +37,7 @@ def splat_points(
     height: int,
     *,
     colors=None,
-    radius: float = 1.0,
+    radius: float = 0.5,
     near: float = 0.01,
     far: float = 1e10,
     max_candidates: int = 1 << 23,
@@ -46,7 +46,7 @@ def splat_points(
     """Splat points as flat screen-space discs; the nearest point wins each pixel.
 
     A point covers the pixel it falls in, and every pixel whose centre lies within
-    ``radius`` pixels of its projection.
+    ``radius`` pixels of its projection (the default 0.5 is a one-pixel-wide dot).
 
     Args:
         xyz: (N, 3) world positions (m).
@@ -66,7 +66,7 @@ def splat_points(
 
     Example:
         >>> frags = splat_points([[0.0, 0, 2]], [[8.0, 0, 4], [0, 8, 4], [0, 0, 1]],
-        ...                      torch.eye(4), 8, 8, radius=1.0)
+        ...                      torch.eye(4), 8, 8)
         >>> int((frags.point == 0).sum())  # a point at a pixel corner covers 4 pixels
         4
     """
@@ -92,37 +92,42 @@ def splat_points(
         margin = radius + 1
         ok = (z >= near) & (z < far) & (u > -margin) & (u < width + margin)
         ok &= (v > -margin) & (v < height + margin)
-        ids = ok.nonzero().squeeze(1)
-        u, v, z = u[ids], v[ids], z[ids].float()
+        # points out of view stay in the arrays (masked), which is cheaper than compacting
+        u, v = torch.where(ok, u, -2 * margin), torch.where(ok, v, -2 * margin)
+        ids = torch.arange(n, device=device)
+        zf = z.float().clamp_min(0)
         key = torch.full((height * width,), _EMPTY, dtype=torch.int64, device=device)
-        # offsets of the pixels a disc can reach, around the pixel holding the point
-        r = math.ceil(radius)
-        d = torch.arange(-r, r + 1, device=device)
+        # a disc reaches at most S pixel centres per axis, from ceil(u - 0.5 - r)
+        S = max(1, math.floor(2 * radius) + 1) if radius >= 0.5 else 1
+        d = torch.arange(S, device=device)
         oy, ox = torch.meshgrid(d, d, indexing="ij")
         ox, oy = ox.reshape(-1), oy.reshape(-1)
         step = max(1, max_candidates // len(ox))
         for s in range(0, len(ids), step):  # loop over chunks of points
-            _splat_chunk(key, ids[s : s + step], u[s : s + step], v[s : s + step],
-                         z[s : s + step], ox, oy, radius, width, height)  # fmt: skip
+            sl = slice(s, s + step)
+            _splat_chunk(key, ids[sl], u[sl], v[sl], zf[sl], ox, oy, radius, width, height)
         hit = key != _EMPTY
         point = torch.where(hit, key & 0xFFFFFFFF, -1)
-        depth = torch.full((height * width,), float("inf"), dtype=xyz.dtype, device=device)
-        depth[hit] = pc[point[hit], 2]
+        safe = point.clamp_min(0)
+        depth = torch.where(hit, pc[:, 2].index_select(0, safe), float("inf"))
     rgb = None
     if colors is not None:
-        rgb = torch.zeros(height * width, colors.shape[1], dtype=colors.dtype, device=device)
-        rgb = rgb.index_put((hit,), colors[point[hit]]).reshape(height, width, -1)
+        rgb = torch.where(hit[:, None], colors.index_select(0, safe), 0.0)
+        rgb = rgb.reshape(height, width, -1)
     return PointFragments(point.reshape(height, width), depth.reshape(height, width), rgb)
 
 
 def _splat_chunk(key, ids, u, v, z, ox, oy, radius, width, height):
-    cu, cv = torch.floor(u).long(), torch.floor(v).long()
-    px = cu[:, None] + ox
-    py = cv[:, None] + oy
-    du = px.to(u.dtype) + 0.5 - u[:, None]
-    dv = py.to(v.dtype) + 0.5 - v[:, None]
-    inside = (du * du + dv * dv <= radius * radius) | ((ox == 0) & (oy == 0))
+    first = 0.5 + radius if radius >= 0.5 else 0.0  # radius < 0.5: only the holding pixel
+    x0 = torch.ceil(u - first).long()[:, None]
+    y0 = torch.ceil(v - first).long()[:, None]
+    px, py = x0 + ox, y0 + oy  # (P, S²)
+    du = px.to(u.dtype) + (0.5 - u[:, None])
+    dv = py.to(v.dtype) + (0.5 - v[:, None])
+    holds = (px == torch.floor(u).long()[:, None]) & (py == torch.floor(v).long()[:, None])
+    inside = (du * du + dv * dv <= radius * radius) | holds
     inside &= (px >= 0) & (px < width) & (py >= 0) & (py < height)
-    k = (z.view(torch.int32).to(torch.int64) << 32) | ids
-    k = k[:, None].expand_as(px)
-    key.scatter_reduce_(0, (py * width + px)[inside], k[inside], "amin")
+    k = (z.view(torch.int32).to(torch.int64) << 32) | ids  # positive floats sort as ints
+    k = torch.where(inside, k[:, None], _EMPTY)
+    pix = torch.where(inside, py * width + px, 0)
+    key.scatter_reduce_(0, pix.reshape(-1), k.reshape(-1), "amin")

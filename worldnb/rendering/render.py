@@ -30,7 +30,7 @@ def render(
     background=(1.0, 1.0, 1.0),
     device="auto",
     *,
-    point_radius: float = 1.0,
+    point_radius: float = 0.5,
     allow_large: bool = False,
 ) -> RenderOutput:
     """Render a scene's layers: meshes and points z-buffered, Gaussians composited in front.
