@@ -1,0 +1,104 @@
+"""AskPanel: a question box whose answers appear inline, with their evidence, and whose
+objects light up in the 3D view."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..errors import InputError, WorldnbError
+from ..scene import Scene
+
+__all__ = ["AskPanel"]
+
+#: Highlight colour per answer status.
+COLORS = {"ok": "#ffcc00", "ambiguous": "#ff8800"}
+
+
+class AskPanel(W.VBox):
+    """Ask spatial questions in English; see the answer, its evidence, and the objects.
+
+    Args:
+        view_or_scene: a :class:`~worldnb.widgets.SceneView` (answers highlight objects
+            in it) or a plain :class:`~worldnb.Scene` (answers only).
+        frame: passed to :func:`worldnb.spatial.ask` (None: the scene's first camera,
+            else the room's frame).
+        placeholder: hint text in the empty box.
+
+    Attributes:
+        question: the ``Text`` box; pressing Enter or the button asks.
+        output: the ``HTML`` widget the answer is written to.
+        answer: the last :class:`~worldnb.spatial.Answer` (None before the first).
+        history: every (question, answer) asked through the panel.
+
+    Example:
+        >>> import worldnb as wn
+        >>> s = wn.Scene(room=wn.Room.rectangle(4, 3))
+        >>> _ = s.add_object("bed", wn.OrientedBox((0, 0.3, 0), (1.6, 0.6, 2.0)))
+        >>> panel = AskPanel(s)
+        >>> panel.ask("how many beds are there?").value
+        1
+    """
+
+    def __init__(self, view_or_scene, *, frame=None, placeholder: str = "Ask about the scene…"):
+        if isinstance(view_or_scene, Scene):
+            self.view, self.scene = None, view_or_scene
+        elif hasattr(view_or_scene, "highlight") and isinstance(
+            getattr(view_or_scene, "scene", None), Scene
+        ):
+            self.view, self.scene = view_or_scene, view_or_scene.scene
+        else:
+            raise InputError(
+                "AskPanel: expected a SceneView (scene.show()) or a Scene, "
+                f"got {type(view_or_scene).__name__}"
+            )
+        self.frame = frame
+        self.answer = None
+        self.history: list = []
+        self.question = W.Text(placeholder=placeholder, layout=W.Layout(width="100%"))
+        self.button = W.Button(description="Ask", button_style="primary", icon="question")
+        self.output = W.HTML(value="")
+        self.question.on_submit(lambda _w: self.ask())
+        self.button.on_click(lambda _b: self.ask())
+        super().__init__(
+            [W.HBox([self.question, self.button]), self.output],
+            layout=W.Layout(width="100%"),
+        )
+        self.add_class("worldnb-ask-panel")
+
+    def ask(self, question: str | None = None):
+        """Ask ``question`` (default: the text in the box), show and return the answer."""
+        from ..spatial import ask
+        from ..spatial._html import answer_html
+
+        if question is not None:
+            self.question.value = question
+        text = self.question.value
+        try:
+            ans = ask(self.scene, text, frame=self.frame)
+        except WorldnbError as exc:
+            self.output.value = (
+                f"<div class='worldnb-answer'><p style='color:#b71c1c'>{_esc(str(exc))}</p></div>"
+            )
+            self.answer = None
+            self._highlight([])
+            return None
+        self.answer = ans
+        self.history.append((text, ans))
+        self.output.value = answer_html(ans)
+        self._highlight(ans.highlight, COLORS.get(ans.status, "#ffcc00"))
+        return ans
+
+    def _highlight(self, ids, color: str = "#ffcc00") -> None:
+        if self.view is None:
+            return
+        self.view.clear_highlight()
+        known = {o.id for o in self.scene.objects}
+        ids = [i for i in ids if i in known]
+        if ids:
+            self.view.highlight(ids, color=color)
+
+
+def _esc(s: str) -> str:
+    import html
+
+    return html.escape(s)
