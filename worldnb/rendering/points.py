@@ -66,7 +66,7 @@ def splat_points(
 
     Example:
         >>> frags = splat_points([[0.0, 0, 2]], [[8.0, 0, 4], [0, 8, 4], [0, 0, 1]],
-        ...                      torch.eye(4), 8, 8)
+        ...                      torch.eye(4), 8, 8, radius=1.0)
         >>> int((frags.point == 0).sum())  # a point at a pixel corner covers 4 pixels
         4
     """
