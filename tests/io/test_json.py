@@ -69,6 +69,11 @@ def test_scene_without_room(tmp_path):
             "at least 3 vertices",
         ),
         ('{"format": "worldnb.scene", "version": 1, "cameras": [{"name": "c"}]}', "invalid data"),
+        (
+            '{"format": "worldnb.scene", "version": 1, "objects": [{"id": 1, "label": "x", '
+            '"box": {"center": [0, 0, 1e308], "size": [1, 1, 1]}}]}',
+            "overflow float32",
+        ),
         ("[" * 100000 + "]" * 100000, "RecursionError|not valid"),
     ],
 )

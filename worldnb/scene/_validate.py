@@ -57,7 +57,11 @@ def as_array(
     if finite and arr.dtype.kind == "f" and arr.size and not np.all(np.isfinite(arr)):
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise InputError(f"{name}: {bad} non-finite value(s) (NaN or inf); clean the data first")
-    out = np.ascontiguousarray(arr, dtype=dtype)
+    with np.errstate(over="ignore"):
+        out = np.ascontiguousarray(arr, dtype=dtype)
+    narrowed = out.dtype.kind == "f" and arr.dtype.itemsize > out.dtype.itemsize
+    if finite and narrowed and out.size and not np.all(np.isfinite(out)):
+        raise InputError(f"{name}: values overflow {np.dtype(dtype).name}; rescale the data")
     if copy and out is value:
         out = out.copy()
     return out

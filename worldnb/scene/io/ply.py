@@ -82,7 +82,8 @@ def _gaussians_vertex(g: Gaussians) -> np.ndarray:
         axis=1,
     ).astype("<f4")
     names = gaussians_ply_properties(k)
-    return _structured([(nm, cols[:, i], "<f4") for i, nm in enumerate(names)], n)
+    # every property is float32: the (N, P) matrix *is* the record array, viewed
+    return np.ascontiguousarray(cols).view([(nm, "<f4") for nm in names]).reshape(n)
 
 
 def _points_vertex(p: PointCloud) -> np.ndarray:
