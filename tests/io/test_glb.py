@@ -13,7 +13,7 @@ import pytest
 import trimesh
 
 import worldnb
-from worldnb.errors import InputError
+from worldnb.errors import FormatError, InputError
 from worldnb.scene import Camera, Gaussians, OrientedBox, PointCloud, Scene
 from worldnb.scene.io.glb import glb_bytes
 
@@ -206,3 +206,20 @@ def test_layer_selection_and_options(parts, rng, tmp_path):
     with pytest.raises(InputError, match="unknown option"):
         s.export(tmp_path / "c.glb", layer="points")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.glb"]
+
+
+def test_gltf_with_external_buffers(tmp_path):
+    files = trimesh.Scene(trimesh.creation.box((1, 2, 3))).export(file_type="gltf")
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    (mesh,) = worldnb.load(tmp_path / "model.gltf").layers.values()
+    np.testing.assert_allclose(mesh.bounds, [[-0.5, -1, -1.5], [0.5, 1, 1.5]])
+    gltf = json.loads(files["model.gltf"])
+    for uri, message in (
+        ("../../etc/passwd", "outside the file's folder"),
+        ("gone.bin", "missing"),
+    ):
+        gltf["buffers"][0]["uri"] = uri
+        (tmp_path / "bad.gltf").write_text(json.dumps(gltf))
+        with pytest.raises(FormatError, match=message):
+            worldnb.load(tmp_path / "bad.gltf")

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...errors import FormatError
+from ...errors import FormatError, InputError
 from ..camera import Camera, _rotation_to_quaternion_xyzw, opencv_to_opengl
 from ..geometry import Gaussians, Mesh, PointCloud
 from ..scene import Scene
@@ -176,8 +176,6 @@ def glb_bytes(
     names = list(scene.layers) if layers is None else list(layers)
     for name in names:
         if name not in scene.layers:
-            from ...errors import InputError
-
             raise InputError(f"layers: no layer {name!r}; layers are {', '.join(scene.layers)}")
     surface = _material(b, "surface") if names else None
     for name in names:
@@ -511,7 +509,9 @@ def _resources(gltf: dict, folder: Path, path: Path) -> dict[str, bytes]:
                 path,
                 f"refusing resource {uri!r} outside the file's folder",
             )
-            out[uri] = read_bytes(check_readable(folder / rel))
+            target = folder / rel
+            expect(target.is_file(), path, f"the file {uri!r} it names is missing next to it")
+            out[uri] = read_bytes(target)
     return out
 
 
