@@ -1,0 +1,74 @@
+"""Generation: one image → an explorable 3D scene.
+
+Users call :func:`worldnb.generate` with a :class:`GenerationConfig`. Every stage is a
+public function here too: :func:`load_image`, :func:`estimate_geometry`,
+:func:`lift_mesh` / :func:`lift_surfels` / :func:`lift_points`, :func:`expand`,
+:func:`refine_gaussians`. Models sit behind two small protocols,
+:class:`DepthEstimator` (returns a :class:`DepthPrediction`) and :class:`Inpainter`:
+a Hugging Face id or folder, or any callable.
+"""
+
+from .align import align_depth
+from .config import ConfigField, GenerationConfig, config_fields
+from .depth import (
+    CallableDepth,
+    DepthEstimator,
+    DepthPrediction,
+    TransformersDepth,
+    as_depth_estimator,
+)
+from .expand import ExpandedView, Geometry, expand, find_holes
+from .image import MAX_MEGAPIXELS, InputImage, load_image
+from .inpaint import CallableInpaint, DiffusersInpaint, Inpainter, as_inpainter
+from .lift import depth_normals, lift_mesh, lift_points, lift_surfels, unproject_depth
+from .metric import camera_pose, choose_intrinsics, fit_floor, to_metric
+from .oracle import OracleDepth, OracleInpaint
+from .path import PathView, ViewContext, expansion_path
+from .pipeline import GenerationEvent, InputGeometry, estimate_geometry, generate, merge_layers
+from .refine import RefineResult, RefineTarget, refine_gaussians, ssim
+
+__all__ = [
+    "MAX_MEGAPIXELS",
+    "CallableDepth",
+    "CallableInpaint",
+    "ConfigField",
+    "DepthEstimator",
+    "DepthPrediction",
+    "DiffusersInpaint",
+    "ExpandedView",
+    "GenerationConfig",
+    "GenerationEvent",
+    "Geometry",
+    "Inpainter",
+    "InputGeometry",
+    "InputImage",
+    "OracleDepth",
+    "OracleInpaint",
+    "PathView",
+    "RefineResult",
+    "RefineTarget",
+    "TransformersDepth",
+    "ViewContext",
+    "align_depth",
+    "as_depth_estimator",
+    "as_inpainter",
+    "camera_pose",
+    "choose_intrinsics",
+    "config_fields",
+    "depth_normals",
+    "estimate_geometry",
+    "expand",
+    "expansion_path",
+    "find_holes",
+    "fit_floor",
+    "generate",
+    "lift_mesh",
+    "lift_points",
+    "lift_surfels",
+    "load_image",
+    "merge_layers",
+    "refine_gaussians",
+    "ssim",
+    "to_metric",
+    "unproject_depth",
+]

@@ -1,0 +1,218 @@
+"""Stage 5b: fill holes with an inpainting model, behind one small protocol.
+
+An :class:`Inpainter` is called as::
+
+    inpainter(image, mask, prompt=None, steps=20, guidance_scale=7.5, strength=1.0,
+              generator=None) -> image
+
+with ``image`` (H, W, 3) float32 in [0, 1], ``mask`` (H, W) bool (True = fill) and a
+``torch.Generator`` for reproducibility; it returns (H, W, 3) float32 in [0, 1].
+Known pixels are kept exactly: only masked pixels change.
+
+:func:`as_inpainter` turns a Hugging Face id or folder into :class:`DiffusersInpaint`
+(``AutoPipelineForInpainting``: Stable Diffusion / SDXL / Kandinsky inpainting, …) and
+any callable into :class:`CallableInpaint`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import torch
+
+from ..errors import BackendError, InputError
+from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
+
+__all__ = ["CallableInpaint", "DiffusersInpaint", "Inpainter", "as_inpainter", "check_inpainted"]
+
+
+@runtime_checkable
+class Inpainter(Protocol):
+    """``inpainter(image, mask, prompt=None, steps, guidance_scale, strength, generator)``."""
+
+    def __call__(
+        self,
+        image: np.ndarray,
+        mask: np.ndarray,
+        prompt: str | None = None,
+        steps: int = 20,
+        guidance_scale: float = 7.5,
+        strength: float = 1.0,
+        generator: torch.Generator | None = None,
+    ) -> np.ndarray: ...
+
+
+def check_inpainted(out, image: np.ndarray, mask: np.ndarray, name: str) -> np.ndarray:
+    """Validate an inpainter's output and keep the known pixels of ``image``."""
+    if hasattr(out, "detach"):
+        out = out.detach().float().cpu().numpy()
+    if type(out).__module__.startswith("PIL."):
+        out = np.asarray(out.convert("RGB"))
+    if not isinstance(out, np.ndarray):
+        raise BackendError(
+            f"inpainter {name} returned {type(out).__name__}; expected an (H, W, 3) image"
+        )
+    if out.dtype == np.uint8:
+        out = out.astype(np.float32) / 255.0
+    if out.shape != image.shape:
+        raise BackendError(
+            f"inpainter {name} returned shape {out.shape} for an image of {image.shape}; it must "
+            "return an image of the input's size"
+        )
+    out = out.astype(np.float32)
+    if not np.all(np.isfinite(out)):
+        raise BackendError(f"inpainter {name} returned NaN/inf pixels")
+    if out.min() < -1e-3 or out.max() > 1 + 1e-3:
+        raise BackendError(
+            f"inpainter {name} returned values in [{out.min():.3g}, {out.max():.3g}]; expected "
+            "[0, 1] floats or uint8"
+        )
+    return np.where(mask[..., None], np.clip(out, 0, 1), image).astype(np.float32)
+
+
+def _check_args(image, mask):
+    image = np.asarray(image, np.float32)
+    mask = np.asarray(mask, bool)
+    if image.ndim != 3 or image.shape[2] != 3 or mask.shape != image.shape[:2]:
+        raise InputError(
+            f"inpaint: expected image (H, W, 3) and mask (H, W), got {image.shape} and {mask.shape}"
+        )
+    return image, mask
+
+
+class CallableInpaint:
+    """Wrap any callable with the :class:`Inpainter` signature (extra keywords it does
+    not accept are not passed)."""
+
+    def __init__(self, fn, name: str | None = None):
+        if not callable(fn):
+            raise InputError(f"inpaint: expected a callable, got {type(fn).__name__}")
+        self.fn = fn
+        self.name = (
+            name
+            or getattr(fn, "name", None)
+            or getattr(fn, "__name__", None)
+            or (type(fn).__name__)
+        )
+        try:
+            params = inspect.signature(fn).parameters
+            self._accepts = (
+                None if any(p.kind == p.VAR_KEYWORD for p in params.values()) else set(params)
+            )
+        except (TypeError, ValueError):
+            self._accepts = None
+
+    def accepts(self, keyword: str) -> bool:
+        return self._accepts is None or keyword in self._accepts
+
+    def __call__(
+        self,
+        image,
+        mask,
+        prompt=None,
+        steps=20,
+        guidance_scale=7.5,
+        strength=1.0,
+        generator=None,
+        **extra,
+    ) -> np.ndarray:
+        image, mask = _check_args(image, mask)
+        kw = dict(
+            prompt=prompt,
+            steps=steps,
+            guidance_scale=guidance_scale,
+            strength=strength,
+            generator=generator,
+            **extra,
+        )
+        kw = {k: v for k, v in kw.items() if self.accepts(k)}
+        return check_inpainted(self.fn(image, mask, **kw), image, mask, repr(self.name))
+
+
+class DiffusersInpaint:
+    """A diffusers inpainting pipeline, by hub id or local folder.
+
+    The image is resized to a multiple of 8 (what latent-diffusion models need), run
+    through the pipeline, resized back, and only the masked pixels are taken.
+
+    Args:
+        spec: hub id (``"stabilityai/stable-diffusion-2-inpainting"``) or folder.
+        device: ``"auto"``, ``"cpu"``, ``"cuda"``.
+    """
+
+    def __init__(self, spec: str | Path, device: str = "auto"):
+        from diffusers import AutoPipelineForInpainting
+
+        self.name = str(spec)
+        self.device = pick_device(device)
+
+        def _load(s):
+            try:
+                return AutoPipelineForInpainting.from_pretrained(
+                    s, safety_checker=None, requires_safety_checker=False
+                )
+            except TypeError:  # pipelines without a safety checker
+                return AutoPipelineForInpainting.from_pretrained(s)
+
+        self.pipe = load_pretrained(
+            spec, _load, "diffusers inpainting pipeline", "model_index.json"
+        )
+        self.pipe.to(self.device)
+        self.pipe.set_progress_bar_config(disable=True)
+
+    def __call__(
+        self, image, mask, prompt=None, steps=20, guidance_scale=7.5, strength=1.0, generator=None
+    ) -> np.ndarray:
+        from PIL import Image
+
+        image, mask = _check_args(image, mask)
+        h, w = mask.shape
+        ph, pw = max(8, h // 8 * 8), max(8, w // 8 * 8)
+        pil = Image.fromarray((image * 255 + 0.5).astype(np.uint8)).resize((pw, ph), Image.BICUBIC)
+        pm = Image.fromarray(mask.astype(np.uint8) * 255).resize((pw, ph), Image.NEAREST)
+        out = self.pipe(
+            prompt=prompt or "",
+            image=pil,
+            mask_image=pm,
+            height=ph,
+            width=pw,
+            num_inference_steps=int(steps),
+            guidance_scale=float(guidance_scale),
+            strength=float(strength),
+            generator=generator,
+            output_type="np",
+        ).images[0]
+        out = np.asarray(out, np.float32)
+        if out.shape[:2] != (h, w):
+            t = torch.from_numpy(np.ascontiguousarray(out)).permute(2, 0, 1)[None]
+            t = torch.nn.functional.interpolate(t, size=(h, w), mode="bilinear", antialias=True)
+            out = t[0].permute(1, 2, 0).numpy()
+        return check_inpainted(np.clip(out, 0, 1), image, mask, repr(self.name))
+
+
+def as_inpainter(spec, device: str = "auto"):
+    """Turn ``spec`` (hub id, folder, callable) into an inpainting backend.
+
+    Raises:
+        BackendError: ``"builtin"`` (not yet shipped), a folder that is not a pipeline,
+            a hub id with no local copy while offline.
+    """
+    if spec is None:
+        raise BackendError(
+            "no inpainting backend given; pass inpaint=<Hugging Face id | pipeline folder | "
+            "callable>, or set n_views=0 to skip expansion"
+        )
+    if isinstance(spec, str) and spec.strip().lower() == "builtin":
+        raise BackendError(BUILTIN_MESSAGE.format(what="inpainting"))
+    if isinstance(spec, CallableInpaint | DiffusersInpaint):
+        return spec
+    if isinstance(spec, str | Path):
+        return DiffusersInpaint(spec, device=device)
+    if callable(spec):
+        return CallableInpaint(spec)
+    raise InputError(
+        f"inpaint: expected a model id, a folder, or a callable, got {type(spec).__name__}"
+    )

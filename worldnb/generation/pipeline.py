@@ -1,0 +1,356 @@
+"""``worldnb.generate``: one image → an explorable :class:`~worldnb.Scene`.
+
+Stages (each a public function of its own): load the image → depth and intrinsics →
+metric scale and pose → lift (mesh, surfel Gaussians, points) → expand along a camera
+path (render, inpaint, depth, align, lift) → refine the Gaussians → the scene.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import BackendError, CancelledError, InputError
+from ..scene import Camera, Gaussians, Mesh, PointCloud, Scene
+from .config import GenerationConfig
+from .depth import as_depth_estimator
+from .expand import ExpandedView, Geometry, call_backend, expand
+from .image import InputImage, load_image
+from .inpaint import as_inpainter
+from .lift import lift_mesh, lift_points, lift_surfels
+from .metric import camera_pose, choose_intrinsics, to_metric
+from .path import ViewContext, expansion_path
+from .refine import RefineTarget, refine_gaussians
+
+__all__ = ["GenerationEvent", "InputGeometry", "estimate_geometry", "generate", "merge_layers"]
+
+STAGES = ("image", "backends", "depth", "lift", "expand", "refine", "scene")
+
+
+@dataclass
+class GenerationEvent:
+    """What a progress callback receives.
+
+    Attributes:
+        stage: one of ``"image"``, ``"backends"``, ``"depth"``, ``"lift"``,
+            ``"expand"``, ``"refine"``, ``"scene"``.
+        status: ``"start"``, ``"end"``, ``"view"`` (a generated view is ready) or
+            ``"step"`` (a refinement step).
+        step: steps done so far; ``total``: steps in all.
+        message: a short description.
+        view: the generated view (for ``status == "view"``), with ``rgb``, ``mask``,
+            ``camera``.
+        seconds: time the stage took (for ``status == "end"``).
+    """
+
+    stage: str
+    status: str
+    step: int
+    total: int
+    message: str = ""
+    view: ExpandedView | None = None
+    seconds: float | None = None
+
+
+@dataclass
+class InputGeometry:
+    """The input view in metres: depth (H, W), its camera, and how they were obtained."""
+
+    depth: np.ndarray
+    camera: Camera
+    kind: str
+    intrinsics_source: str
+    scale_rule: str
+    floor_found: bool
+
+
+def estimate_geometry(image: InputImage, depth_backend, config: GenerationConfig) -> InputGeometry:
+    """Depth, intrinsics, metric scale and pose of the input image (stages 2–3).
+
+    Raises:
+        BackendError: the backend returned something unusable.
+    """
+    ctx = ViewContext("input", None, np.eye(4))
+    pred = call_backend(depth_backend, image.rgb, view=ctx)
+    h, w = image.height, image.width
+    K, src = choose_intrinsics(w, h, pred.fov_deg, image.focal_px, config.fov_deg)
+    depth, floor, rule = to_metric(pred, K, config.camera_height, config.depth_scale, config.seed)
+    if not np.isfinite(depth).any():
+        raise BackendError("the depth backend gave no usable depth for the input image")
+    T = camera_pose(floor, config.camera_height)
+    far = float(np.nanmax(depth)) * 4 + 1.0
+    cam = Camera(K, w, h, T, near=0.01, far=max(100.0, far))
+    return InputGeometry(depth, cam, pred.kind, src, rule, floor is not None)
+
+
+def merge_layers(geometry: Geometry) -> dict:
+    """Concatenate the lifted pieces into one ``mesh``, ``gaussians`` and ``points`` layer."""
+    cat = np.concatenate
+    ms = [m for m in geometry.meshes if len(m.vertices)]
+    out = {}
+    if ms:
+        offs = np.cumsum([0] + [len(m.vertices) for m in ms[:-1]])
+        out["mesh"] = Mesh(
+            cat([m.vertices for m in ms]),
+            cat([m.faces + o for m, o in zip(ms, offs, strict=True)]),
+            vertex_colors=cat([m.vertex_colors for m in ms]),
+        )
+    gs = [g for g in geometry.gaussians if len(g)]
+    if gs:
+        out["gaussians"] = Gaussians(
+            *(
+                cat([getattr(g, k) for g in gs])
+                for k in ("means", "scales", "quats", "opacities", "colors")
+            )
+        )
+    ps = [p for p in geometry.points if len(p)]
+    if ps:
+        inst = None
+        if any(p.instance is not None for p in ps):
+            inst = cat(
+                [
+                    p.instance if p.instance is not None else np.full(len(p), -1, np.int32)
+                    for p in ps
+                ]
+            )
+        out["points"] = PointCloud(
+            cat([p.xyz for p in ps]), cat([p.rgb for p in ps]), cat([p.normals for p in ps]), inst
+        )
+    return out
+
+
+class _Run:
+    """Progress bar, timings, callbacks and cancellation for one generate() call."""
+
+    def __init__(self, total: int, progress: bool, callback):
+        from tqdm.auto import tqdm
+
+        self.total, self.step, self.callback = total, 0, callback
+        self.timings: dict[str, float] = {}
+        self.bar = tqdm(total=total, desc="generate", disable=not progress, leave=False)
+
+    def emit(self, event: GenerationEvent) -> None:
+        if self.callback is not None and self.callback(event) is False:
+            raise CancelledError(
+                f"generation cancelled during '{event.stage}'; nothing was returned"
+            )
+
+    def check(self) -> None:
+        self.emit(GenerationEvent("check", "check", self.step, self.total))
+
+    @contextlib.contextmanager
+    def stage(self, name: str, message: str = "", steps: int = 1):
+        self.bar.set_description(f"generate: {name}")
+        self.emit(GenerationEvent(name, "start", self.step, self.total, message))
+        t0 = time.perf_counter()
+        yield
+        dt = time.perf_counter() - t0
+        self.timings[name] = self.timings.get(name, 0.0) + dt
+        self.advance(steps)
+        self.emit(GenerationEvent(name, "end", self.step, self.total, message, seconds=dt))
+
+    def advance(self, n: int = 1) -> None:
+        self.step += n
+        self.bar.update(n)
+
+
+def _segment(segment, rgb: np.ndarray) -> np.ndarray | None:
+    if segment is None:
+        return None
+    if isinstance(segment, str):
+        raise BackendError(
+            f"segment={segment!r}: segmentation models arrive with the 'builtin' backends in a "
+            "later release; pass a callable rgb -> (H, W) int ids, or None"
+        )
+    if not callable(segment):
+        raise InputError(f"segment: expected a callable or None, got {type(segment).__name__}")
+    ids = segment(rgb)
+    ids = np.asarray(ids.detach().cpu() if hasattr(ids, "detach") else ids)
+    if ids.shape != rgb.shape[:2] or ids.dtype.kind not in "iu":
+        raise BackendError(
+            f"segmenter returned {ids.dtype} {ids.shape}; expected (H, W) integer ids "
+            f"for a {rgb.shape[0]}×{rgb.shape[1]} image"
+        )
+    return ids.astype(np.int32)
+
+
+def generate(
+    image,
+    config: GenerationConfig | None = None,
+    depth=None,
+    inpaint=None,
+    segment=None,
+    device: str = "auto",
+    progress: bool = True,
+    callback: Callable[[GenerationEvent], bool | None] | None = None,
+) -> Scene:
+    """Turn one image into an explorable 3D scene.
+
+    Args:
+        image: a path, PIL image, numpy array or torch tensor (see
+            :func:`~worldnb.generation.load_image`).
+        config: :class:`GenerationConfig` (defaults when None).
+        depth: depth backend: Hugging Face id, model folder, or callable
+            ``rgb -> DepthPrediction | (H, W) metric depth``.
+        inpaint: inpainting backend: Hugging Face id, pipeline folder, or callable
+            (see :class:`~worldnb.generation.Inpainter`); unused when ``n_views == 0``.
+        segment: optional callable ``rgb -> (H, W) int`` instance ids (stored as the
+            points' ``instance`` and the image ``"segments"``).
+        device: ``"auto"``, ``"cpu"``, ``"cuda"`` (models and rendering).
+        progress: show a progress bar (``tqdm.auto``).
+        callback: called with a :class:`GenerationEvent` at each stage start / end, each
+            generated view and each refinement step; returning False cancels.
+
+    Returns:
+        :class:`~worldnb.Scene` with layers ``mesh``, ``gaussians``, ``points``;
+        cameras ``input`` and ``view_01``…; images ``input``, ``depth``, each view and
+        its mask; ``meta`` with the config, backend names, seeds and per-stage timings.
+
+    Raises:
+        InputError, FormatError: bad image or config.
+        BackendError: a backend that cannot be loaded or returns something unusable.
+        CancelledError: cancelled by the callback or Ctrl-C; nothing is returned.
+
+    Example:
+        >>> import numpy as np, worldnb
+        >>> flat = lambda rgb: np.full(rgb.shape[:2], 2.0, np.float32)  # a wall 2 m away
+        >>> scene = worldnb.generate(np.full((32, 32, 3), 0.5, np.float32),
+        ...                          worldnb.GenerationConfig(n_views=0), depth=flat,
+        ...                          progress=False)
+        >>> sorted(scene.layers)
+        ['gaussians', 'mesh', 'points']
+    """
+    cfg = GenerationConfig() if config is None else config
+    if not isinstance(cfg, GenerationConfig):
+        raise InputError(f"config: expected a GenerationConfig, got {type(cfg).__name__}")
+    total = len(STAGES) - 1 + cfg.n_views
+    run = _Run(total, progress, callback)
+    try:
+        return _generate(run, image, cfg, depth, inpaint, segment, device)
+    except KeyboardInterrupt:
+        raise CancelledError("generation interrupted; nothing was returned") from None
+    finally:
+        run.bar.close()
+
+
+def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
+    with run.stage("image"):
+        img = load_image(image, cfg.max_side, cfg.allow_large)
+    with run.stage("backends"):
+        depth_b = as_depth_estimator(depth, device)
+        inpaint_b = as_inpainter(inpaint, device) if cfg.n_views > 0 else None
+    with run.stage("depth"):
+        geo = estimate_geometry(img, depth_b, cfg)
+        seg = _segment(segment, img.rgb)
+    cam = geo.camera
+    with run.stage("lift"):
+        valid = img.mask
+        pieces = Geometry()
+        points = lift_points(geo.depth, img.rgb, cam.K, cam.T_world_camera, cfg.point_stride, valid)
+        if seg is not None:
+            k = cfg.point_stride
+            ok = np.isfinite(geo.depth) & (geo.depth > 0) & (True if valid is None else valid)
+            sl = (
+                slice(k // 2, geo.depth.shape[0] // k * k, k),
+                slice(k // 2, geo.depth.shape[1] // k * k, k),
+            )
+            points.instance = seg[sl][ok[sl]]
+        pieces.add(
+            lift_mesh(
+                geo.depth, img.rgb, cam.K, cam.T_world_camera, cfg.depth_edge_threshold, valid
+            ),
+            lift_surfels(geo.depth, img.rgb, cam.K, cam.T_world_camera, cfg.surfel_stride, valid),
+            points,
+        )
+    views: list[ExpandedView] = []
+    with run.stage("expand", steps=0):
+        if cfg.n_views > 0:
+            zc = float(np.nanmedian(geo.depth))
+            pivot = cam.position + cam.forward * zc
+            path = expansion_path(cam, pivot, cfg.n_views, cfg.orbit_deg, cfg.dolly)
+
+            def on_view(v: ExpandedView) -> None:
+                run.advance()
+                run.emit(GenerationEvent("expand", "view", run.step, run.total, v.name, view=v))
+
+            views = expand(pieces, cam, path, depth_b, inpaint_b, cfg, device, on_view, run.check)
+    layers = merge_layers(pieces)
+    refine_info = None
+    with run.stage("refine"):
+        if cfg.refine_iters > 0 and "gaussians" in layers:
+            targets = [RefineTarget(cam, img.rgb, valid)]
+            targets += [RefineTarget(v.camera, v.rgb) for v in views]
+
+            def on_step(i: int, loss: float):
+                run.emit(GenerationEvent("refine", "step", run.step, run.total, f"{i}: {loss:.4f}"))
+
+            from ..rendering._common import resolve_device
+
+            res = refine_gaussians(
+                layers["gaussians"],
+                targets,
+                cfg.refine_iters,
+                cfg.refine_lr,
+                cfg.ssim_weight,
+                cfg.refine_patience,
+                device=resolve_device(device),
+                seed=cfg.seed,
+                callback=on_step,
+            )
+            layers["gaussians"] = res.gaussians
+            refine_info = {
+                "steps": len(res.losses),
+                "stopped_early": res.stopped_early,
+                "first_loss": res.losses[0],
+                "last_loss": res.losses[-1],
+            }
+    with run.stage("scene"):
+        scene = _assemble(
+            img, geo, cfg, layers, views, depth_b, inpaint_b, segment, seg, run.timings, refine_info
+        )
+    scene.meta["timings"] = dict(run.timings)
+    return scene
+
+
+def _assemble(
+    img, geo, cfg, layers, views, depth_b, inpaint_b, segment, seg, timings, refine_info
+) -> Scene:
+    cameras = {"input": geo.camera}
+    images = {"input": img.rgb, "depth": np.nan_to_num(geo.depth, nan=0.0).astype(np.float32)}
+    if img.mask is not None:
+        images["input_mask"] = img.mask
+    if seg is not None:
+        images["segments"] = seg
+    for v in views:
+        cameras[v.name] = v.camera
+        images[v.name] = v.rgb
+        images[f"{v.name}_mask"] = v.mask
+    meta = {
+        "generator": "worldnb.generate",
+        "config": cfg.to_dict(),
+        "backends": {
+            "depth": str(getattr(depth_b, "name", type(depth_b).__name__)),
+            "inpaint": None if inpaint_b is None else str(getattr(inpaint_b, "name", "?")),
+            "segment": None if segment is None else str(getattr(segment, "__name__", "callable")),
+        },
+        "seeds": {"config": cfg.seed, "views": [v.seed for v in views], "floor_ransac": cfg.seed},
+        "image": {
+            "source": img.source,
+            "original_size": list(img.original_size),
+            "size": [img.width, img.height],
+        },
+        "depth": {
+            "kind": geo.kind,
+            "intrinsics": geo.intrinsics_source,
+            "scale_rule": geo.scale_rule,
+            "floor_found": geo.floor_found,
+        },
+        "views": [v.meta() for v in views],
+        "refine": refine_info,
+        "timings": dict(timings),
+    }
+    return Scene(layers=layers, cameras=cameras, images=images, meta=meta)

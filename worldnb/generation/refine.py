@@ -1,0 +1,205 @@
+"""Stage 6: refine Gaussians against images through the differentiable renderer.
+
+Adam on means, log scales, quaternions, opacity logits and colours; the loss is
+``(1 − λ) · L1 + λ · (1 − SSIM)`` as in 3D Gaussian Splatting, over the pixels each
+target marks valid; it stops early when the loss stops improving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..errors import CancelledError, InputError
+from ..scene import Camera, Gaussians
+
+__all__ = ["RefineResult", "RefineTarget", "refine_gaussians", "ssim"]
+
+
+def _window(size: int = 11, sigma: float = 1.5, dtype=torch.float32, device=None):
+    x = torch.arange(size, dtype=dtype, device=device) - (size - 1) / 2
+    g = torch.exp(-(x**2) / (2 * sigma**2))
+    g = g / g.sum()
+    return g
+
+
+def ssim(a: torch.Tensor, b: torch.Tensor, reduce: bool = True) -> torch.Tensor:
+    """Structural similarity of two (H, W, C) images in [0, 1] (11×11 Gaussian window,
+    σ = 1.5, the usual constants); the mean, or the (H, W) map when ``reduce=False``.
+
+    Example:
+        >>> x = torch.rand(32, 32, 3)
+        >>> round(float(ssim(x, x)), 4)
+        1.0
+    """
+    if a.shape != b.shape or a.ndim != 3:
+        raise InputError(f"ssim: expected two (H, W, C) images, got {a.shape} and {b.shape}")
+    c = a.shape[2]
+    g = _window(dtype=a.dtype, device=a.device)
+    kx = g.view(1, 1, 1, -1).repeat(c, 1, 1, 1)
+    ky = g.view(1, 1, -1, 1).repeat(c, 1, 1, 1)
+    pad = g.numel() // 2
+
+    def blur(x):
+        x = F.conv2d(F.pad(x, (pad, pad, 0, 0), mode="replicate"), kx, groups=c)
+        return F.conv2d(F.pad(x, (0, 0, pad, pad), mode="replicate"), ky, groups=c)
+
+    x = a.permute(2, 0, 1)[None]
+    y = b.permute(2, 0, 1)[None]
+    mx, my = blur(x), blur(y)
+    sxx = blur(x * x) - mx * mx
+    syy = blur(y * y) - my * my
+    sxy = blur(x * y) - mx * my
+    c1, c2 = 0.01**2, 0.03**2
+    s = ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2))
+    s = s[0].mean(0)
+    return s.mean() if reduce else s
+
+
+@dataclass
+class RefineTarget:
+    """An image to fit: its camera, (H, W, 3) float32 colours and optional (H, W) bool
+    mask of the pixels that count (all when None)."""
+
+    camera: Camera
+    rgb: np.ndarray
+    mask: np.ndarray | None = None
+
+
+@dataclass
+class RefineResult:
+    """The refined Gaussians and the loss history (one value per step)."""
+
+    gaussians: Gaussians
+    losses: list[float]
+    stopped_early: bool
+
+
+def refine_gaussians(
+    gaussians: Gaussians,
+    targets: Sequence[RefineTarget],
+    iters: int = 100,
+    lr: float = 0.01,
+    ssim_weight: float = 0.2,
+    patience: int = 20,
+    background=(1.0, 1.0, 1.0),
+    device: str | torch.device = "cpu",
+    seed: int = 0,
+    callback: Callable[[int, float], bool | None] | None = None,
+) -> RefineResult:
+    """Fit Gaussians to images with Adam through :func:`worldnb.rendering.rasterize_gaussians`.
+
+    Args:
+        gaussians: the starting Gaussians (not modified).
+        targets: images with their cameras (one per step, in a seeded random order).
+        iters: maximum Adam steps.
+        lr: base learning rate (colours, opacities); means use ``lr × 0.01 × scene
+            size``, scales and rotations ``lr / 2``.
+        ssim_weight: λ in ``(1 − λ) L1 + λ (1 − SSIM)``.
+        patience: stop after this many steps without a 0.1 % improvement of the
+            running (per-epoch) loss.
+        background: colour behind the Gaussians (as in the targets).
+        device: torch device.
+        seed: seeds the order of the targets.
+        callback: ``callback(step, loss)``; returning False cancels.
+
+    Returns:
+        :class:`RefineResult`.
+
+    Raises:
+        CancelledError: when the callback returns False.
+    """
+    from ..rendering import rasterize_gaussians
+
+    if not targets:
+        raise InputError("targets: expected at least one image to refine against")
+    dev = torch.device(device)
+    g = gaussians
+
+    def p(a):
+        return torch.nn.Parameter(torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev))
+
+    means, log_s, quats = p(g.means), p(g.scales), p(g.quats)
+    logit_o, colors = p(g.opacities), p(np.clip(g.colors, 1e-3, 1 - 1e-3))
+    extent = float(np.linalg.norm(np.ptp(g.means, axis=0))) if len(g) else 1.0
+    opt = torch.optim.Adam(
+        [
+            {"params": [means], "lr": lr * 0.01 * max(extent, 1e-3)},
+            {"params": [log_s, quats], "lr": lr * 0.5},
+            {"params": [logit_o, colors], "lr": lr},
+        ],
+        eps=1e-15,
+    )
+    bg = torch.as_tensor(background, dtype=torch.float32, device=dev)
+    tgt = [
+        (
+            t.camera,
+            torch.as_tensor(t.rgb, dtype=torch.float32, device=dev),
+            None if t.mask is None else torch.as_tensor(t.mask, device=dev).bool(),
+        )
+        for t in targets
+    ]
+    rng = np.random.default_rng(seed)
+    order: list[int] = []
+    losses: list[float] = []
+    best, since, epoch_losses, stopped = float("inf"), 0, [], False
+    for step in range(iters):
+        if not order:
+            order = list(rng.permutation(len(tgt)))
+        cam, rgb, mask = tgt[order.pop()]
+        out = rasterize_gaussians(
+            means,
+            quats,
+            torch.exp(log_s),
+            torch.sigmoid(logit_o),
+            colors.clamp(0, 1),
+            cam.K,
+            cam.T_camera_world,
+            cam.width,
+            cam.height,
+            background=bg,
+            near=cam.near,
+            far=cam.far,
+        )
+        diff = (out.rgb - rgb).abs()
+        s_map = ssim(out.rgb, rgb, reduce=False)
+        if mask is not None:
+            w = mask.float()
+            n = w.sum().clamp_min(1)
+            l1 = (diff.mean(-1) * w).sum() / n
+            d_ssim = ((1 - s_map) * w).sum() / n
+        else:
+            l1, d_ssim = diff.mean(), (1 - s_map).mean()
+        loss = (1 - ssim_weight) * l1 + ssim_weight * d_ssim
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        value = float(loss.detach())
+        losses.append(value)
+        epoch_losses.append(value)
+        if callback is not None and callback(step, value) is False:
+            raise CancelledError("refinement cancelled; nothing was returned")
+        if len(epoch_losses) >= len(tgt):  # compare whole passes over the targets
+            mean = float(np.mean(epoch_losses))
+            epoch_losses = []
+            if mean < best * (1 - 1e-3):
+                best, since = mean, 0
+            else:
+                since += len(tgt)
+            if since >= patience:
+                stopped = True
+                break
+    with torch.no_grad():
+        q = quats / quats.norm(dim=-1, keepdim=True).clamp_min(1e-12)
+        out_g = Gaussians(
+            means.detach().cpu().numpy(),
+            log_s.detach().cpu().numpy(),
+            q.cpu().numpy(),
+            logit_o.detach().cpu().numpy(),
+            colors.detach().clamp(0, 1).cpu().numpy(),
+        )
+    return RefineResult(out_g, losses, stopped)

@@ -1,0 +1,184 @@
+"""Tiny random-weight models built from configs, for offline demos and tests.
+
+They exercise exactly the code path a Hugging Face id takes (``save_pretrained`` to a
+folder, then ``from_pretrained`` through :class:`TransformersDepth` /
+:class:`DiffusersInpaint`) without a download. Their *outputs* are noise: use them for
+plumbing, timings and widgets, never for quality.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+__all__ = ["build_tiny_depth_model", "build_tiny_inpaint_pipeline"]
+
+
+def build_tiny_depth_model(folder: str | Path, arch: str = "dpt", seed: int = 0) -> Path:
+    """Write a ~0.3–0.5 M-parameter depth model (``"dpt"`` or ``"depth_anything"``)."""
+    from transformers import (
+        DepthAnythingConfig,
+        DepthAnythingForDepthEstimation,
+        Dinov2Config,
+        DPTConfig,
+        DPTForDepthEstimation,
+        DPTImageProcessor,
+    )
+
+    folder = Path(folder)
+    torch.manual_seed(seed)
+    if arch == "dpt":
+        cfg = DPTConfig(
+            hidden_size=32,
+            num_hidden_layers=4,
+            num_attention_heads=4,
+            intermediate_size=64,
+            image_size=128,
+            patch_size=16,
+            backbone_out_indices=[0, 1, 2, 3],
+            neck_hidden_sizes=[16, 32, 32, 64],
+            fusion_hidden_size=32,
+            use_auxiliary_head=False,
+            readout_type="project",
+        )
+        model = DPTForDepthEstimation(cfg)
+        proc = DPTImageProcessor(
+            do_resize=True,
+            size={"height": 128, "width": 128},
+            keep_aspect_ratio=False,
+            ensure_multiple_of=16,
+            do_normalize=True,
+            image_mean=[0.5] * 3,
+            image_std=[0.5] * 3,
+        )
+    elif arch == "depth_anything":
+        backbone = Dinov2Config(
+            hidden_size=48,
+            num_hidden_layers=4,
+            num_attention_heads=4,
+            intermediate_size=96,
+            patch_size=14,
+            image_size=518,
+            out_features=["stage1", "stage2", "stage3", "stage4"],
+            reshape_hidden_states=False,
+        )
+        cfg = DepthAnythingConfig(
+            backbone_config=backbone,
+            patch_size=14,
+            reassemble_hidden_size=48,
+            neck_hidden_sizes=[16, 32, 48, 64],
+            fusion_hidden_size=32,
+            head_hidden_size=16,
+            depth_estimation_type="relative",
+        )
+        model = DepthAnythingForDepthEstimation(cfg)
+        proc = DPTImageProcessor(
+            do_resize=True,
+            size={"height": 126, "width": 126},
+            keep_aspect_ratio=True,
+            ensure_multiple_of=14,
+            do_normalize=True,
+            image_mean=[0.485, 0.456, 0.406],
+            image_std=[0.229, 0.224, 0.225],
+        )
+    else:
+        raise ValueError(f"arch: expected 'dpt' or 'depth_anything', got {arch!r}")
+    model.eval().save_pretrained(folder)
+    proc.save_pretrained(folder)
+    return folder
+
+
+def _tiny_clip_tokenizer(max_length: int = 16):
+    """A byte-level CLIP tokenizer from Python objects (no vocab files, no merges)."""
+    from transformers import CLIPTokenizer
+
+    bs = [
+        *range(ord("!"), ord("~") + 1),
+        *range(ord("¡"), ord("¬") + 1),
+        *range(ord("®"), ord("ÿ") + 1),
+    ]
+    cs, n = bs[:], 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    syms = [chr(c) for c in cs]
+    vocab = {s: i for i, s in enumerate(syms)}
+    vocab.update({s + "</w>": i + 256 for i, s in enumerate(syms)})
+    vocab["<|startoftext|>"] = len(vocab)
+    vocab["<|endoftext|>"] = len(vocab)
+    return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=max_length), vocab
+
+
+def build_tiny_inpaint_pipeline(folder: str | Path, seed: int = 0) -> Path:
+    """Write a ~5 MB Stable-Diffusion-style inpainting pipeline (UNet in 9 channels)."""
+    from diffusers import (
+        AutoencoderKL,
+        DDIMScheduler,
+        StableDiffusionInpaintPipeline,
+        UNet2DConditionModel,
+    )
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    folder = Path(folder)
+    torch.manual_seed(seed)
+    tokenizer, vocab = _tiny_clip_tokenizer()
+    text_encoder = CLIPTextModel(
+        CLIPTextConfig(
+            vocab_size=len(vocab),
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            max_position_embeddings=16,
+            bos_token_id=vocab["<|startoftext|>"],
+            eos_token_id=vocab["<|endoftext|>"],
+            pad_token_id=vocab["<|endoftext|>"],
+            projection_dim=32,
+        )
+    )
+    unet = UNet2DConditionModel(
+        sample_size=8,
+        in_channels=9,
+        out_channels=4,
+        layers_per_block=1,
+        block_out_channels=(32, 64),
+        norm_num_groups=8,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=32,
+        attention_head_dim=8,
+    )
+    vae = AutoencoderKL(
+        in_channels=3,
+        out_channels=3,
+        latent_channels=4,
+        block_out_channels=(16, 32, 32, 32),
+        down_block_types=("DownEncoderBlock2D",) * 4,
+        up_block_types=("UpDecoderBlock2D",) * 4,
+        layers_per_block=1,
+        norm_num_groups=8,
+        sample_size=64,
+    )
+    scheduler = DDIMScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        clip_sample=False,
+        set_alpha_to_one=False,
+        steps_offset=1,
+    )
+    pipe = StableDiffusionInpaintPipeline(
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        unet=unet,
+        scheduler=scheduler,
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
+    pipe.save_pretrained(folder)
+    return folder
