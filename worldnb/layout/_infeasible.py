@@ -1,0 +1,102 @@
+"""Explaining an impossible request: a small set of items and rules that conflict.
+
+Deletion filter: drop items one at a time while the rest stays impossible (a short
+solve each), then relax each remaining hard rule to see which ones take part. The
+result is a minimal conflicting set as far as the time budget allows.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ..errors import InfeasibleLayoutError
+from . import constraints as C
+from .state import Layout
+
+
+def _feasible(layout: Layout, names: list[str], cons, seed: int, budget: float) -> bool:
+    from .solver import solve
+
+    sub = Layout(layout.room, [layout.items[n] for n in names])
+    keep = []
+    for c in cons:
+        if c.is_global:
+            keep.append(c)
+        elif c.hard and c.involves <= set(names) and c.involves:
+            keep.append(c.bind(sub))
+    if any(layout.items[n].placement == "on_top" for n in names):
+        # an on-top item is only placeable with its support
+        sups = {b for c in cons if isinstance(c, C.OnTopOf) for b in c.bound[1]}
+        if not any(s in names for s in sups):
+            return False
+    res = solve(sub, keep, seed=seed, time_limit=budget, max_attempts=3, improve=False)
+    for c in cons:  # restore bindings against the full item list
+        if not c.is_global:
+            c.bind(layout)
+    return res is not None
+
+
+def _room_words(layout: Layout) -> str:
+    room = layout.room
+    lo, hi = room.floor_xz.min(0), room.floor_xz.max(0)
+    shape = "" if room.is_rectangular else "L-shaped "
+    return f"this {hi[0] - lo[0]:.1f} × {hi[1] - lo[1]:.1f} m {shape}room ({room.area:.1f} m²)"
+
+
+_WHILE = {
+    C.OpeningsClear: "the doors stay clear",
+    C.Walkway: "a walkway reaches every piece",
+    C.AccessClear: "each piece keeps its access space",
+    C.InsideRoom: "everything stays inside the walls",
+    C.NoOverlap: "nothing overlaps",
+}
+
+
+def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
+    """An :class:`InfeasibleLayoutError` naming a small conflicting set (not raised)."""
+    t_end = time.perf_counter() + budget
+    names = list(layout.items)
+    step = max(0.05, budget / (2 * len(names) + 6))
+    # 1. deletion filter over items
+    for n in reversed(list(names)):
+        if time.perf_counter() > t_end or len(names) == 1:
+            break
+        rest = [m for m in names if m != n]
+        # an item something else stands on stays while its dependant stays
+        if not _feasible(layout, rest, cons, seed, step):
+            names = rest
+    # 2. which hard rules take part: relax each and see if the set becomes possible
+    involved = []
+    hard = [c for c in cons if c.hard and (c.is_global or c.involves & set(names))]
+    for c in hard:
+        if time.perf_counter() > t_end:
+            break
+        if isinstance(c, C.InsideRoom | C.NoOverlap | C.RotationSnap | C.OnTopOf):
+            continue
+        others = [d for d in cons if d is not c]
+        if _feasible(layout, names, others, seed, step):
+            involved.append(c)
+    items = [layout.items[n] for n in names]
+    if len(items) == 1:
+        what = f"{items[0].describe()} cannot stand in {_room_words(layout)}"
+    else:
+        listed = ", ".join(i.describe() for i in items[:-1]) + " and " + items[-1].describe()
+        all_word = "both" if len(items) == 2 else "all"
+        what = f"{listed} cannot {all_word} stand in {_room_words(layout)}"
+    conds = []
+    for c in involved:
+        if c.is_global:
+            word = _WHILE.get(type(c), c.describe())
+            if isinstance(c, C.Walkway):
+                word = f"a {c.width:.2f} m walkway reaches every piece"
+            conds.append(word)
+        else:
+            conds.append(c.describe())
+    msg = what + (" while " + " and ".join(conds) if conds else "")
+    msg += (
+        ". Remove or shrink one of them, choose a larger room, or relax "
+        + ("those rules" if conds else "the request")
+        + "."
+    )
+    conflicts = tuple(i.describe() for i in items) + tuple(c.describe() for c in involved)
+    return InfeasibleLayoutError(msg, conflicts)

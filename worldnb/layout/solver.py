@@ -1,0 +1,453 @@
+"""The planner: ordered greedy placement over sampled candidates, then local search.
+
+1. Items are ordered: the targets of other items' rules first (the bed before its
+   nightstands, the table before its chairs), larger before smaller, things on top
+   after their support, wall-hung things last.
+2. Each item tries its candidates (:mod:`._candidates`): a vectorised filter drops
+   those that break the room / overlap / openings / access rules; the rest are
+   ranked by the weighted cost of the soft constraints they make measurable; the
+   best few are checked exactly, walkway included, and the first that passes wins.
+3. Local search moves items that break soft constraints while the score improves.
+4. If greedy placement fails it restarts with another order; when the time budget
+   is spent, :func:`._infeasible.diagnose` names a small conflicting set.
+
+Everything random comes from ``numpy.random.default_rng(seed)``, so the same request
+and seed give the same layout (unless ``time_limit`` cuts the search short).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import shapely
+
+from ..errors import InfeasibleLayoutError, InputError
+from ..scene import Room
+from . import _candidates as K
+from . import constraints as C
+from .state import Layout, Placement, make_items
+
+__all__ = ["plan", "solve"]
+
+_TOP_K = 10  # exact checks per item before giving up on it
+_MAX_SCORED = 90  # candidates whose soft cost is measured per item
+_PACKING = 0.05  # weight of the tidy-packing tie-breaker (per metre of side gap)
+_MAX_BACKTRACK = 8  # chronological backtracks per attempt
+
+
+def default_constraints(layout: Layout) -> list[C.Constraint]:
+    """The catalog's design rules for the items present (targets that are absent are
+    dropped; a rule whose target is a list uses whichever of them is present)."""
+    out = []
+    for name, it in layout.items.items():
+        for rule in it.entry.rules:
+            target = rule.get("target")
+            if target is not None:
+                ts = target if isinstance(target, list) else [target]
+                present = [t for t in ts if any(i.category == t for i in layout.items.values())]
+                if not present or all(
+                    t == it.category and sum(i.category == t for i in layout.items.values()) < 2
+                    for t in present
+                ):
+                    continue
+                rule = {**rule, "target": present if len(present) > 1 else present[0]}
+            c = C.RULES[rule["type"]](name, rule)
+            c.source = "rule"
+            out.append(c.bind(layout))
+    return out
+
+
+def base_constraints(walkway: float, rotations) -> list[C.Constraint]:
+    out = [C.InsideRoom(), C.NoOverlap(), C.OpeningsClear(), C.AccessClear(), C.Walkway(walkway)]
+    if rotations is not None:
+        out.append(C.RotationSnap(float(rotations)))
+    for c in out:
+        c.source = "base"
+    return out
+
+
+def _supports(layout: Layout, cons) -> dict[str, list[str]]:
+    """on-top item → names it may stand on (from OnTopOf constraints)."""
+    out: dict[str, list[str]] = {}
+    for c in cons:
+        if isinstance(c, C.OnTopOf):
+            for a in c.bound[0]:
+                out.setdefault(a, []).extend(b for b in c.bound[1] if b != a)
+    return out
+
+
+def _order(layout: Layout, cons, rng, shuffle: bool) -> list[str]:
+    """Anchors (targets of other items' rules) first, each followed at once by the
+    items that depend on it; larger before smaller; on-top after floor; wall last."""
+    deps: dict[str, set[str]] = {n: set() for n in layout.items}
+    for c in cons:
+        if len(c.bound) == 2:
+            for a in c.bound[0]:
+                deps[a] |= {b for b in c.bound[1] if b != a}
+    kind_rank = {"floor": 0, "on_top": 1, "wall": 2}
+
+    def key(n):
+        it = layout.items[n]
+        area = it.size[0] * it.size[2]
+        jitter = rng.uniform(0, 0.8) if shuffle else 0.0
+        return (kind_rank[it.placement], it.entry.flat, -area * (1 + jitter))
+
+    dependants: dict[str, list[str]] = {n: [] for n in layout.items}
+    for a, bs in deps.items():
+        for b in bs:
+            dependants[b].append(a)
+    out: list[str] = []
+    done: set[str] = set()
+
+    def visit(n):
+        if n in done:
+            return
+        done.add(n)
+        out.append(n)
+        for d in sorted(dependants[n], key=key):
+            if deps[d] <= done | {d}:
+                visit(d)
+
+    for n in sorted(layout.items, key=key):
+        if not deps[n] - {n} or all(b in done for b in deps[n]):
+            visit(n)
+    for n in sorted(layout.items, key=key):  # cycles: whatever is left
+        visit(n)
+    # keep the placement kinds in order (floor, on top, wall)
+    return sorted(out, key=lambda n: kind_rank[layout.items[n].placement])
+
+
+class _Search:
+    def __init__(self, layout, cons, hard_globals, supports, rng, deadline, free_yaw, snap):
+        self.layout = layout
+        self.cons = cons
+        self.hard_globals = hard_globals
+        self.supports = supports
+        self.rng = rng
+        self.deadline = deadline
+        self.free_yaw = free_yaw
+        self.snap = snap
+        self.by_item: dict[str, list] = {n: [] for n in layout.items}
+        for c in cons:
+            if c.is_global:
+                continue
+            for n in c.involves:
+                self.by_item[n].append(c)
+
+    # ---- candidate generation -------------------------------------------------------
+    def candidates(self, name: str) -> np.ndarray:
+        lay, it = self.layout, self.layout.items[name]
+        own = self.by_item[name]
+        self._n_rule = 0
+        if it.placement == "on_top":
+            out = K.rule_candidates(lay, name, own, self.rng)
+            self._n_rule = len(out)
+            return out
+        walls = K.wall_candidates(lay, name, self.rng)
+        if it.placement == "wall":
+            return walls
+        free = K.free_candidates(lay, name, self.rng, free_yaw=self.free_yaw)
+        rules = K.rule_candidates(lay, name, own, self.rng)
+        faced = K.face_targets(lay, name, own, free, self.snap)
+        self._n_rule = len(rules)
+        return np.concatenate([rules, walls, free, faced])
+
+    def soft_cost(self, name: str) -> float:
+        total = 0.0
+        for c in self.by_item[name]:
+            if c.ready(self.layout):
+                total += c.weight * c.cost(self.layout) * (100.0 if c.hard else 1.0)
+        return total
+
+    def exact_ok(self, name: str) -> bool:
+        lay = self.layout
+        for g in self.hard_globals:
+            if isinstance(g, C.Walkway):
+                continue
+            if g.violations(lay, only=name):
+                return False
+        for c in self.by_item[name]:
+            if c.hard and c.ready(lay) and not c.evaluate(lay)[0]:
+                return False
+        if lay.items[name].blocks_floor:
+            for g in self.hard_globals:
+                if isinstance(g, C.Walkway) and g.violations(lay):
+                    return False
+        return True
+
+    def place_best(self, name: str, skip: int = 0) -> bool:
+        """Place ``name`` at its best feasible candidate (after ``skip`` feasible ones)."""
+        lay = self.layout
+        cands = self.candidates(name)
+        if not len(cands):
+            return False
+        sup = None
+        if lay.items[name].placement == "on_top":
+            # the support is the placed target whose top the candidate sits on
+            sup = self._support_for(name, cands)
+        ok = K.prefilter(lay, name, cands, self.hard_globals)
+        idx = np.flatnonzero(ok)
+        if not len(idx):
+            return False
+        n_rule = self._n_rule
+        if len(idx) > _MAX_SCORED:
+            # keep every rule-suggested candidate, subsample the rest
+            head, tail = idx[idx < n_rule], idx[idx >= n_rule]
+            k = max(0, _MAX_SCORED - len(head))
+            tail = np.sort(self.rng.choice(tail, size=min(k, len(tail)), replace=False))
+            idx = np.concatenate([head, tail])
+        costs = self._packing(name, cands[idx])
+        for j, i in enumerate(idx):
+            lay.place(name, self._placement(cands[i], sup[i] if sup else None))
+            costs[j] += self.soft_cost(name)
+        costs += self.rng.uniform(0, 1e-3, len(costs))
+        for j in np.argsort(costs, kind="stable")[: _TOP_K + skip]:
+            i = idx[j]
+            lay.place(name, self._placement(cands[i], sup[i] if sup else None))
+            if self.exact_ok(name):
+                if skip == 0:
+                    return True
+                skip -= 1
+        lay.remove(name)
+        return False
+
+    def _packing(self, name: str, cands: np.ndarray) -> np.ndarray:
+        """A small preference for tidy packing: pieces whose sides touch a wall or a
+        placed piece leave the floor in one piece (tie-breaker below any rule)."""
+        it = self.layout.items[name]
+        if not it.blocks_floor:
+            return np.zeros(len(cands))
+        lay = self.layout
+        parts = [shapely.LinearRing(lay.room.floor_xz)]
+        parts += [lay.footprint(n) for n in lay.placed if lay.items[n].blocks_floor]
+        others = shapely.union_all(parts)
+        w, _, d = it.size
+        c, s = np.cos(cands[:, 2]), np.sin(cands[:, 2])
+        out = np.zeros(len(cands))
+        best = np.full(len(cands), np.inf)
+        for sx in (1.0, -1.0):
+            # the side edge at local x = sx * w / 2
+            ax = cands[:, 0] + sx * w / 2 * c - d / 2 * s
+            az = cands[:, 1] - sx * w / 2 * s - d / 2 * c
+            bx = cands[:, 0] + sx * w / 2 * c + d / 2 * s
+            bz = cands[:, 1] - sx * w / 2 * s + d / 2 * c
+            lines = shapely.linestrings(np.stack([np.stack([ax, az], 1), np.stack([bx, bz], 1)], 1))
+            best = np.minimum(best, shapely.distance(lines, others))
+        out += _PACKING * np.minimum(best, 2.0)
+        return out
+
+    def _placement(self, row, support) -> Placement:
+        return Placement(float(row[0]), float(row[1]), float(row[2]), float(row[3]), support)
+
+    def _support_for(self, name, cands):
+        """Per candidate: the placed support whose top it sits on (or None)."""
+        lay = self.layout
+        sups = [s for s in self.supports.get(name, []) if lay.is_placed(s)]
+        out = []
+        for row in cands:
+            best = None
+            for s in sups:
+                if abs(lay.yrange(s)[1] - row[3]) < 1e-6 and lay.footprint(s).contains(_point(row)):
+                    best = s
+                    break
+            out.append(best)
+        return out
+
+    # ---- greedy and local search ---------------------------------------------------
+    def greedy(self, order) -> str | None:
+        """Place items in order, backtracking a little; the name that failed, or None."""
+        i, skips, backtracks = 0, dict.fromkeys(order, 0), 0
+        while i < len(order):
+            name = order[i]
+            if time.perf_counter() > self.deadline:
+                return name
+            if self.place_best(name, skip=skips[name]):
+                i += 1
+                continue
+            if i == 0 or backtracks >= _MAX_BACKTRACK:
+                return name
+            skips[name] = 0
+            i -= 1
+            self.layout.remove(order[i])
+            skips[order[i]] += 1
+            backtracks += 1
+        return None
+
+    def total_soft(self) -> float:
+        return sum(
+            c.weight * c.cost(self.layout) for c in self.cons if not c.hard and c.ready(self.layout)
+        )
+
+    def improve(self, budget_s: float, max_rounds: int) -> None:
+        end = min(self.deadline, time.perf_counter() + budget_s)
+        lay = self.layout
+        for _ in range(max_rounds):
+            if time.perf_counter() > end:
+                return
+            bad = [
+                c for c in self.cons if not c.hard and not c.is_global and not c.evaluate(lay)[0]
+            ]
+            if not bad:
+                return
+            c = bad[int(self.rng.integers(len(bad)))]
+            movable = [n for n in c.involves if not self._has_children(n)]
+            if not movable:
+                continue
+            name = movable[int(self.rng.integers(len(movable)))]
+            before, old = self.total_soft(), lay.placements[name]
+            lay.remove(name)
+            if not self.place_best(name) or self.total_soft() >= before - 1e-9:
+                lay.place(name, old)
+
+    def _has_children(self, name) -> bool:
+        return any(p.support == name for p in self.layout.placements.values())
+
+
+def _point(row):
+    return shapely.Point(float(row[0]), float(row[1]))
+
+
+def solve(
+    layout: Layout,
+    constraints: list[C.Constraint],
+    seed: int = 0,
+    time_limit: float = 5.0,
+    free_yaw: bool = False,
+    max_attempts: int = 12,
+    improve: bool = True,
+) -> Layout | None:
+    """Place every item of ``layout`` so all hard constraints hold; None if no layout
+    was found within ``time_limit`` seconds / ``max_attempts`` restarts.
+
+    The functional core of :func:`plan`: constraints must already be bound.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    hard_globals = [c for c in constraints if c.is_global and c.hard]
+    snap = next((c.step for c in constraints if isinstance(c, C.RotationSnap)), None)
+    supports = _supports(layout, constraints)
+    for attempt in range(max_attempts):
+        if time.perf_counter() > deadline:
+            break
+        rng = np.random.default_rng([seed, attempt])
+        lay = Layout(layout.room, list(layout.items.values()))
+        s = _Search(lay, constraints, hard_globals, supports, rng, deadline, free_yaw, snap)
+        order = _order(lay, constraints, rng, shuffle=attempt > 0)
+        failed = s.greedy(order)
+        if failed is not None:
+            continue
+        if improve:
+            s.improve(budget_s=max(0.0, min(0.4, time_limit * 0.1)), max_rounds=3 * len(order))
+        if all(c.evaluate(lay)[0] for c in constraints if c.hard):
+            return lay
+    return None
+
+
+def plan(
+    room: Room,
+    items,
+    constraints=None,
+    seed: int = 0,
+    time_limit: float = 5.0,
+    walkway: float = 0.9,
+    rotations: float | None = 90.0,
+):
+    """Arrange furniture in a room.
+
+    Args:
+        room: the :class:`~worldnb.scene.Room` (doors and windows are kept clear).
+        items: category names (``"bed"``), ``(category, (w, h, d))`` pairs or
+            :class:`~worldnb.worlds.catalog.CatalogEntry` s; repeated categories get
+            numbered names (``"chair 1"``, ``"chair 2"``).
+        constraints: extra :class:`~worldnb.layout.constraints.Constraint` s. ``None``
+            uses the catalog's design rules (bed head against a wall with nightstands
+            beside it, sofa facing the TV, chairs around the table, …). The base
+            rules (inside the room, no overlap, openings clear, access clear, walkway,
+            rotation snapping) are always added unless you pass your own of that type.
+        seed: random seed; the same request and seed give the same layout.
+        time_limit: seconds before the search gives up and explains why.
+        walkway: minimum walkway width (m) from each door to every piece.
+        rotations: rotation step in degrees (90 = 0/90/180/270); ``None`` = free.
+
+    Returns:
+        :class:`~worldnb.layout.LayoutResult`.
+
+    Raises:
+        InfeasibleLayoutError: no layout satisfies the hard constraints; the message
+            names a small conflicting set in plain words.
+
+    Example:
+        >>> from worldnb.scene import Opening, Room
+        >>> room = Room.rectangle(4, 3.5, openings=[Opening("door", "wall_0", 0.8, 0.9)])
+        >>> res = plan(room, ["bed", "nightstand", "wardrobe"], seed=0)
+        >>> all(c["satisfied"] for c in res.constraints if c["hard"])
+        True
+    """
+    from ._infeasible import diagnose
+    from .result import LayoutResult
+
+    if not isinstance(room, Room):
+        raise InputError(f"room: expected a worldnb Room, got {type(room).__name__}")
+    try:
+        time_limit = float(time_limit)
+    except (TypeError, ValueError):
+        raise InputError(f"time_limit: expected seconds, got {time_limit!r}") from None
+    if not math.isfinite(time_limit) or time_limit <= 0:
+        raise InputError(f"time_limit: expected a positive number of seconds, got {time_limit}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise InputError(f"seed: expected an integer, got {seed!r}")
+    t0 = time.perf_counter()
+    layout = Layout(room, make_items(items))
+    cons = build_constraints(layout, constraints, walkway, rotations)
+    found = solve(layout, cons, seed=int(seed), time_limit=time_limit, free_yaw=rotations is None)
+    if found is None:
+        raise diagnose(layout, cons, seed=int(seed), budget=min(3.0, max(1.0, time_limit)))
+    return LayoutResult(found, cons, seed=int(seed), solve_time=time.perf_counter() - t0)
+
+
+def build_constraints(layout: Layout, constraints, walkway, rotations) -> list[C.Constraint]:
+    """Base rules + the request's constraints (or the catalog defaults), bound."""
+    if constraints is None:
+        user = default_constraints(layout)
+    else:
+        if isinstance(constraints, C.Constraint):
+            constraints = [constraints]
+        user = []
+        for c in constraints:
+            if not isinstance(c, C.Constraint):
+                raise InputError(
+                    f"constraints: expected Constraint objects (worldnb.layout.AgainstWall…), "
+                    f"got {type(c).__name__}"
+                )
+            user.append(c.bind(layout))
+    given = {type(c) for c in user if c.is_global}
+    base = [c for c in base_constraints(walkway, rotations) if type(c) not in given]
+    cons = base + user
+    # an on-top item needs a support: keep the catalog's on_top_of rule as a hard rule
+    have_support = {a for c in cons if isinstance(c, C.OnTopOf) for a in c.bound[0]}
+    for name, it in layout.items.items():
+        if it.placement != "on_top":
+            continue
+        if name not in have_support:
+            for c in default_constraints(Layout(layout.room, [it, *_others(layout, name)])):
+                if isinstance(c, C.OnTopOf):
+                    c.bind(layout)
+                    cons.append(c)
+                    have_support.add(name)
+        if name not in have_support:
+            targets = [r.get("target") for r in it.entry.rules if r["type"] == "on_top_of"]
+            raise InfeasibleLayoutError(
+                f"the {name} stands on top of other furniture ({targets or 'a support'}), "
+                "and none is in the request; add one",
+                (f"the {name} needs a support",),
+            )
+    for c in cons:
+        if isinstance(c, C.OnTopOf):
+            c.hard = True
+    return cons
+
+
+def _others(layout, name):
+    return [it for n, it in layout.items.items() if n != name]

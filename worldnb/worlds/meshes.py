@@ -1,0 +1,540 @@
+"""Part-built furniture meshes (legs, seats, backs, headboards, shelves, doors,
+cushions, …) with material colours, and the room shell.
+
+Every builder draws inside the object's bounding box in its local frame: centred
+on the box, +Y up, front = +Z. :func:`furniture_mesh` returns plain arrays;
+:func:`add_meshes` puts all objects of a scene in one ``"objects"`` :class:`Mesh`
+whose ``instance`` holds each face's object id, and the room in ``"room"``.
+
+Example:
+    >>> v, f, c, parts = furniture_mesh("chair", (0.45, 0.9, 0.5))
+    >>> sorted(set(parts)) == ["back", "leg", "seat"]
+    True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import InputError
+from ..scene import Mesh, Scene
+from ._parts import Parts
+from .catalog import entry
+
+__all__ = ["MATERIALS", "add_meshes", "furniture_mesh", "room_mesh"]
+
+#: material name → RGB in [0, 1]
+MATERIALS = {
+    "oak": (0.72, 0.55, 0.36),
+    "walnut": (0.42, 0.28, 0.18),
+    "white lacquer": (0.92, 0.91, 0.88),
+    "grey fabric": (0.55, 0.56, 0.58),
+    "blue fabric": (0.25, 0.36, 0.58),
+    "green fabric": (0.33, 0.47, 0.34),
+    "black fabric": (0.15, 0.15, 0.16),
+    "brown leather": (0.45, 0.27, 0.16),
+    "black metal": (0.12, 0.12, 0.13),
+    "grey metal": (0.55, 0.57, 0.6),
+    "brass": (0.78, 0.64, 0.3),
+    "white plastic": (0.94, 0.94, 0.94),
+    "black plastic": (0.08, 0.08, 0.09),
+    "terracotta": (0.7, 0.38, 0.24),
+    "white ceramic": (0.93, 0.93, 0.9),
+    "grey ceramic": (0.5, 0.5, 0.52),
+    "red wool": (0.62, 0.2, 0.2),
+    "beige wool": (0.82, 0.74, 0.6),
+    "blue wool": (0.3, 0.38, 0.55),
+    "grey wool": (0.6, 0.6, 0.6),
+    "grey laminate": (0.62, 0.62, 0.6),
+    "stainless steel": (0.75, 0.76, 0.78),
+    "white enamel": (0.95, 0.95, 0.95),
+    "black enamel": (0.1, 0.1, 0.1),
+    "grey": (0.5, 0.5, 0.5),
+}
+#: material name → the colour word a person would use
+COLOR_WORDS = {
+    "oak": "light brown", "walnut": "dark brown", "white lacquer": "white",
+    "grey fabric": "grey", "blue fabric": "blue", "green fabric": "green",
+    "black fabric": "black", "brown leather": "brown", "black metal": "black",
+    "grey metal": "grey", "brass": "gold", "white plastic": "white", "black plastic": "black",
+    "terracotta": "orange", "white ceramic": "white", "grey ceramic": "grey",
+    "red wool": "red", "beige wool": "beige", "blue wool": "blue", "grey wool": "grey",
+    "grey laminate": "grey", "stainless steel": "silver", "white enamel": "white",
+    "black enamel": "black", "grey": "grey",
+}  # fmt: skip
+_DARK = (0.1, 0.1, 0.1)
+_METAL = (0.6, 0.6, 0.62)
+_BEDDING = (0.93, 0.93, 0.95)
+_LEAF = (0.22, 0.5, 0.22)
+_GLASS = (0.7, 0.82, 0.9)
+_SHADE = (0.97, 0.94, 0.86)
+
+
+def _shade(c, k):
+    return tuple(min(1.0, max(0.0, v * k)) for v in c)
+
+
+def _legs(p, w, d, y0, y1, inset, t, color):
+    for sx in (-1, 1):
+        for sz in (-1, 1):
+            x, z = sx * (w / 2 - inset - t / 2), sz * (d / 2 - inset - t / 2)
+            p.box((x - t / 2, y0, z - t / 2), (x + t / 2, y1, z + t / 2), color, "leg")
+
+
+def _bed(p, w, h, d, col):
+    y = -h / 2
+    frame_h, matt = 0.25, 0.22
+    _legs(p, w, d, y, y + 0.1, 0.02, 0.06, _shade(col, 0.8))
+    p.box((-w / 2, y + 0.1, -d / 2 + 0.06), (w / 2, y + frame_h, d / 2), col, "frame")
+    p.box((-w / 2 + 0.03, y + frame_h, -d / 2 + 0.08), (w / 2 - 0.03, y + frame_h + matt, d / 2 - 0.03),
+          _BEDDING, "mattress")  # fmt: skip
+    p.box((-w / 2 + 0.02, y + frame_h + matt, -d / 2 + 0.7), (w / 2 - 0.02, y + frame_h + matt + 0.04,
+          d / 2 - 0.02), _shade(col, 1.15) if sum(col) > 1.5 else (0.45, 0.55, 0.7), "duvet")  # fmt: skip
+    p.box((-w / 2, y, -d / 2), (w / 2, h / 2, -d / 2 + 0.06), col, "headboard")
+    n = 2 if w > 1.2 else 1
+    pw = min(0.6, (w - 0.2) / n - 0.05)
+    for i in range(n):
+        cx = (i - (n - 1) / 2) * (w - 0.2) / n
+        p.box((cx - pw / 2, y + frame_h + matt, -d / 2 + 0.12), (cx + pw / 2, y + frame_h + matt + 0.12,
+              -d / 2 + 0.5), (0.98, 0.98, 0.98), "pillow")  # fmt: skip
+
+
+def _storage(p, w, h, d, col, drawers: int, doors: int, plinth=0.08, top=None):
+    y = -h / 2
+    p.box((-w / 2 + 0.02, y, -d / 2 + 0.02), (w / 2 - 0.02, y + plinth, d / 2 - 0.04),
+          _shade(col, 0.6), "plinth")  # fmt: skip
+    p.box(
+        (-w / 2, y + plinth, -d / 2),
+        (w / 2, h / 2 - (0.03 if top else 0), d / 2 - 0.02),
+        col,
+        "body",
+    )
+    if top:
+        p.box((-w / 2, h / 2 - 0.03, -d / 2), (w / 2, h / 2, d / 2), top, "top")
+    front_h = h - plinth - (0.03 if top else 0) - 0.02
+    z0, z1 = d / 2 - 0.02, d / 2
+    fc = _shade(col, 1.06)
+    if drawers:
+        dh = front_h / drawers
+        for i in range(drawers):
+            y0 = y + plinth + i * dh + 0.01
+            p.box((-w / 2 + 0.01, y0, z0), (w / 2 - 0.01, y0 + dh - 0.015, z1), fc, "drawer")
+            p.box(
+                (-0.06, y0 + dh / 2 - 0.01, z1),
+                (0.06, y0 + dh / 2 + 0.01, z1 - 0.0),
+                _METAL,
+                "handle",
+            )
+    if doors:
+        dw = w / doors
+        for i in range(doors):
+            x0 = -w / 2 + i * dw + 0.005
+            p.box(
+                (x0, y + plinth + 0.01, z0), (x0 + dw - 0.01, y + plinth + front_h, z1), fc, "door"
+            )
+            hx = x0 + (dw - 0.06 if i % 2 == 0 else 0.04)
+            ym = y + plinth + front_h / 2
+            p.box((hx, ym - 0.08, z1 - 0.001), (hx + 0.015, ym + 0.08, z1), _METAL, "handle")
+
+
+def _table(p, w, h, d, col, desk=False):
+    t = 0.035
+    _legs(p, w, d, -h / 2, h / 2 - t, 0.03, 0.05, _shade(col, 0.85))
+    p.box((-w / 2, h / 2 - t, -d / 2), (w / 2, h / 2, d / 2), col, "top")
+    if desk:
+        p.box((-w / 2 + 0.05, h / 2 - t - 0.25, -d / 2 + 0.04), (-w / 2 + 0.45, h / 2 - t, d / 2 - 0.04),
+              _shade(col, 0.95), "drawer")  # fmt: skip
+
+
+def _chair(p, w, h, d, col):
+    seat = -h / 2 + 0.45
+    _legs(p, w, d, -h / 2, seat, 0.02, 0.04, _shade(col, 0.85))
+    p.box((-w / 2, seat, -d / 2), (w / 2, seat + 0.04, d / 2), col, "seat")
+    p.box((-w / 2, seat + 0.04, -d / 2), (w / 2, h / 2, -d / 2 + 0.04), col, "back")
+
+
+def _office_chair(p, w, h, d, col):
+    y = -h / 2
+    for a in np.linspace(0, 2 * np.pi, 5, endpoint=False):
+        x1, z1 = np.cos(a) * w / 2 * 0.9, np.sin(a) * d / 2 * 0.9
+        lo = (min(0, x1) - 0.02, y + 0.04, min(0, z1) - 0.02)
+        hi = (max(0, x1) + 0.02, y + 0.08, max(0, z1) + 0.02)
+        p.box(lo, hi, _DARK, "base")
+        p.cylinder((x1 * 0.95, z1 * 0.95), y, y + 0.04, 0.025, _DARK, "wheel", 6)
+    seat = y + 0.48
+    p.cylinder((0, 0), y + 0.08, seat, 0.03, _METAL, "column", 8)
+    p.box(
+        (-w / 2 + 0.05, seat, -d / 2 + 0.08), (w / 2 - 0.05, seat + 0.08, d / 2 - 0.02), col, "seat"
+    )
+    p.box((-w / 2 + 0.08, seat + 0.12, -d / 2), (w / 2 - 0.08, h / 2, -d / 2 + 0.08), col, "back")
+    p.box((-0.03, seat, -d / 2 + 0.02), (0.03, seat + 0.14, -d / 2 + 0.08), _DARK, "back")
+
+
+def _sofa(p, w, h, d, col, seats=None):
+    y = -h / 2
+    arm = 0.15 if w > 1.2 else 0.1
+    _legs(p, w, d, y, y + 0.08, 0.04, 0.05, _DARK)
+    p.box((-w / 2, y + 0.08, -d / 2), (w / 2, y + 0.3, d / 2), _shade(col, 0.9), "base")
+    p.box((-w / 2, y + 0.08, -d / 2), (w / 2, h / 2, -d / 2 + 0.2), col, "back")
+    for sx in (-1, 1):
+        x0 = sx * w / 2
+        p.box((min(x0, x0 - sx * arm), y + 0.08, -d / 2), (max(x0, x0 - sx * arm), y + 0.6, d / 2),
+              col, "arm")  # fmt: skip
+    n = seats or max(1, round((w - 2 * arm) / 0.65))
+    cw = (w - 2 * arm) / n
+    for i in range(n):
+        x0 = -w / 2 + arm + i * cw
+        p.box((x0 + 0.01, y + 0.3, -d / 2 + 0.2), (x0 + cw - 0.01, y + 0.44, d / 2 - 0.02),
+              _shade(col, 1.1), "cushion")  # fmt: skip
+        p.box((x0 + 0.02, y + 0.44, -d / 2 + 0.2), (x0 + cw - 0.02, min(h / 2, y + 0.8), -d / 2 + 0.35),
+              _shade(col, 1.1), "cushion")  # fmt: skip
+
+
+def _shelves(p, w, h, d, col, wall=False):
+    t = 0.02
+    y = -h / 2
+    if wall:
+        p.box((-w / 2, y, -d / 2), (w / 2, y + t, d / 2), col, "shelf")
+        for sx in (-1, 1):
+            x = sx * (w / 2 - 0.1)
+            p.box(
+                (x - 0.01, y - 0.0 + t, -d / 2), (x + 0.01, h / 2, -d / 2 + 0.04), _METAL, "bracket"
+            )
+        return
+    p.box((-w / 2, y, -d / 2), (w / 2, h / 2, -d / 2 + 0.01), _shade(col, 0.9), "back")
+    for sx in (-1, 1):
+        p.box((sx * w / 2 - (t if sx > 0 else 0), y, -d / 2), (sx * w / 2 + (0 if sx > 0 else t), h / 2, d / 2),
+              col, "side")  # fmt: skip
+    n = max(2, int(h / 0.35))
+    for i in range(n + 1):
+        yy = y + i * (h - t) / n
+        p.box((-w / 2 + t, yy, -d / 2), (w / 2 - t, yy + t, d / 2), col, "shelf")
+    rng = np.random.default_rng(int(w * 1000) + int(h * 100))
+    for i in range(n):
+        yy = y + i * (h - t) / n + t
+        x = -w / 2 + t + 0.02
+        while x < w / 2 - 0.1:
+            bw = rng.uniform(0.02, 0.05)
+            bh = min(rng.uniform(0.15, 0.28), (h - t) / n - t - 0.02)
+            c = tuple(rng.uniform(0.15, 0.8, 3))
+            p.box((x, yy, -d / 2 + 0.03), (x + bw, yy + bh, d / 2 - 0.04), c, "book")
+            x += bw + 0.003
+
+
+def _screen(p, w, h, d, col):
+    y = -h / 2
+    p.box((-w * 0.15, y, -d / 2), (w * 0.15, y + 0.02, d / 2), col, "stand")
+    p.box((-0.03, y + 0.02, -0.03), (0.03, y + 0.1, 0.0), col, "stand")
+    p.box((-w / 2, y + 0.08, -0.03), (w / 2, h / 2, 0.0), col, "frame")
+    p.box(
+        (-w / 2 + 0.01, y + 0.09, 0.0),
+        (w / 2 - 0.01, h / 2 - 0.01, 0.004),
+        (0.03, 0.04, 0.06),
+        "panel",
+    )
+
+
+def _lamp(p, w, h, d, col, floor=True):
+    y = -h / 2
+    r = min(w, d) / 2
+    p.cylinder((0, 0), y, y + 0.03, r * 0.7, col, "base")
+    shade_h = min(0.35, h * 0.35)
+    p.cylinder((0, 0), y + 0.03, h / 2 - shade_h * 0.5, 0.012 if floor else 0.015, col, "pole", 8)
+    p.cone((0, 0), h / 2 - shade_h, h / 2, r, r * 0.7, _SHADE, "shade")
+
+
+def _plant(p, w, h, d, col):
+    y = -h / 2
+    r = min(w, d) / 2
+    pot_h = min(0.35, h * 0.3)
+    p.cone((0, 0), y, y + pot_h, r * 0.55, r * 0.7, col, "pot")
+    p.cylinder((0, 0), y + pot_h - 0.02, y + pot_h, r * 0.65, (0.3, 0.2, 0.12), "soil")
+    p.cylinder(
+        (0, 0), y + pot_h, y + pot_h + (h - pot_h) * 0.4, 0.015, (0.35, 0.25, 0.15), "stem", 6
+    )
+    fh = (h - pot_h) * 0.8
+    p.sphere((0, h / 2 - fh / 2, 0), 1.0, _LEAF, "foliage", scale=(r, fh / 2, r))
+
+
+def _rug(p, w, h, d, col):
+    p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2, d / 2), col, "rug")
+    p.box((-w / 2 + 0.1, -h / 2, -d / 2 + 0.1), (w / 2 - 0.1, h / 2 + 0.001, d / 2 - 0.1),
+          _shade(col, 0.8), "pattern")  # fmt: skip
+
+
+def _counter(p, w, h, d, col, kind="counter"):
+    top = (0.35, 0.35, 0.36) if kind != "stove" else _DARK
+    doors = max(1, round(w / 0.5))
+    _storage(p, w, h, d, col, drawers=1 if kind == "counter" else 0, doors=0 if kind == "counter" else doors,
+             top=top)  # fmt: skip
+    if kind == "sink":
+        p.box((-w / 2 + 0.1, h / 2 - 0.0, -d / 2 + 0.1), (w / 2 - 0.1, h / 2 + 0.002, d / 2 - 0.1),
+              (0.7, 0.72, 0.75), "basin")  # fmt: skip
+        p.cylinder((0, -d / 2 + 0.06), h / 2, h / 2 + 0.25, 0.015, _METAL, "tap", 8)
+    if kind == "stove":
+        for sx in (-1, 1):
+            for sz in (-1, 1):
+                p.cylinder((sx * w / 4, sz * d / 5), h / 2, h / 2 + 0.005, min(w, d) / 8, (0.25, 0.25, 0.25),
+                           "burner", 10)  # fmt: skip
+        p.box((-w / 2 + 0.04, -h / 2 + 0.15, d / 2 - 0.01), (w / 2 - 0.04, h / 2 - 0.15, d / 2 + 0.0),
+              (0.15, 0.15, 0.17), "oven door")  # fmt: skip
+
+
+def _fridge(p, w, h, d, col):
+    p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2, d / 2 - 0.03), col, "body")
+    split = -h / 2 + h * 0.38
+    p.box(
+        (-w / 2, -h / 2 + 0.02, d / 2 - 0.03),
+        (w / 2, split - 0.01, d / 2),
+        _shade(col, 1.03),
+        "door",
+    )
+    p.box(
+        (-w / 2, split + 0.01, d / 2 - 0.03),
+        (w / 2, h / 2 - 0.01, d / 2),
+        _shade(col, 1.03),
+        "door",
+    )
+    for y0, y1 in ((split - 0.35, split - 0.05), (split + 0.05, split + 0.45)):
+        p.box((w / 2 - 0.07, y0, d / 2 - 0.0), (w / 2 - 0.05, y1, d / 2), _METAL, "handle")
+
+
+def _microwave(p, w, h, d, col):
+    p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2, d / 2 - 0.01), col, "body")
+    p.box((-w / 2 + 0.02, -h / 2 + 0.03, d / 2 - 0.01), (w / 2 - 0.14, h / 2 - 0.03, d / 2), (0.1, 0.1, 0.12),
+          "door")  # fmt: skip
+    p.box(
+        (w / 2 - 0.12, -h / 2 + 0.03, d / 2 - 0.01),
+        (w / 2 - 0.02, h / 2 - 0.03, d / 2),
+        _DARK,
+        "panel",
+    )
+
+
+def _mirror(p, w, h, d, col):
+    p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2, d / 2 - 0.005), col, "frame")
+    p.box(
+        (-w / 2 + 0.03, -h / 2 + 0.03, d / 2 - 0.005),
+        (w / 2 - 0.03, h / 2 - 0.03, d / 2),
+        _GLASS,
+        "glass",
+    )
+
+
+def _bin(p, w, h, d, col):
+    r = min(w, d) / 2
+    p.cone((0, 0), -h / 2, h / 2 - 0.02, r * 0.85, r, col, "bin")
+    p.cylinder((0, 0), h / 2 - 0.02, h / 2, r, _shade(col, 0.8), "lid")
+
+
+def _bench(p, w, h, d, col):
+    _legs(p, w, d, -h / 2, h / 2 - 0.05, 0.05, 0.05, _shade(col, 0.8))
+    p.box((-w / 2, h / 2 - 0.05, -d / 2), (w / 2, h / 2, d / 2), col, "seat")
+    p.box((-w / 2 + 0.05, -h / 2 + 0.12, -d / 2 + 0.05), (w / 2 - 0.05, -h / 2 + 0.14, d / 2 - 0.05),
+          _shade(col, 0.9), "shelf")  # fmt: skip
+
+
+def _box(p, w, h, d, col):
+    p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2, d / 2), col, "body")
+
+
+def _armchair(p, w, h, d, col):
+    _sofa(p, w, h, d, col, seats=1)
+
+
+_BUILDERS = {
+    "bed": _bed,
+    "drawers": lambda p, w, h, d, c: _storage(
+        p, w, h, d, c, drawers=max(2, round(h / 0.25)), doors=0
+    ),
+    "wardrobe": lambda p, w, h, d, c: _storage(
+        p, w, h, d, c, drawers=0, doors=max(2, round(w / 0.5))
+    ),
+    "cabinet": lambda p, w, h, d, c: _storage(
+        p, w, h, d, c, drawers=0, doors=max(1, round(w / 0.45))
+    ),
+    "low_cabinet": lambda p, w, h, d, c: _storage(
+        p, w, h, d, c, drawers=0, doors=max(2, round(w / 0.6))
+    ),
+    "table": _table,
+    "desk": lambda p, w, h, d, c: _table(p, w, h, d, c, desk=True),
+    "chair": _chair,
+    "office_chair": _office_chair,
+    "sofa": _sofa,
+    "armchair": _armchair,
+    "shelves": _shelves,
+    "wall_shelf": lambda p, w, h, d, c: _shelves(p, w, h, d, c, wall=True),
+    "screen": _screen,
+    "floor_lamp": _lamp,
+    "table_lamp": lambda p, w, h, d, c: _lamp(p, w, h, d, c, floor=False),
+    "plant": _plant,
+    "rug": _rug,
+    "counter": lambda p, w, h, d, c: _counter(p, w, h, d, c, "counter"),
+    "sink": lambda p, w, h, d, c: _counter(p, w, h, d, c, "sink"),
+    "stove": lambda p, w, h, d, c: _counter(p, w, h, d, c, "stove"),
+    "fridge": _fridge,
+    "microwave": _microwave,
+    "mirror": _mirror,
+    "bin": _bin,
+    "bench": _bench,
+    "box": _box,
+}
+
+
+def furniture_mesh(category: str, size, material: str | None = None):
+    """Part-built mesh of one piece, in its local frame (centred, front = +Z).
+
+    Args:
+        category: catalog category (``"bed"``) or an unknown label (drawn as a box).
+        size: (width, height, depth) in metres.
+        material: a :data:`MATERIALS` name; the category's first material if None.
+
+    Returns:
+        ``(vertices (V, 3) float32, faces (F, 3) int32, colors (V, 3) float32,
+        parts: list of part names, one per part, in order)``.
+    """
+    w, h, d = (float(v) for v in np.asarray(size, np.float64).reshape(3))
+    if min(w, h, d) <= 0:
+        raise InputError(f"size: every extent must be > 0 m, got {(w, h, d)}")
+    try:
+        e = entry(category)
+        shape = e.shape
+        material = material or (e.materials[0] if e.materials else "grey")
+    except InputError:
+        shape, material = "box", material or "grey"
+    col = MATERIALS.get(material, MATERIALS["grey"])
+    p = Parts()
+    _BUILDERS.get(shape, _box)(p, w, h, d, col)
+    v, f, c, names = p.arrays()
+    # keep every part inside the bounding box (thin details may poke a millimetre out)
+    v = np.clip(v, [-w / 2, -h / 2, -d / 2], [w / 2, h / 2, d / 2])
+    return v.astype(np.float32), f, c.astype(np.float32), names
+
+
+def objects_mesh(scene: Scene) -> Mesh:
+    """One :class:`Mesh` of every object's part-built geometry (world frame), with
+    ``instance`` = each face's object id."""
+    vs, fs, cs, inst = [], [], [], []
+    n = 0
+    for o in scene.objects:
+        v, f, c, _ = furniture_mesh(
+            o.attrs.get("category", o.label), o.box.size, o.attrs.get("material")
+        )
+        world = v.astype(np.float64) @ o.box.rotation.T + o.box.center
+        vs.append(world)
+        fs.append(f + n)
+        cs.append(c)
+        inst.append(np.full(len(f), o.id, np.int32))
+        n += len(v)
+    if not vs:
+        return Mesh(np.zeros((0, 3)), np.zeros((0, 3), np.int32), instance=np.zeros(0, np.int32))
+    return Mesh(
+        np.concatenate(vs), np.concatenate(fs), np.concatenate(cs), instance=np.concatenate(inst)
+    )
+
+
+def add_meshes(scene: Scene, seed: int = 0, floor="oak", wall=(0.9, 0.88, 0.84)) -> Scene:
+    """Put the ``"objects"`` and ``"room"`` mesh layers into a scene (in place)."""
+    for o in scene.objects:
+        o.geometry = "objects"
+        if "material" in o.attrs and "color" not in o.attrs:
+            o.attrs["color"] = COLOR_WORDS.get(o.attrs["material"], "grey")
+    scene.layers["objects"] = objects_mesh(scene)
+    if scene.room is not None:
+        scene.layers["room"] = room_mesh(scene.room, floor, wall)
+    return scene
+
+
+def _ear_clip(xz: np.ndarray) -> np.ndarray:
+    """Triangulate a simple polygon (counter-clockwise seen from above) → (T, 3)."""
+    idx = list(range(len(xz)))
+    tris = []
+    pts = np.asarray(xz, np.float64)
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    guard = 0
+    while len(idx) > 3 and guard < 10000:
+        guard += 1
+        for k in range(len(idx)):
+            i0, i1, i2 = idx[k - 1], idx[k], idx[(k + 1) % len(idx)]
+            a, b, c = pts[i0], pts[i1], pts[i2]
+            if cross(a, b, c) >= 0:  # seen from above (−Y), CCW means negative in (x, z)
+                continue
+            inside = False
+            for j in idx:
+                if j in (i0, i1, i2):
+                    continue
+                p = pts[j]
+                if cross(a, b, p) < 0 and cross(b, c, p) < 0 and cross(c, a, p) < 0:
+                    inside = True
+                    break
+            if not inside:
+                tris.append((i0, i1, i2))
+                idx.pop(k)
+                break
+    tris.append(tuple(idx))
+    return np.asarray(tris, np.int32)
+
+
+def room_mesh(room, floor="oak", wall=(0.9, 0.88, 0.84), ceiling: bool = False) -> Mesh:
+    """The room shell: floor, walls with holes for doors and windows (a door leaf and
+    window glass drawn as coloured quads in the holes), optional ceiling. Faces point
+    into the room. ``instance`` is −1 everywhere."""
+    fc = MATERIALS.get(floor, floor) if isinstance(floor, str) else floor
+    wc = MATERIALS.get(wall, wall) if isinstance(wall, str) else wall
+    vs, fs, cs = [], [], []
+
+    def quad(p0, p1, p2, p3, color):
+        # p0..p3 counter-clockwise seen from the side the face points to
+        n = sum(len(v) for v in vs)
+        vs.append(np.array([p0, p1, p2, p3], np.float64))
+        fs.append(np.array([[0, 1, 2], [0, 2, 3]]) + n)
+        cs.append(np.tile(np.asarray(color, np.float64), (4, 1)))
+
+    xz = room.floor_xz.astype(np.float64)
+    tri = _ear_clip(xz)
+    n0 = 0
+    fv = np.column_stack([xz[:, 0], np.zeros(len(xz)), xz[:, 1]])
+    vs.append(fv)
+    # ears are clipped with a negative (x, z) cross product, which makes +Y normals
+    fs.append(tri + n0)
+    cs.append(np.tile(np.asarray(fc, np.float64), (len(xz), 1)))
+    if ceiling:
+        n = sum(len(v) for v in vs)
+        vs.append(fv + [0, room.height, 0])
+        fs.append(tri[:, [0, 2, 1]] + n)
+        cs.append(np.tile(np.asarray((0.96, 0.96, 0.96)), (len(xz), 1)))
+    H = room.height
+    for w in room.walls:
+        a, b = w.start.astype(np.float64), w.end.astype(np.float64)
+        L = w.length
+        d = (b - a) / L
+        ops = sorted((o for o in room.openings if o.wall == w.id), key=lambda o: o.offset)
+
+        def pt(t, y):
+            q = a + d * t
+            return (q[0], y, q[1])
+
+        def rect(t0, t1, y0, y1, color):
+            if t1 - t0 > 1e-6 and y1 - y0 > 1e-6:
+                # seen from inside (normal side), the wall runs start → end to the left
+                quad(pt(t1, y0), pt(t0, y0), pt(t0, y1), pt(t1, y1), color)
+
+        t = 0.0
+        for o in ops:
+            t0, t1 = o.offset - o.width / 2, o.offset + o.width / 2
+            rect(t, t0, 0, H, wc)
+            rect(t0, t1, 0, o.sill, wc)
+            rect(t0, t1, o.sill + o.height, H, wc)
+            if o.kind == "door":
+                rect(t0, t1, 0, o.height, (0.55, 0.4, 0.28))
+            else:
+                rect(t0, t1, o.sill, o.sill + o.height, _GLASS)
+            t = t1
+        rect(t, L, 0, H, wc)
+    v = np.concatenate(vs)
+    f = np.concatenate(fs).astype(np.int32)
+    c = np.clip(np.concatenate(cs), 0, 1)
+    return Mesh(v, f, c, instance=np.full(len(f), -1, np.int32))

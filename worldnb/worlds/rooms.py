@@ -1,0 +1,214 @@
+"""Seeded procedural rooms: shape, doors and windows, materials, and furniture chosen
+from the catalog and arranged by the layout planner.
+
+Example:
+    >>> scene = sample_room("office", seed=3)
+    >>> scene.meta["kind"], {"desk", "office chair"} <= set(scene.labels())
+    ('office', True)
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from ..errors import InfeasibleLayoutError, InputError
+from ..scene import Opening, Room, Scene
+from .catalog import ROOM_KINDS, entry
+
+__all__ = ["sample_room", "sample_shell"]
+
+# kind → (width range, depth range), metres
+_SIZES = {
+    "bedroom": ((3.2, 4.6), (3.0, 4.4)),
+    "living_room": ((4.0, 6.0), (3.6, 5.2)),
+    "dining_room": ((3.6, 5.0), (3.4, 4.6)),
+    "office": ((2.8, 4.2), (2.8, 4.0)),
+    "kitchen": ((3.0, 4.6), (2.8, 4.2)),
+}
+# kind → required items, then (item or items, probability) optional extras in priority order
+_FURNITURE = {
+    "bedroom": (
+        ["bed", "nightstand", "wardrobe"],
+        [("nightstand", 0.7), ("table lamp", 0.6), ("rug", 0.4), ("dresser", 0.4),
+         ("mirror", 0.4), ("plant", 0.4), ("floor lamp", 0.3), (("desk", "office chair"), 0.25),
+         ("bench", 0.2)],
+    ),
+    "living_room": (
+        ["sofa", "tv stand", "tv", "coffee table"],
+        [("armchair", 0.6), ("rug", 0.5), ("side table", 0.5), ("bookshelf", 0.5),
+         ("plant", 0.6), ("floor lamp", 0.5), ("shelf", 0.3), ("cabinet", 0.2)],
+    ),
+    "dining_room": (
+        ["dining table", "chair", "chair", "chair", "chair"],
+        [(("chair", "chair"), 0.4), ("sideboard", 0.6), ("plant", 0.5), ("rug", 0.3),
+         ("cabinet", 0.3), ("shelf", 0.2)],
+    ),
+    "office": (
+        ["desk", "office chair"],
+        [("monitor", 0.8), ("bookshelf", 0.7), ("trash bin", 0.6), ("cabinet", 0.5),
+         ("plant", 0.5), ("table lamp", 0.4), ("shelf", 0.3), ("armchair", 0.3),
+         ("floor lamp", 0.3)],
+    ),
+    "kitchen": (
+        ["counter", "sink", "stove", "fridge"],
+        [("microwave", 0.6), ("trash bin", 0.5), (("dining table", "chair", "chair"), 0.35),
+         ("plant", 0.3), ("cabinet", 0.3), ("shelf", 0.3)],
+    ),
+}  # fmt: skip
+_FLOORS = {
+    "bedroom": ["oak", "beige wool", "walnut"],
+    "living_room": ["oak", "walnut", "grey ceramic"],
+    "dining_room": ["oak", "walnut", "grey ceramic"],
+    "office": ["grey wool", "oak", "grey laminate"],
+    "kitchen": ["grey ceramic", "white ceramic", "terracotta"],
+}
+_WALLS = {
+    "warm white": (0.93, 0.91, 0.86),
+    "light grey": (0.82, 0.83, 0.84),
+    "sage": (0.72, 0.78, 0.68),
+    "pale blue": (0.74, 0.8, 0.86),
+    "sand": (0.86, 0.8, 0.68),
+}
+
+
+def _rng_for(kind: str, seed: int) -> np.random.Generator:
+    return np.random.default_rng([zlib.crc32(kind.encode()), int(seed)])
+
+
+def _r(x: float, step: float = 0.05) -> float:
+    return round(round(x / step) * step, 4)
+
+
+def sample_shell(kind: str, rng: np.random.Generator, size=None) -> Room:
+    """A room shape with one door and one or two windows (rectangular or L-shaped)."""
+    (w0, w1), (d0, d1) = _SIZES[kind]
+    if size is None:
+        W, D = _r(rng.uniform(w0, w1)), _r(rng.uniform(d0, d1))
+    else:
+        W, D = (float(v) for v in size)
+    H = _r(rng.uniform(2.5, 2.9))
+    lshape = size is None and rng.random() < 0.3
+    if lshape:
+        cw, cd = _r(W * rng.uniform(0.28, 0.4)), _r(D * rng.uniform(0.28, 0.4))
+        # grow the room so the usable area stays about the same
+        W, D = _r(W * 1.15), _r(D * 1.15)
+        x0, z0 = -W / 2, -D / 2
+        floor = [(x0, z0 + D), (x0 + W, z0 + D), (x0 + W, z0 + cd), (x0 + W - cw, z0 + cd),
+                 (x0 + W - cw, z0), (x0, z0)]  # fmt: skip
+        base = Room(floor, H)
+    else:
+        base = Room.rectangle(W, D, H)
+    walls = [w for w in base.walls if w.length >= 1.7]
+    door_wall = walls[int(rng.integers(len(walls)))]
+    dw = _r(rng.uniform(0.8, 0.92), 0.01)
+    margin = 0.15 + dw / 2
+    door = Opening("door", door_wall.id, _r(rng.uniform(margin, door_wall.length - margin), 0.01),
+                   dw, _r(rng.uniform(2.0, 2.1), 0.01))  # fmt: skip
+    openings = [door]
+    others = [w for w in base.walls if w.id != door_wall.id and w.length >= 1.4]
+    rng.shuffle(others)
+    n_win = 1 if len(others) < 2 or rng.random() < 0.5 else 2
+    for w in others[:n_win]:
+        ww = _r(min(rng.uniform(0.8, 1.6), w.length - 0.6))
+        sill = _r(rng.uniform(1.0, 1.1) if kind == "kitchen" else rng.uniform(0.85, 1.0))
+        wh = _r(min(rng.uniform(1.0, 1.4), H - 0.25 - sill))
+        off = _r(rng.uniform(0.3 + ww / 2, w.length - 0.3 - ww / 2), 0.01)
+        openings.append(Opening("window", w.id, off, ww, wh, sill))
+    return base.with_openings(openings)
+
+
+def _choose_items(kind: str, rng: np.random.Generator) -> tuple[list, int]:
+    required, optional = _FURNITURE[kind]
+    names = list(required)
+    for what, p in optional:
+        if rng.random() < p:
+            names += list(what) if isinstance(what, tuple) else [what]
+    # a lamp / monitor needs something to stand on
+    names = [
+        n for n in names if n != "table lamp" or {"nightstand", "desk", "dresser"} & set(names)
+    ]
+    sized = [(n, entry(n).sample_size(rng)) for n in names]
+    # chairs of one room match each other
+    chairs = [s for n, s in sized if n == "chair"]
+    if chairs:
+        sized = [(n, chairs[0] if n == "chair" else s) for n, s in sized]
+    return sized, len(required)
+
+
+def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: float = 4.0) -> Scene:
+    """A furnished procedural room.
+
+    Args:
+        kind: ``"bedroom"``, ``"living_room"``, ``"dining_room"``, ``"office"`` or
+            ``"kitchen"``.
+        seed: the same seed gives the same scene.
+        size: optional ``(width, depth)`` of a rectangular room in metres.
+        time_limit: planner budget per attempt (s).
+
+    Returns:
+        A :class:`Scene` with the room, one object per piece (``attrs``: ``category``,
+        ``material``, ``color``, ``name``), mesh layers ``"objects"`` (per-face object
+        id in ``instance``) and ``"room"``, and ``meta`` (kind, seed, materials, the
+        planner's score and time).
+    """
+    from ..layout import plan
+    from ..layout.result import layout_to_scene
+    from .meshes import add_meshes
+
+    if kind not in ROOM_KINDS:
+        raise InputError(f"kind: expected one of {', '.join(ROOM_KINDS)}, got {kind!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise InputError(f"seed: expected an integer, got {seed!r}")
+    if size is not None:
+        s = np.asarray(size, np.float64).reshape(-1)
+        if s.shape != (2,) or not np.all(np.isfinite(s)) or np.any(s < 1.5) or np.any(s > 30):
+            raise InputError(f"size: expected (width, depth) in metres, each 1.5–30, got {size!r}")
+    rng = _rng_for(kind, seed)
+    room = sample_shell(kind, rng, size)
+    items, n_required = _choose_items(kind, rng)
+    floor = _FLOORS[kind][int(rng.integers(len(_FLOORS[kind])))]
+    wall_name = list(_WALLS)[int(rng.integers(len(_WALLS)))]
+    result, dropped = None, []
+    for attempt in range(12):
+        try:
+            result = plan(room, items, seed=int(seed) * 31 + attempt, time_limit=time_limit)
+            break
+        except InfeasibleLayoutError:
+            if len(items) > n_required:
+                dropped.append(items[-1][0])
+                items = _drop_last(items)
+            else:
+                # even the essentials do not fit: a slightly larger room
+                W, D = room.floor_xz.max(0) - room.floor_xz.min(0)
+                room = sample_shell(kind, rng, (_r(W * 1.1), _r(D * 1.1)))
+    if result is None:
+        raise InfeasibleLayoutError(
+            f"could not furnish a {kind} for seed {seed}", (f"{kind} seed {seed}",)
+        )
+    scene = layout_to_scene(result.layout, meshes=False, seed=int(seed))
+    add_meshes(scene, floor=floor, wall=_WALLS[wall_name])
+    scene.meta = {
+        "source": "worldnb.worlds.sample_room",
+        "kind": kind,
+        "seed": int(seed),
+        "floor_material": floor,
+        "wall_color": wall_name,
+        "layout_score": round(result.score, 4),
+        "solve_time_s": round(result.solve_time, 3),
+        "dropped": dropped,
+    }
+    return scene
+
+
+def _drop_last(items):
+    """Drop the last optional piece together with whatever stands on it."""
+    name = items[-1][0]
+    rest = items[:-1]
+    if name in ("nightstand", "desk", "dresser", "counter", "tv stand"):
+        supports = {"nightstand", "desk", "dresser", "counter", "tv stand"}
+        on_top = {"table lamp", "monitor", "microwave", "tv"}
+        if not any(n in supports for n, _ in rest):
+            rest = [(n, s) for n, s in rest if n not in on_top]
+    return rest
