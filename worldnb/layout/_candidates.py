@@ -75,7 +75,7 @@ def rule_candidates(layout: Layout, name: str, cons: list, rng) -> np.ndarray:
         targets = [b for b in (c.bound[1] if len(c.bound) > 1 else ()) if layout.is_placed(b)]
         for b in targets:
             pb = layout.placements[b]
-            wb, hb, db = layout.items[b].size
+            wb, _, db = layout.items[b].size
             if isinstance(c, C.Beside):
                 for sgn in (1.0, -1.0):
                     for gap in (0.02, 0.06):

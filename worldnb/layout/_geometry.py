@@ -83,10 +83,10 @@ class FloorGrid:
     def window(self, poly: shapely.Polygon):
         """(row slice, col slice, gx, gz) of the cells under a polygon's bounding box."""
         x0, z0, x1, z1 = poly.bounds
-        c0 = max(0, int(math.floor((x0 - self.origin[0]) / self.res)))
-        c1 = min(self.shape[1], int(math.ceil((x1 - self.origin[0]) / self.res)) + 1)
-        r0 = max(0, int(math.floor((z0 - self.origin[1]) / self.res)))
-        r1 = min(self.shape[0], int(math.ceil((z1 - self.origin[1]) / self.res)) + 1)
+        c0 = max(0, math.floor((x0 - self.origin[0]) / self.res))
+        c1 = min(self.shape[1], math.ceil((x1 - self.origin[0]) / self.res) + 1)
+        r0 = max(0, math.floor((z0 - self.origin[1]) / self.res))
+        r1 = min(self.shape[0], math.ceil((z1 - self.origin[1]) / self.res) + 1)
         gx, gz = np.meshgrid(self.xs[c0:c1], self.zs[r0:r1])
         return slice(r0, r1), slice(c0, c1), gx, gz
 
@@ -122,10 +122,10 @@ def _quad_into(grid: FloorGrid, xy: np.ndarray, grow: float, out: np.ndarray) ->
     if _signed_area(xy) < 0:
         xy = xy[::-1]
     lo, hi = xy.min(0) - grow, xy.max(0) + grow
-    c0 = max(0, int(math.floor((lo[0] - grid.origin[0]) / grid.res)))
-    c1 = min(grid.shape[1], int(math.ceil((hi[0] - grid.origin[0]) / grid.res)) + 1)
-    r0 = max(0, int(math.floor((lo[1] - grid.origin[1]) / grid.res)))
-    r1 = min(grid.shape[0], int(math.ceil((hi[1] - grid.origin[1]) / grid.res)) + 1)
+    c0 = max(0, math.floor((lo[0] - grid.origin[0]) / grid.res))
+    c1 = min(grid.shape[1], math.ceil((hi[0] - grid.origin[0]) / grid.res) + 1)
+    r0 = max(0, math.floor((lo[1] - grid.origin[1]) / grid.res))
+    r1 = min(grid.shape[0], math.ceil((hi[1] - grid.origin[1]) / grid.res) + 1)
     if c0 >= c1 or r0 >= r1:
         return
     gx = grid.xs[c0:c1][None, :]

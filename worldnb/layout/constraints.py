@@ -331,8 +331,7 @@ class AccessClear(GlobalConstraint):
     def violations(self, layout, only=None):
         out = []
         names = layout.placed
-        hosts = names if only is None else names
-        for h in hosts:
+        for h in names:
             if not layout.items[h].blocks_floor:
                 continue
             if only is not None and h != only:

@@ -53,15 +53,32 @@ MATERIALS = {
 }
 #: material name → the colour word a person would use
 COLOR_WORDS = {
-    "oak": "light brown", "walnut": "dark brown", "white lacquer": "white",
-    "grey fabric": "grey", "blue fabric": "blue", "green fabric": "green",
-    "black fabric": "black", "brown leather": "brown", "black metal": "black",
-    "grey metal": "grey", "brass": "gold", "white plastic": "white", "black plastic": "black",
-    "terracotta": "orange", "white ceramic": "white", "grey ceramic": "grey",
-    "red wool": "red", "beige wool": "beige", "blue wool": "blue", "grey wool": "grey",
-    "grey laminate": "grey", "stainless steel": "silver", "white enamel": "white",
-    "black enamel": "black", "grey": "grey",
-}  # fmt: skip
+    "oak": "light brown",
+    "walnut": "dark brown",
+    "white lacquer": "white",
+    "grey fabric": "grey",
+    "blue fabric": "blue",
+    "green fabric": "green",
+    "black fabric": "black",
+    "brown leather": "brown",
+    "black metal": "black",
+    "grey metal": "grey",
+    "brass": "gold",
+    "white plastic": "white",
+    "black plastic": "black",
+    "terracotta": "orange",
+    "white ceramic": "white",
+    "grey ceramic": "grey",
+    "red wool": "red",
+    "beige wool": "beige",
+    "blue wool": "blue",
+    "grey wool": "grey",
+    "grey laminate": "grey",
+    "stainless steel": "silver",
+    "white enamel": "white",
+    "black enamel": "black",
+    "grey": "grey",
+}
 _DARK = (0.1, 0.1, 0.1)
 _METAL = (0.6, 0.6, 0.62)
 _BEDDING = (0.93, 0.93, 0.95)
@@ -86,23 +103,39 @@ def _bed(p, w, h, d, col):
     frame_h, matt = 0.25, 0.22
     _legs(p, w, d, y, y + 0.1, 0.02, 0.06, _shade(col, 0.8))
     p.box((-w / 2, y + 0.1, -d / 2 + 0.06), (w / 2, y + frame_h, d / 2), col, "frame")
-    p.box((-w / 2 + 0.03, y + frame_h, -d / 2 + 0.08), (w / 2 - 0.03, y + frame_h + matt, d / 2 - 0.03),
-          _BEDDING, "mattress")  # fmt: skip
-    p.box((-w / 2 + 0.02, y + frame_h + matt, -d / 2 + 0.7), (w / 2 - 0.02, y + frame_h + matt + 0.04,
-          d / 2 - 0.02), _shade(col, 1.15) if sum(col) > 1.5 else (0.45, 0.55, 0.7), "duvet")  # fmt: skip
+    p.box(
+        (-w / 2 + 0.03, y + frame_h, -d / 2 + 0.08),
+        (w / 2 - 0.03, y + frame_h + matt, d / 2 - 0.03),
+        _BEDDING,
+        "mattress",
+    )
+    p.box(
+        (-w / 2 + 0.02, y + frame_h + matt, -d / 2 + 0.7),
+        (w / 2 - 0.02, y + frame_h + matt + 0.04, d / 2 - 0.02),
+        _shade(col, 1.15) if sum(col) > 1.5 else (0.45, 0.55, 0.7),
+        "duvet",
+    )
     p.box((-w / 2, y, -d / 2), (w / 2, h / 2, -d / 2 + 0.06), col, "headboard")
     n = 2 if w > 1.2 else 1
     pw = min(0.6, (w - 0.2) / n - 0.05)
     for i in range(n):
         cx = (i - (n - 1) / 2) * (w - 0.2) / n
-        p.box((cx - pw / 2, y + frame_h + matt, -d / 2 + 0.12), (cx + pw / 2, y + frame_h + matt + 0.12,
-              -d / 2 + 0.5), (0.98, 0.98, 0.98), "pillow")  # fmt: skip
+        p.box(
+            (cx - pw / 2, y + frame_h + matt, -d / 2 + 0.12),
+            (cx + pw / 2, y + frame_h + matt + 0.12, -d / 2 + 0.5),
+            (0.98, 0.98, 0.98),
+            "pillow",
+        )
 
 
 def _storage(p, w, h, d, col, drawers: int, doors: int, plinth=0.08, top=None):
     y = -h / 2
-    p.box((-w / 2 + 0.02, y, -d / 2 + 0.02), (w / 2 - 0.02, y + plinth, d / 2 - 0.04),
-          _shade(col, 0.6), "plinth")  # fmt: skip
+    p.box(
+        (-w / 2 + 0.02, y, -d / 2 + 0.02),
+        (w / 2 - 0.02, y + plinth, d / 2 - 0.04),
+        _shade(col, 0.6),
+        "plinth",
+    )
     p.box(
         (-w / 2, y + plinth, -d / 2),
         (w / 2, h / 2 - (0.03 if top else 0), d / 2 - 0.02),
@@ -142,8 +175,12 @@ def _table(p, w, h, d, col, desk=False):
     _legs(p, w, d, -h / 2, h / 2 - t, 0.03, 0.05, _shade(col, 0.85))
     p.box((-w / 2, h / 2 - t, -d / 2), (w / 2, h / 2, d / 2), col, "top")
     if desk:
-        p.box((-w / 2 + 0.05, h / 2 - t - 0.25, -d / 2 + 0.04), (-w / 2 + 0.45, h / 2 - t, d / 2 - 0.04),
-              _shade(col, 0.95), "drawer")  # fmt: skip
+        p.box(
+            (-w / 2 + 0.05, h / 2 - t - 0.25, -d / 2 + 0.04),
+            (-w / 2 + 0.45, h / 2 - t, d / 2 - 0.04),
+            _shade(col, 0.95),
+            "drawer",
+        )
 
 
 def _chair(p, w, h, d, col):
@@ -178,16 +215,28 @@ def _sofa(p, w, h, d, col, seats=None):
     p.box((-w / 2, y + 0.08, -d / 2), (w / 2, h / 2, -d / 2 + 0.2), col, "back")
     for sx in (-1, 1):
         x0 = sx * w / 2
-        p.box((min(x0, x0 - sx * arm), y + 0.08, -d / 2), (max(x0, x0 - sx * arm), y + 0.6, d / 2),
-              col, "arm")  # fmt: skip
+        p.box(
+            (min(x0, x0 - sx * arm), y + 0.08, -d / 2),
+            (max(x0, x0 - sx * arm), y + 0.6, d / 2),
+            col,
+            "arm",
+        )
     n = seats or max(1, round((w - 2 * arm) / 0.65))
     cw = (w - 2 * arm) / n
     for i in range(n):
         x0 = -w / 2 + arm + i * cw
-        p.box((x0 + 0.01, y + 0.3, -d / 2 + 0.2), (x0 + cw - 0.01, y + 0.44, d / 2 - 0.02),
-              _shade(col, 1.1), "cushion")  # fmt: skip
-        p.box((x0 + 0.02, y + 0.44, -d / 2 + 0.2), (x0 + cw - 0.02, min(h / 2, y + 0.8), -d / 2 + 0.35),
-              _shade(col, 1.1), "cushion")  # fmt: skip
+        p.box(
+            (x0 + 0.01, y + 0.3, -d / 2 + 0.2),
+            (x0 + cw - 0.01, y + 0.44, d / 2 - 0.02),
+            _shade(col, 1.1),
+            "cushion",
+        )
+        p.box(
+            (x0 + 0.02, y + 0.44, -d / 2 + 0.2),
+            (x0 + cw - 0.02, min(h / 2, y + 0.8), -d / 2 + 0.35),
+            _shade(col, 1.1),
+            "cushion",
+        )
 
 
 def _shelves(p, w, h, d, col, wall=False):
@@ -203,8 +252,12 @@ def _shelves(p, w, h, d, col, wall=False):
         return
     p.box((-w / 2, y, -d / 2), (w / 2, h / 2, -d / 2 + 0.01), _shade(col, 0.9), "back")
     for sx in (-1, 1):
-        p.box((sx * w / 2 - (t if sx > 0 else 0), y, -d / 2), (sx * w / 2 + (0 if sx > 0 else t), h / 2, d / 2),
-              col, "side")  # fmt: skip
+        p.box(
+            (sx * w / 2 - (t if sx > 0 else 0), y, -d / 2),
+            (sx * w / 2 + (0 if sx > 0 else t), h / 2, d / 2),
+            col,
+            "side",
+        )
     n = max(2, int(h / 0.35))
     for i in range(n + 1):
         yy = y + i * (h - t) / n
@@ -258,26 +311,53 @@ def _plant(p, w, h, d, col):
 
 def _rug(p, w, h, d, col):
     p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2, d / 2), col, "rug")
-    p.box((-w / 2 + 0.1, -h / 2, -d / 2 + 0.1), (w / 2 - 0.1, h / 2 + 0.001, d / 2 - 0.1),
-          _shade(col, 0.8), "pattern")  # fmt: skip
+    p.box(
+        (-w / 2 + 0.1, -h / 2, -d / 2 + 0.1),
+        (w / 2 - 0.1, h / 2 + 0.001, d / 2 - 0.1),
+        _shade(col, 0.8),
+        "pattern",
+    )
 
 
 def _counter(p, w, h, d, col, kind="counter"):
     top = (0.35, 0.35, 0.36) if kind != "stove" else _DARK
     doors = max(1, round(w / 0.5))
-    _storage(p, w, h, d, col, drawers=1 if kind == "counter" else 0, doors=0 if kind == "counter" else doors,
-             top=top)  # fmt: skip
+    _storage(
+        p,
+        w,
+        h,
+        d,
+        col,
+        drawers=1 if kind == "counter" else 0,
+        doors=0 if kind == "counter" else doors,
+        top=top,
+    )
     if kind == "sink":
-        p.box((-w / 2 + 0.1, h / 2 - 0.0, -d / 2 + 0.1), (w / 2 - 0.1, h / 2 + 0.002, d / 2 - 0.1),
-              (0.7, 0.72, 0.75), "basin")  # fmt: skip
+        p.box(
+            (-w / 2 + 0.1, h / 2 - 0.0, -d / 2 + 0.1),
+            (w / 2 - 0.1, h / 2 + 0.002, d / 2 - 0.1),
+            (0.7, 0.72, 0.75),
+            "basin",
+        )
         p.cylinder((0, -d / 2 + 0.06), h / 2, h / 2 + 0.25, 0.015, _METAL, "tap", 8)
     if kind == "stove":
         for sx in (-1, 1):
             for sz in (-1, 1):
-                p.cylinder((sx * w / 4, sz * d / 5), h / 2, h / 2 + 0.005, min(w, d) / 8, (0.25, 0.25, 0.25),
-                           "burner", 10)  # fmt: skip
-        p.box((-w / 2 + 0.04, -h / 2 + 0.15, d / 2 - 0.01), (w / 2 - 0.04, h / 2 - 0.15, d / 2 + 0.0),
-              (0.15, 0.15, 0.17), "oven door")  # fmt: skip
+                p.cylinder(
+                    (sx * w / 4, sz * d / 5),
+                    h / 2,
+                    h / 2 + 0.005,
+                    min(w, d) / 8,
+                    (0.25, 0.25, 0.25),
+                    "burner",
+                    10,
+                )
+        p.box(
+            (-w / 2 + 0.04, -h / 2 + 0.15, d / 2 - 0.01),
+            (w / 2 - 0.04, h / 2 - 0.15, d / 2 + 0.0),
+            (0.15, 0.15, 0.17),
+            "oven door",
+        )
 
 
 def _fridge(p, w, h, d, col):
@@ -301,8 +381,12 @@ def _fridge(p, w, h, d, col):
 
 def _microwave(p, w, h, d, col):
     p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2, d / 2 - 0.01), col, "body")
-    p.box((-w / 2 + 0.02, -h / 2 + 0.03, d / 2 - 0.01), (w / 2 - 0.14, h / 2 - 0.03, d / 2), (0.1, 0.1, 0.12),
-          "door")  # fmt: skip
+    p.box(
+        (-w / 2 + 0.02, -h / 2 + 0.03, d / 2 - 0.01),
+        (w / 2 - 0.14, h / 2 - 0.03, d / 2),
+        (0.1, 0.1, 0.12),
+        "door",
+    )
     p.box(
         (w / 2 - 0.12, -h / 2 + 0.03, d / 2 - 0.01),
         (w / 2 - 0.02, h / 2 - 0.03, d / 2),
@@ -330,8 +414,12 @@ def _bin(p, w, h, d, col):
 def _bench(p, w, h, d, col):
     _legs(p, w, d, -h / 2, h / 2 - 0.05, 0.05, 0.05, _shade(col, 0.8))
     p.box((-w / 2, h / 2 - 0.05, -d / 2), (w / 2, h / 2, d / 2), col, "seat")
-    p.box((-w / 2 + 0.05, -h / 2 + 0.12, -d / 2 + 0.05), (w / 2 - 0.05, -h / 2 + 0.14, d / 2 - 0.05),
-          _shade(col, 0.9), "shelf")  # fmt: skip
+    p.box(
+        (-w / 2 + 0.05, -h / 2 + 0.12, -d / 2 + 0.05),
+        (w / 2 - 0.05, -h / 2 + 0.14, d / 2 - 0.05),
+        _shade(col, 0.9),
+        "shelf",
+    )
 
 
 def _box(p, w, h, d, col):
@@ -503,7 +591,7 @@ def room_mesh(room, floor="oak", wall=(0.9, 0.88, 0.84), ceiling: bool = False) 
     cs.append(np.tile(np.asarray(fc, np.float64), (len(xz), 1)))
     if ceiling:
         n = sum(len(v) for v in vs)
-        vs.append(fv + [0, room.height, 0])
+        vs.append(fv + np.array([0.0, room.height, 0.0]))
         fs.append(tri[:, [0, 2, 1]] + n)
         cs.append(np.tile(np.asarray((0.96, 0.96, 0.96)), (len(xz), 1)))
     H = room.height
@@ -513,11 +601,11 @@ def room_mesh(room, floor="oak", wall=(0.9, 0.88, 0.84), ceiling: bool = False) 
         d = (b - a) / L
         ops = sorted((o for o in room.openings if o.wall == w.id), key=lambda o: o.offset)
 
-        def pt(t, y):
-            q = a + d * t
-            return (q[0], y, q[1])
+        def rect(t0, t1, y0, y1, color, a=a, d=d):
+            def pt(u, y):
+                q = a + d * u
+                return (q[0], y, q[1])
 
-        def rect(t0, t1, y0, y1, color):
             if t1 - t0 > 1e-6 and y1 - y0 > 1e-6:
                 # seen from inside (normal side), the wall runs start → end to the left
                 quad(pt(t1, y0), pt(t0, y0), pt(t0, y1), pt(t1, y1), color)
