@@ -4,6 +4,7 @@ Scene or raises FormatError naming the file — never another exception, never a
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import zipfile
 import zlib
@@ -123,6 +124,14 @@ def test_missing_file_is_an_input_error(tmp_path):
             worldnb.load(tmp_path / f"missing{ext}")
 
 
+def _safetensors_claiming(shape: list[int], nbytes: int) -> bytes:
+    """A safetensors blob whose header declares ``shape`` over only ``nbytes`` of data."""
+    header = {"layers/points/xyz": {"dtype": "F32", "shape": shape, "data_offsets": [0, nbytes]}}
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    return len(raw).to_bytes(8, "little") + raw + bytes(nbytes)
+
+
 @pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
 def test_hostile_archives(parts, rng, tmp_path):
     good = _small_scene(parts, rng).save(tmp_path / "good.wnb")
@@ -148,6 +157,10 @@ def test_hostile_archives(parts, rng, tmp_path):
         "hugehdr.wnb": [
             ("manifest.json", members["manifest.json"]),
             ("arrays.safetensors", (2**62).to_bytes(8, "little") + b"{}"),
+        ],
+        "hugeshape.wnb": [
+            ("manifest.json", members["manifest.json"]),
+            ("arrays.safetensors", _safetensors_claiming([10**12, 3], 16)),
         ],
         "notjson.wnb": [("manifest.json", b"\x00\x01garbage")],
         "deep.wnb": [("manifest.json", b"[" * 200000)],

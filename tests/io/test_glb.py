@@ -201,6 +201,8 @@ def test_layer_selection_and_options(parts, rng, tmp_path):
         s.export(tmp_path / "a.glb", layers=["points"], boxes=False, room=False, cameras=False)
     )
     assert [n["name"] for n in g["nodes"]] == ["points"]
+    g = _gltf_json(s.export(tmp_path / "a.glb", layers="splats", boxes=False, room=False))
+    assert [n["name"] for n in g["nodes"]] == ["splats", "main", "side"]
     with pytest.raises(InputError, match="no layer 'nope'"):
         s.export(tmp_path / "b.glb", layers=["nope"])
     with pytest.raises(InputError, match="unknown option"):

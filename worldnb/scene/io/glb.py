@@ -173,6 +173,8 @@ def glb_bytes(
 
     b = GlbBuilder(f"worldnb {__version__}")
     roots: list[int] = []
+    if isinstance(layers, str):
+        layers = [layers]
     names = list(scene.layers) if layers is None else list(layers)
     for name in names:
         if name not in scene.layers:
