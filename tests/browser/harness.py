@@ -49,6 +49,24 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+#: Counts WebGL draw calls and stamps the last one (performance.now() ms), so tests can
+#: tell when a new frame was drawn and how long after an input event.
+DRAW_PROBE = """
+(() => {
+  window.__wnb = {draws: 0, lastDraw: 0, marks: {}};
+  for (const C of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
+    if (!C) continue;
+    for (const f of ['drawElements', 'drawArrays']) {
+      const orig = C.prototype[f];
+      C.prototype[f] = function (...args) {
+        window.__wnb.draws += 1;
+        window.__wnb.lastDraw = performance.now();
+        return orig.apply(this, args);
+      };
+    }
+  }
+})();
+"""
 #: The one console error pythreejs 2.4.2 always logs, harmless (the view renders).
 ALLOWED_CONSOLE_ERRORS = ("t.on is not a function",)
 
@@ -71,7 +89,9 @@ def wait_for(predicate: Callable[[], object], timeout: float, what: str, interva
         if value is not None and (isinstance(value, np.ndarray) or value):
             return value
         time.sleep(interval)
-    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what} (last error: {last_exc})")
+    raise TimeoutError(
+        f"timed out after {timeout:.0f}s waiting for {what} (last error: {last_exc})"
+    )
 
 
 class JupyterServer:
@@ -110,7 +130,8 @@ class JupyterServer:
         bindir = str(Path(sys.executable).parent)
         env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
         env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
-        env["JUPYTERLAB_SETTINGS_DIR"] = str(self._settings())
+        if self.app == "lab":
+            env["JUPYTERLAB_SETTINGS_DIR"] = str(self._settings())
         env["JUPYTERLAB_WORKSPACES_DIR"] = str(self._tmp / "workspaces")
         env["PYTHONPATH"] = os.pathsep.join(
             [str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")]
@@ -129,7 +150,7 @@ class JupyterServer:
             "--ServerApp.allow_root=True",
             "--MappingKernelManager.cull_idle_timeout=0",
         ]
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
 
         def ready():
@@ -152,7 +173,9 @@ class JupyterServer:
 
     def api(self, path: str, method: str = "GET"):
         req = urllib.request.Request(
-            f"{self.url}/api/{path}", method=method, headers={"Authorization": f"token {self.token}"}
+            f"{self.url}/api/{path}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
         )
         try:
             with urllib.request.urlopen(req, timeout=5) as r:
@@ -202,7 +225,11 @@ def write_notebook(root: Path, name: str, cells: list[str]) -> str:
     """Write a notebook of code cells into the server root; return its relative path."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     (root / name).write_text(nbformat.writes(nb))
     return name
 
@@ -301,6 +328,7 @@ class NotebookPage:
         self.context = browser.new_context(
             viewport={"width": viewport[0], "height": viewport[1]}, device_scale_factor=1
         )
+        self.context.add_init_script(DRAW_PROBE)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
         self.page.on("pageerror", lambda e: self.page_errors.append(f"{e.name}: {e.message}"))

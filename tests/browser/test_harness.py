@@ -33,5 +33,7 @@ def test_slider_renders_and_syncs_both_ways(open_notebook):
     page.page.keyboard.press("End")
     from .harness import wait_for
 
-    wait_for(lambda: page.kernel.value("slider.value") == 10, 10, "slider.value == 10 in the kernel")
+    wait_for(
+        lambda: page.kernel.value("slider.value") == 10, 10, "slider.value == 10 in the kernel"
+    )
     assert page.console_errors() == []

@@ -51,6 +51,24 @@ def _bundle_js() -> str:
         ) from None
 
 
+def _widget_tree(root: Widget) -> list[Widget]:
+    """``root`` and every widget reachable from its traits."""
+    seen: dict[int, Widget] = {}
+    stack: list = [root]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Widget):
+            if id(x) in seen:
+                continue
+            seen[id(x)] = x
+            stack.extend(getattr(x, name) for name in x.keys)
+        elif isinstance(x, list | tuple):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            stack.extend(x.values())
+    return list(seen.values())
+
+
 def to_html(
     scene: Scene, path: str | os.PathLike, *, title: str = "worldnb scene", **options
 ) -> Path:
@@ -83,10 +101,8 @@ def to_html(
     try:
         data = embed_data(views=[view], state=state)
     finally:  # the page holds the state now; free the kernel-side widgets
-        for model_id in state:
-            w = Widget.widgets.get(model_id)
-            if w is not None:
-                w.close()
+        for w in [*view._links, *_widget_tree(view)]:
+            w.close()
     views = "\n".join(
         '<script type="application/vnd.jupyter.widget-view+json">\n'
         + json.dumps(spec)

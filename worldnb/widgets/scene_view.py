@@ -108,6 +108,7 @@ class SceneView(W.VBox):
         }
         self._show_ceiling = bool(show_ceiling)
         self._syncing = False
+        self._links: list[W.Widget] = []
         self._highlighted: dict[int, str] = {}
         self._layers: dict[str, T.LayerView] = {}
         self._objects: dict[int, T.ObjectView] = {}
@@ -153,7 +154,8 @@ class SceneView(W.VBox):
         self.background = W.ColorPicker(
             value=background, description="background", concise=True, style=style
         )
-        W.jslink((self.background, "value"), (self.renderer, "background"))
+        #: browser-side links (they work without a kernel, e.g. in to_html pages)
+        self._links.append(W.jslink((self.background, "value"), (self.renderer, "background")))
         self._toggles = W.HBox(layout=W.Layout(flex_flow="row wrap"))
         self._note = W.HTML(layout=W.Layout(display="none"))
         self._apply_orbit(orbit)
@@ -400,7 +402,7 @@ class SceneView(W.VBox):
                     layout=W.Layout(width="auto", margin="0 12px 0 0"),
                 )
                 box._worldnb_target = obj
-                box._worldnb_link = W.jslink((box, "value"), (obj, "visible"))
+                self._links.append(W.jslink((box, "value"), (obj, "visible")))
             boxes.append(box)
         self._toggles.children = tuple(boxes)
 

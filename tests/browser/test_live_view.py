@@ -1,0 +1,254 @@
+"""The live 3D view (worldnb.widgets.SceneView) in JupyterLab 4 / Notebook 7 + Chromium.
+
+Pixel checks count colours inside the output canvas only, and compare them with the
+offscreen renderer (``worldnb.render``) at the camera the kernel reports (``view.camera``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import worldnb as wn
+
+from .harness import (
+    count_color,
+    png_to_array,
+    save_diff,
+    wait_for,
+)
+from .scenes import RED_BOX_BLUE_POINTS
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+W, H, POINT_SIZE = 480, 320, 5
+VIEW = (
+    RED_BOX_BLUE_POINTS
+    + f"""
+from worldnb.widgets import SceneView
+view = SceneView(scene, width={W}, height={H}, point_size={POINT_SIZE}, background="#ffffff")
+"""
+)
+SHOW = "view"
+DONE = "print('cells done')"
+
+
+def _scene() -> wn.Scene:
+    ns: dict = {}
+    exec(RED_BOX_BLUE_POINTS, ns)
+    return ns["scene"]
+
+
+def _offscreen(camera: wn.Camera, layers=("objects", "points")) -> np.ndarray:
+    """The offscreen renderer's picture, points as discs of the same area as the
+    browser's ``POINT_SIZE``-pixel squares."""
+    out = wn.render(
+        _scene(),
+        camera,
+        layers=list(layers),
+        background=(1.0, 1.0, 1.0),
+        device="cpu",
+        point_radius=POINT_SIZE / math.sqrt(math.pi),
+    )
+    return np.clip(out.rgb * 255 + 0.5, 0, 255).astype(np.uint8)
+
+
+def _open_view(open_notebook, *extra, server=None):
+    page = open_notebook([VIEW, *extra, SHOW, DONE], server=server)
+    page.run_all()
+    page.wait_for_text("cells done")
+    px = page.wait_for_pixels(
+        lambda a: count_color(a, "red") > 500 and count_color(a, "blue") > 200,
+        30,
+        "red and blue pixels in the canvas",
+    )
+    return page, px
+
+
+def _camera(page) -> wn.Camera:
+    return wn.Camera.from_dict(page.kernel.value("view.camera.to_dict()"))
+
+
+def _check_counts(live, ref, colors, tol, artifacts_dir, tag):
+    got = {c: count_color(live, c) for c in colors}
+    want = {c: count_color(ref, c) for c in colors}
+    bad = {c: (got[c], want[c]) for c in colors if abs(got[c] - want[c]) > tol * want[c]}
+    if bad:
+        save_diff(artifacts_dir / f"{tag}_diff.png", live[: ref.shape[0], : ref.shape[1]], ref)
+    assert not bad, f"pixel counts (live, expected) off by more than {tol:.0%}: {bad}"
+    return got, want
+
+
+def test_red_box_and_blue_points_match_offscreen_render(open_notebook, artifacts_dir, browser):
+    page, _ = _open_view(
+        open_notebook, "view.toggles['labels'].value = False; view.toggles['boxes'].value = False"
+    )
+    live = page.wait_for_pixels(lambda a: count_color(a, "green") > 500, 10, "green pixels")
+    ref = _offscreen(_camera(page))
+    got, want = _check_counts(live, ref, ("red", "green", "blue"), 0.2, artifacts_dir, "render")
+    print(json.dumps({"live_pixels": got, "offscreen_pixels": want}))
+    assert page.console_errors() == []
+
+    # the same picture from the static page, with no kernel and no network
+    html = page.server.root / "view.html"
+    page.kernel.run(
+        f"scene.to_html({str(html)!r}, width={W}, height={H}, point_size={POINT_SIZE}, "
+        "background='#ffffff', camera=view.camera)"
+    )
+    ctx = browser.new_context(viewport={"width": 900, "height": 700}, device_scale_factor=1)
+    try:
+        static = ctx.new_page()
+        errors: list[str] = []
+        requests: list[str] = []
+        static.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        static.on("pageerror", lambda e: errors.append(str(e)))
+        static.on("request", lambda r: requests.append(r.url))
+        static.goto(html.as_uri())
+        canvas = static.locator("canvas").first
+        canvas.wait_for(state="visible", timeout=20_000)
+        pix = wait_for(
+            lambda: (lambda a: a if count_color(a, "red") > 500 else None)(
+                png_to_array(canvas.screenshot())
+            ),
+            20,
+            "red pixels in the static page",
+        )
+        _check_counts(pix, live, ("red", "green", "blue"), 0.1, artifacts_dir, "static")
+        assert [r for r in requests if not r.startswith("file:")] == []
+        assert [e for e in errors if "t.on is not a function" not in e] == []
+    finally:
+        ctx.close()
+
+
+def test_drag_moves_sliders_then_slider_moves_camera(open_notebook, artifacts_dir):
+    page, before = _open_view(open_notebook)
+    az0, _ = page.kernel.value("[view.azimuth.value, view.elevation.value]")
+    box = page.canvas().bounding_box()
+    x, y = box["x"] + W * 0.5, box["y"] + H * 0.5
+    page.page.mouse.move(x, y)
+    page.page.mouse.down()
+    for i in range(1, 11):
+        page.page.mouse.move(x - 12 * i, y + 3 * i)
+    page.page.mouse.up()
+    wait_for(
+        lambda: abs(page.kernel.value("view.azimuth.value") - az0) > 5,
+        10,
+        "the azimuth slider in the kernel to follow the drag",
+    )
+    az1, _ = page.kernel.value("[view.azimuth.value, view.elevation.value]")
+    assert az1 != pytest.approx(az0, abs=5)
+    # the kernel's camera is the one the browser shows: offscreen render agrees
+    dragged = page.wait_for_change(before)
+    ref = _offscreen(_camera(page))
+    _check_counts(dragged, ref, ("red", "green", "blue"), 0.2, artifacts_dir, "after_drag")
+
+    # slider set from Python → the 3D camera moves → the canvas changes
+    page.kernel.run("view.azimuth.value = view.azimuth.value - 50")
+    after = page.wait_for_change(dragged)
+    ref = _offscreen(_camera(page))
+    _check_counts(after, ref, ("red", "green", "blue"), 0.2, artifacts_dir, "after_slider")
+    assert page.console_errors() == []
+
+
+def test_highlight_changes_exactly_that_object(open_notebook, artifacts_dir):
+    page, _ = _open_view(open_notebook, "view.toggles['labels'].value = False")
+    before = page.canvas_pixels()
+    cam = _camera(page)
+    page.kernel.run("view.highlight([2], color='#ff00ff')")
+    after = page.wait_for_change(before)
+    changed = np.any(np.abs(after.astype(int) - before.astype(int)) > 24, axis=-1)
+    # where the green box (object 2) projects, with a 2-pixel margin
+    uv, _ = cam.project(wn.OrientedBox((1.2, 0.3, 0.0), (0.6, 0.6, 0.6)).corners())
+    from PIL import ImageDraw
+    from scipy.spatial import ConvexHull
+
+    hull = uv[ConvexHull(uv).vertices]
+    mask_img = Image.new("L", (after.shape[1], after.shape[0]), 0)
+    ImageDraw.Draw(mask_img).polygon([tuple(p) for p in hull], fill=255, outline=255)
+    inside = np.asarray(mask_img) > 0
+    from scipy.ndimage import binary_dilation
+
+    inside = binary_dilation(inside, iterations=2)
+    outside_changes = int(np.sum(changed & ~inside))
+    if outside_changes or changed.sum() < 0.5 * inside.sum():
+        save_diff(artifacts_dir / "highlight_diff.png", before, after)
+    assert outside_changes == 0, f"{outside_changes} pixels changed outside object 2"
+    assert changed.sum() > 0.5 * np.sum(np.asarray(mask_img) > 0)
+    assert count_color(after, "red") == pytest.approx(count_color(before, "red"), rel=0.01)
+    # bad ids: a clear error, and the view keeps working
+    out = page.kernel.run(
+        "try:\n    view.highlight([99])\n"
+        "except wn.errors.InputError as e:\n    print('InputError:', e)"
+    )
+    assert "InputError" in out and "99" in out
+    page.kernel.run("view.clear_highlight()")
+    cleared = page.wait_for_change(after)
+    assert np.mean(np.any(cleared != before, axis=-1)) < 0.001
+    assert page.console_errors() == []
+
+
+def _matches(ref, colors=("red", "green", "blue"), tol=0.2):
+    want = {c: count_color(ref, c) for c in colors}
+    return lambda a: all(abs(count_color(a, c) - want[c]) <= tol * want[c] for c in colors)
+
+
+def test_save_and_reload_restores_view_from_kernel(open_notebook, artifacts_dir):
+    page, _ = _open_view(open_notebook)
+    page.kernel.run("view.azimuth.value = -60; view.elevation.value = 40")
+    ref = _offscreen(_camera(page))
+    moved = page.wait_for_pixels(_matches(ref), 10, "the view at azimuth -60, elevation 40")
+    page.page.keyboard.press("Control+s")
+    page.page.reload(wait_until="domcontentloaded")
+    page.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    back = page.wait_for_pixels(
+        lambda a: a.shape == moved.shape and _matches(moved, tol=0.05)(a),
+        30,
+        "the same view after reload",
+    )
+    _check_counts(back, moved, ("red", "green", "blue"), 0.05, artifacts_dir, "reload")
+    assert page.kernel.value("round(view.azimuth.value)") == -60
+    assert page.console_errors() == []
+
+
+def test_notebook7_renders_the_view(open_notebook, nb7_server, artifacts_dir):
+    # Notebook 7.6.5 itself logs a page error on load (its shortcuts settings plugin:
+    # "Cannot read properties of undefined (reading 'schema')"), with or without widgets:
+    # record what a widget-free notebook logs, and allow only that.
+    empty = open_notebook([DONE], server=nb7_server)
+    empty.run_all()
+    empty.wait_for_text("cells done")
+    baseline = set(empty.console_errors())
+    page, px = _open_view(open_notebook, server=nb7_server)
+    ref = _offscreen(_camera(page))
+    _check_counts(px, ref, ("red", "blue"), 0.25, artifacts_dir, "nb7")
+    assert [e for e in page.console_errors() if e not in baseline] == []
+
+
+def test_binary_buffers_and_decimation_note(open_notebook):
+    n = 200_000
+    cells = [
+        "import numpy as np, worldnb as wn\nfrom worldnb.widgets import SceneView\n"
+        "rng = np.random.default_rng(0)\n"
+        f"xyz = rng.normal(size=({n}, 3)).astype(np.float32)\n"
+        f"scene = wn.Scene(layers={{'cloud': wn.PointCloud(xyz, rng.random(({n}, 3)))}})",
+        "import time; print('T0', time.time())",
+        f"view = SceneView(scene, max_points={n // 2}, width=320, height=240); view",
+        DONE,
+    ]
+    page = open_notebook(cells)
+    start = page.ws_bytes_received
+    page.run_all()
+    page.wait_for_text("cells done")
+    page.wait_for_pixels(lambda a: np.mean(a < 200) > 0.001, 30, "points drawn")
+    page.page.wait_for_selector(f"text=showing {n // 2:,} of {n:,} points", timeout=10_000)
+    sent = page.ws_bytes_received - start
+    per_point = sent / (n // 2)
+    print(json.dumps({"points_sent": n // 2, "ws_bytes": sent, "bytes_per_point": per_point}))
+    assert per_point < 20, f"{per_point:.1f} bytes per point: arrays not sent as binary?"
+    assert page.console_errors() == []
