@@ -308,3 +308,15 @@ def test_a_real_deflate_bomb_is_refused(tmp_path):
         zf.writestr("manifest.json", b" " * (80 << 20))  # 80 MiB of spaces, ~80 KiB packed
     with pytest.raises(FormatError, match=r"manifest\.json declares"):
         worldnb.load(path)
+
+
+def test_saved_files_get_normal_permissions(scene, tmp_path):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for name in ("s.wnb", "s.glb", "s.ply", "s.json"):
+        path = (
+            scene.save(tmp_path / name) if name.endswith(".wnb") else scene.export(tmp_path / name)
+        )
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, name
+    (tmp_path / "s.wnb").chmod(0o640)
+    assert scene.save(tmp_path / "s.wnb").stat().st_mode & 0o777 == 0o640  # kept on overwrite

@@ -19,6 +19,11 @@ from ...errors import FormatError, InputError, WorldnbError
 #: Largest file any loader reads into memory (bytes); larger files are refused.
 MAX_FILE_BYTES = 8 << 30
 
+# The process umask, read once at import (reading it means setting it; not thread-safe
+# later). New files get the permissions open() would give them, not mkstemp's 0600.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 def as_path(path, what: str = "path") -> Path:
     """``path`` as a :class:`Path` (str or os.PathLike), or an InputError."""
@@ -103,6 +108,8 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
             "choose a writable folder"
         ) from None
     try:
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_UMASK
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
