@@ -90,11 +90,19 @@ def _np(text: str, ctx: Context) -> NP | None:
     return parse_np(text, ctx.vocab)
 
 
+def _unknown_noun(text: str):
+    """An Answer for "the dog" (a determiner and a noun this scene has no word for)."""
+    m = re.fullmatch(r"(?:the|a|an|any|my|that|this) ([a-z]+(?: [a-z]+)?)", text.strip())
+    if m and not re.search(r"\b(of|in|on|at|to|from|with|by|wall|room|floor)\b", m.group(1)):
+        return Answer(None, f"there is no {singular(m.group(1))} in this scene", {}, [], "absent")
+    return None
+
+
 def one(text: str, ctx: Context):
     """(object, None) or (None, failing Answer); (None, None) if not a noun phrase."""
     np_ = _np(text, ctx)
     if np_ is None:
-        return None, None
+        return None, _unknown_noun(text)
     ref = resolve(np_, ctx, one=True)
     if ref.status != "ok":
         return None, from_ref(ref)
@@ -107,7 +115,8 @@ def many(text: str, ctx: Context):
     """(objects, NP, None) or (None, NP, failing Answer); (None, None, None) if no NP."""
     np_ = _np(text, ctx)
     if np_ is None:
-        return None, None, None
+        fail = _unknown_noun(text)
+        return None, (NP(text, text, set()) if fail else None), fail
     ref = resolve(np_, ctx, one=not (np_.plural or np_.every or np_.labels is None))
     if ref.status != "ok":
         return None, np_, from_ref(ref)
@@ -149,6 +158,8 @@ def _split_options(s: str) -> list[str]:
 
 def do_count(ctx: Context, m, text, unit):
     a = m["a"]
+    if a.split()[0] in UNITS or a.startswith("square "):
+        return None  # "how many feet is ...": a distance, not a count
     np_ = _np(a, ctx)
     if np_ is None:
         word = singular(a.split()[-1]) if a.split() else a
@@ -221,8 +232,8 @@ def do_exists(ctx: Context, m, text, unit):
 def _pick_nearest_to(objs_text: str, other, ctx: Context):
     """'the nearest window' next to another object: the instance closest to it."""
     np_ = _np(objs_text, ctx)
-    if np_ is None:
-        return None, None
+    if np_ is None or np_.wall is not None:
+        return one(objs_text, ctx)
     if re.search(r"\b(nearest|closest)\b", objs_text) and not np_.mods:
         ref = resolve(np_, ctx, one=False)
         if ref.status != "ok":
@@ -624,7 +635,7 @@ def do_superlative(ctx: Context, m, text, unit):
     k = int(order[0] if adj in _SMALLER else order[-1])
     if len(vals) > 1:
         other = vals[int(order[1] if adj in _SMALLER else order[-2])]
-        if abs(other - vals[k]) < 1e-3:
+        if abs(other - vals[k]) <= 0.01 * max(abs(other), abs(vals[k])):
             return Answer(
                 None,
                 f"there is no single {adj} {np_.head}: several measure the same",
@@ -684,7 +695,7 @@ _EGO = re.compile(
     r"(?:is|are|where is|where are|where would|which side is|on which side is|in which direction is|"
     r"what direction is|would|will)\s+(?P<c>.+?)"
     r"(?:\s+(?:be\s+)?(?:to|on|at|in|behind)\s+(?:my|the|me)\b.*|\s+be\b.*|\s+located.*|\s+relative to me.*|"
-    r"\s+from me.*|\s+for me.*|\s+:.*|\s+,.*)?$"
+    r"\s+from me.*|\s+for me.*|\s+:.*|\s+,.*|\s+(?:front|back|left|right)\b.*)?$"
 )
 _EGO_REV = re.compile(
     r"(?:is|are|where is|where would) (?P<c>.+?) (?:be )?(?:to|on|at|in|behind) (?:my|me)\b.*?"
@@ -776,8 +787,9 @@ def do_route_plan(ctx: Context, m, text, unit):
             turns.append(f"turn {turn}")
             pending = 0
         heading, pos = leg, goal
+    tail = text.split("destination", 1)[1] if "destination" in text else text
     opts = re.findall(
-        r"\b([a-d])\s*[.)]\s*((?:turn (?:left|right|back)\s*,?\s*(?:and\s*)?)+)", text
+        r"\b([a-d])\s*[.)]?\s+((?:turn (?:left|right|back)\s*,?\s*(?:and\s*)?)+)", tail
     )
     value: object = turns
     txt = f"The turns are: {', '.join(turns)}."
@@ -1046,34 +1058,6 @@ def do_what_rel(ctx: Context, m, text, unit):
         anchors = [b, c]
         desc = f"between {the(b, ctx)} and {the(c, ctx)}"
     else:
-        if m.re.pattern.startswith("what is (?P<b>") or m.re.pattern.startswith("what does"):
-            # "what is the sofa facing": the sofa is the subject
-            b, fb = one(m["b"], ctx)
-            if fb is not None:
-                return fb
-            if b is None or isinstance(b, NP):
-                return None
-            if not b.front:
-                return Answer(
-                    [],
-                    f"{_cap(the(b, ctx))} has no front, so it faces nothing.",
-                    {"objects": [b.id]},
-                    [b.id],
-                )
-            cands = [o for o in ctx.entities if o is not b and R.facing(b, o)]
-            cands.sort(key=lambda o: R.facing_angle(b, o))
-            names = [the(o, ctx) for o in cands]
-            txt = (
-                f"{_cap(the(b, ctx))} faces "
-                + (", ".join(names) if names else "nothing in particular")
-                + "."
-            )
-            return Answer(
-                [o.name for o in cands],
-                txt,
-                {"objects": [b.id, *[o.id for o in cands]]},
-                [b.id, *[o.id for o in cands]],
-            )
         objs, onp, fail = many(m["b"], ctx)
         if onp is None:
             return None
@@ -1102,6 +1086,29 @@ def do_what_rel(ctx: Context, m, text, unit):
     )
     ev = {"objects": [o.id for o in hits] + [a.id for a in anchors], **_frame_note(rel, ctx)}
     return Answer([o.name for o in hits], txt, ev, [o.id for o in hits] + [a.id for a in anchors])
+
+
+def do_what_faces(ctx: Context, m, text, unit):
+    b, fb = one(m["b"], ctx)
+    if fb is not None:
+        return fb
+    if b is None or isinstance(b, NP):
+        return None
+    if not b.front:
+        return Answer(
+            [],
+            f"{_cap(the(b, ctx))} has no front, so it faces nothing.",
+            {"objects": [b.id]},
+            [b.id],
+        )
+    hits = R.front_ray_hits(b, [o for o in ctx.entities if o is not b])
+    if not hits:
+        cone = [o for o in ctx.entities if o is not b and R.facing_angle(b, o) <= 30]
+        hits = sorted(cone, key=lambda o: R.facing_angle(b, o))
+    names = [the(o, ctx) for o in hits]
+    txt = f"{_cap(the(b, ctx))} faces " + (", then ".join(names) or "nothing in particular") + "."
+    ids = [o.id for o in hits]
+    return Answer([o.name for o in hits], txt, {"objects": [b.id, *ids]}, [b.id, *ids])
 
 
 def do_nearest(ctx: Context, m, text, unit):

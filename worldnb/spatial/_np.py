@@ -3,6 +3,7 @@ it to scene objects, or to a precise reason why it names none or several."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -10,7 +11,16 @@ import numpy as np
 
 from ..scene import OrientedBox, Scene, SceneObject
 from . import relations as R
-from ._lexicon import COLOURS, GREY, MATERIALS, ORDINALS, SIZE_WORDS, label_set, noun_forms
+from ._lexicon import (
+    COLOURS,
+    GREY,
+    MATERIALS,
+    ORDINALS,
+    SIZE_WORDS,
+    label_set,
+    noun_forms,
+    singular,
+)
 from .frames import Frame
 from .measures import distance
 
@@ -103,8 +113,10 @@ class Vocab:
         self.regex = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
-def _entity_text(o: SceneObject) -> str:
-    return o.name
+@functools.lru_cache(maxsize=64)
+def vocab_for(labels: frozenset) -> Vocab:
+    """The (cached) vocabulary for a set of scene labels."""
+    return Vocab(labels)
 
 
 def parse_np(text: str, vocab: Vocab) -> NP | None:
@@ -271,24 +283,21 @@ class Context:
                     continue
                 w = room.wall(op.wall)
                 x, z = w.point_at(op.offset)
-                # a 10 cm slab in the wall plane, centred on the opening
+                # a 1 cm slab on the room side of the wall plane, across the opening
                 yaw = float(np.arctan2(-w.direction[1], w.direction[0]))
-                box = OrientedBox((x, op.sill + op.height / 2, z), (op.width, op.height, 0.1), yaw)
+                x, z = np.array([x, z]) + w.normal * 0.005
+                box = OrientedBox((x, op.sill + op.height / 2, z), (op.width, op.height, 0.01), yaw)
                 o = SceneObject(
-                    next_id, op.kind, box, attrs={"name": f"the {op.kind} in the {w.compass} wall"}
+                    next_id,
+                    op.kind,
+                    box,
+                    attrs={"name": f"the {op.kind} in the {w.compass} wall", "wall": w.compass},
                 )
                 self.openings[next_id] = f"{op.kind} on {w.id} ({w.compass})"
                 objs.append(o)
                 next_id += 1
-            cnt = {}
-            for o in objs:
-                if o.id in self.openings:
-                    cnt[o.label] = cnt.get(o.label, 0) + 1
-            for o in objs:
-                if o.id in self.openings and cnt[o.label] > 1:
-                    o.attrs["name"] = f"the {o.label} in the {o.attrs['name'].split(' in the ')[1]}"
         self.entities = objs
-        self.vocab = Vocab({o.label for o in objs})
+        self.vocab = vocab_for(frozenset(o.label for o in objs))
 
     def by_labels(self, labels) -> list:
         if labels is None:

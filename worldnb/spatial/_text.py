@@ -84,7 +84,8 @@ def requested_unit(text: str) -> tuple[str, str] | None:
         return UNITS[m.group(1)][0], text
     m = re.search(r"\b(?:in )?square (meters|metres|m|feet|ft|foot|centimeters)\b", text)
     if m:
-        return UNITS[m.group(1)][0], (text[: m.start()] + text[m.end() :]).strip()
+        rest = text if text.startswith("how many") else text[: m.start()] + text[m.end() :]
+        return UNITS[m.group(1)][0], rest.strip()
     m = re.search(rf"\bin ({_UNIT_RE}) ?2\b", text)
     if m:
         return UNITS[m.group(1)][0], (text[: m.start()] + text[m.end() :]).strip()

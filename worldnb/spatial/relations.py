@@ -47,6 +47,7 @@ __all__ = [
     "facing",
     "facing_angle",
     "farthest",
+    "front_ray_hits",
     "in_corner",
     "in_front_of",
     "inside",
@@ -188,6 +189,21 @@ def facing(a, b, max_angle: float = 45.0, reach: float = 20.0) -> bool:
     f = ba.front.astype(np.float64)[[0, 2]]
     ray = shapely.LineString([c.tolist(), (c + reach * f).tolist()])
     return bool(ray.intersects(box_of(b, "b").footprint()))
+
+
+def front_ray_hits(a, candidates, reach: float = 20.0) -> list:
+    """Candidates whose footprint A's front ray (from A's centre, on the floor plan)
+    meets, nearest first."""
+    c = center_xz(a)
+    f = box_of(a, "a").front.astype(np.float64)[[0, 2]]
+    ray = shapely.LineString([c.tolist(), (c + reach * f).tolist()])
+    start = shapely.Point(c.tolist())
+    hits = []
+    for o in candidates:
+        inter = ray.intersection(box_of(o).footprint())
+        if not inter.is_empty:
+            hits.append((float(start.distance(inter)), o))
+    return [o for _, o in sorted(hits, key=lambda t: t[0])]
 
 
 def inside(a, b, fraction: float = 0.9) -> bool:
