@@ -118,9 +118,11 @@ def splat_points(
 
 
 def _splat_chunk(key, ids, u, v, z, ox, oy, radius, width, height):
-    first = 0.5 + radius if radius >= 0.5 else 0.0  # radius < 0.5: only the holding pixel
-    x0 = torch.ceil(u - first).long()[:, None]
-    y0 = torch.ceil(v - first).long()[:, None]
+    if radius >= 0.5:
+        x0 = torch.ceil(u - (0.5 + radius)).long()[:, None]
+        y0 = torch.ceil(v - (0.5 + radius)).long()[:, None]
+    else:  # only the pixel holding the point
+        x0, y0 = torch.floor(u).long()[:, None], torch.floor(v).long()[:, None]
     px, py = x0 + ox, y0 + oy  # (P, S²)
     du = px.to(u.dtype) + (0.5 - u[:, None])
     dv = py.to(v.dtype) + (0.5 - v[:, None])

@@ -1,0 +1,135 @@
+"""worldnb.render on whole scenes: layers, ids, labels, batches, Gaussians over meshes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import worldnb
+from worldnb import Camera, Gaussians, Mesh, PointCloud, Scene
+from worldnb.errors import InputError
+from worldnb.rendering import RenderOutput, render
+
+
+@pytest.fixture
+def scene(make_room_scene):
+    return make_room_scene()
+
+
+@pytest.fixture
+def cam():
+    return Camera.look_at(eye=(1.6, 1.7, 1.8), target=(0, 0.6, 0), width=64, height=48)
+
+
+def test_maps_shapes_dtypes_and_ranges(scene, cam):
+    out = worldnb.render(scene, cam)
+    assert isinstance(out, RenderOutput)
+    assert out.rgb.shape == (48, 64, 3) and out.rgb.dtype == np.float32
+    assert out.depth.shape == out.alpha.shape == out.instance.shape == (48, 64)
+    assert out.normals.shape == (48, 64, 3)
+    assert out.instance.dtype == np.int32 and out.semantic.dtype == np.int32
+    assert 0 <= out.rgb.min() and out.rgb.max() <= 1
+    assert (out.alpha == 1).all()  # inside a closed room everything is covered
+    assert np.isfinite(out.depth).all()
+    n = np.linalg.norm(out.normals, axis=-1)
+    assert np.allclose(n, 1, atol=1e-4)
+    # normals face the camera: dot with the view ray is negative
+    rays = cam.pixel_rays() @ cam.T_world_camera[:3, :3].T
+    assert ((out.normals * rays).sum(-1) < 1e-6).mean() > 0.99
+
+
+def test_instance_and_semantic_maps_follow_objects(scene, cam):
+    out = render(scene, cam)
+    ids = {o.id for o in scene.objects}
+    seen = set(np.unique(out.instance).tolist()) - {-1}
+    assert seen and seen <= ids
+    assert out.labels == scene.labels()
+    for o in scene.objects:
+        mask = out.instance == o.id
+        if mask.any():
+            assert (out.semantic[mask] == out.labels.index(o.label)).all()
+    assert (out.semantic[out.instance == -1] == -1).all()
+    # instance pixels really lie inside their object's box
+    pts = cam.unproject(out.depth)
+    for o in scene.objects:
+        mask = out.instance == o.id
+        if mask.sum() > 5:
+            grown = worldnb.OrientedBox(o.box.center, o.box.size + 0.01, o.box.yaw)
+            assert grown.contains(pts[mask]).mean() > 0.99
+
+
+def test_depth_matches_the_mesh_layers_alone(scene, cam):
+    out = render(scene, cam, layers=["room", "objects"])
+    # the wall straight ahead: depth from the geometry (room is 4 m wide, camera at x=1.6)
+    assert np.isfinite(out.depth).all()
+    pts = cam.unproject(out.depth)
+    assert (np.abs(pts) <= np.array([2.0, 2.5, 2.0]) + 1e-3).all()
+
+
+def test_gaussians_composite_over_the_mesh(scene, cam):
+    with_g = render(scene, cam)
+    without = render(scene, cam, layers=["room", "objects", "plant"])
+    lamp = np.abs(with_g.rgb - without.rgb).sum(-1) > 0.05
+    assert lamp.any()
+    front = with_g.instance != without.instance
+    assert (with_g.instance[front] == -1).all()
+    # where the lamp is dense its expected depth is nearer than the wall behind it
+    dense = lamp & (with_g.depth < without.depth - 1e-3)
+    assert dense.any()
+
+
+def test_batch_equals_loop_of_singles(scene):
+    cams = worldnb.rendering.orbit((0, 0.8, 0), 1.5, 25, n=3, width=32, height=24)
+    batch = render(scene, cams)
+    assert batch.is_batch and batch.rgb.shape == (3, 24, 32, 3) and len(batch) == 3
+    for i, c in enumerate(cams):
+        single = render(scene, c)
+        for k in ("rgb", "depth", "alpha", "normals", "instance", "semantic"):
+            np.testing.assert_array_equal(getattr(batch[i], k), getattr(single, k))
+
+
+def test_empty_scene_is_background_with_zero_alpha(cam):
+    out = render(Scene(), cam, background=(0.1, 0.2, 0.3))
+    assert np.allclose(out.rgb, [0.1, 0.2, 0.3])
+    assert (out.alpha == 0).all() and np.isinf(out.depth).all()
+    assert (out.instance == -1).all() and (out.semantic == -1).all()
+    assert (out.normals == 0).all()
+
+
+def test_single_layers_and_dicts(cam):
+    pts = PointCloud(np.random.default_rng(0).uniform(-0.5, 0.5, (200, 3)) + np.array([0, 0.6, 0]))
+    out = render(pts, cam)
+    assert 0 < out.alpha.mean() < 1
+    g = Gaussians([[0, 0.6, 0]], np.log([[0.2, 0.2, 0.2]]), [[1, 0, 0, 0]], [3.0], [[1, 0, 0]])
+    behind = PointCloud(pts.xyz - 1.5 * cam.forward)  # the Gaussian hides these
+    out = render({"g": g, "p": behind}, cam)
+    assert out.rgb[24, 32, 0] > 0.8 and out.rgb[24, 32, 1] < 0.2 and out.alpha[24, 32] > 0.9
+
+
+def test_panel_and_image(scene, cam):
+    out = render(scene, cam)
+    assert out.image().size == (64, 48)
+    assert out.panel().size == (4 * 64 + 3 * 4, 48)
+
+
+def test_bad_input(scene, cam):
+    with pytest.raises(InputError, match="layers"):
+        render(scene, cam, layers=["nope"])
+    with pytest.raises(InputError, match="background"):
+        render(scene, cam, background=(2, 0, 0))
+    with pytest.raises(InputError, match="camera"):
+        render(scene, "cam")
+    with pytest.raises(InputError, match="camera"):
+        render(scene, [cam, cam.resized(10, 10)])
+    with pytest.raises(InputError, match="scene"):
+        render(42, cam)
+    big = Camera.from_fov(60, 5000, 4000)
+    with pytest.raises(InputError, match="allow_large"):
+        render(scene, big)
+
+
+def test_mesh_without_colours_is_grey(cam):
+    quad = Mesh([[-5, 0, -5], [5, 0, -5], [5, 0, 5], [-5, 0, 5]], [[0, 2, 1], [0, 3, 2]])
+    out = render(quad, cam)
+    assert np.allclose(out.rgb[out.alpha > 0], 0.7)
+    assert np.allclose(out.normals[out.alpha > 0], [0, 1, 0], atol=1e-5)
