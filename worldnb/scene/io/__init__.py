@@ -35,7 +35,8 @@ from ...errors import InputError
 from ..scene import Scene
 from ._files import as_path
 from .equality import scenes_equal
-from .glb import load_gltf, save_glb
+from .glb import save_glb
+from .gltf_read import load_gltf
 from .ply import load_ply, save_ply
 from .scene_json import load_json, save_json
 from .wnb import load_wnb, save_wnb
