@@ -17,6 +17,7 @@ MODULES = [
     "worldnb",
     "worldnb.errors",
     "worldnb.scene",
+    "worldnb.scene.io",
     "worldnb.rendering",
     "worldnb.spatial",
     "worldnb.layout",
