@@ -1,0 +1,324 @@
+"""Rendering benchmark: prints one JSON document.
+
+Measured in one process against the named references:
+
+- mesh, 512², ~100k triangles vs trimesh ray casting of the same depth map;
+- points, 1M at 512²;
+- Gaussians, 100k at 256²: forward, forward + backward, peak memory, vs the dense
+  every-Gaussian-every-pixel reference;
+- how cost grows with pixels and with primitives.
+
+trimesh's ray caster and the dense Gaussian reference are far too slow to run on a whole
+frame here, so each runs on a random subset of pixels and is extrapolated linearly to
+the frame (both cost the same per pixel, up to noise); the JSON says so.
+
+Usage: ``python benchmarks/render.py [--quick]`` (``--quick``: small sizes, a smoke run).
+The CPU may be shared with other work: times are medians of repeats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import platform
+import resource
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+import trimesh
+
+from worldnb import Camera
+from worldnb.rendering import rasterize_gaussians, rasterize_mesh, splat_points
+from worldnb.rendering._reference import reference_gaussians
+
+
+def timed(fn, repeats=5, warmup=1):
+    for _ in range(warmup):
+        fn()
+    ts = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t)
+    return {"median_s": statistics.median(ts), "min_s": min(ts), "repeats": repeats}
+
+
+def terrain(n: int, size: float = 8.0, seed: int = 0):
+    """A bumpy height field with 2 (n − 1)² triangles."""
+    rng = np.random.default_rng(seed)
+    x, z = np.meshgrid(np.linspace(-size / 2, size / 2, n), np.linspace(-size / 2, size / 2, n))
+    y = 0.4 * np.sin(2 * x) * np.cos(1.5 * z) + 0.05 * rng.standard_normal(x.shape)
+    V = np.stack([x, y, z], -1).reshape(-1, 3).astype(np.float32)
+    i = np.arange(n * n).reshape(n, n)
+    a, b, c, d = i[:-1, :-1], i[:-1, 1:], i[1:, :-1], i[1:, 1:]
+    F = np.concatenate(
+        [np.stack([a, c, b], -1).reshape(-1, 3), np.stack([b, c, d], -1).reshape(-1, 3)]
+    )
+    return V, F.astype(np.int32)
+
+
+def tris_to_grid(n_tris: int) -> int:
+    return round((n_tris / 2) ** 0.5) + 1
+
+
+def mesh_camera(size: int) -> Camera:
+    return Camera.look_at((0, 3.0, 5.0), (0, 0, 0), width=size, height=size, fov_y_deg=60)
+
+
+def scene_points(n: int, seed: int = 0):
+    g = torch.Generator().manual_seed(seed)
+    xyz = torch.rand(n, 3, generator=g) * torch.tensor([4.0, 2.5, 4.0]) - torch.tensor(
+        [2.0, 0, 2.0]
+    )
+    return xyz, torch.rand(n, 3, generator=g)
+
+
+def scene_gaussians(n: int, seed: int = 0):
+    """Gaussians filling a room-sized box, a few centimetres each (activated parameters)."""
+    g = torch.Generator().manual_seed(seed)
+    means = torch.rand(n, 3, generator=g) * torch.tensor([4.0, 2.5, 4.0]) - torch.tensor(
+        [2.0, 0, 2.0]
+    )
+    scales = torch.exp(torch.randn(n, 3, generator=g) * 0.3 + np.log(0.02))
+    quats = torch.randn(n, 4, generator=g)
+    opac = torch.sigmoid(torch.randn(n, generator=g))
+    colors = torch.rand(n, 3, generator=g)
+    return [means, quats, scales, opac, colors]
+
+
+def gauss_camera(size: int) -> Camera:
+    return Camera.look_at((0, 1.5, 4.0), (0, 1.0, 0), width=size, height=size, fov_y_deg=60)
+
+
+# ---- mesh -----------------------------------------------------------------------------
+
+
+def bench_mesh(size, n_tris, ray_subset, repeats):
+    V, F = terrain(tris_to_grid(n_tris))
+    cam = mesh_camera(size)
+    K, T = cam.K, cam.T_camera_world
+    Vt, Ft = torch.from_numpy(V), torch.from_numpy(F).long()
+    ours = timed(lambda: rasterize_mesh(Vt, Ft, K, T, size, size), repeats)
+    frags = rasterize_mesh(Vt, Ft, K, T, size, size)
+
+    mesh = trimesh.Trimesh(V, F, process=False)
+    rays = cam.pixel_rays().reshape(-1, 3).astype(np.float64) @ cam.T_world_camera[:3, :3].T
+    rng = np.random.default_rng(0)
+    sel = rng.choice(len(rays), min(ray_subset, len(rays)), replace=False)
+    origins = np.repeat(cam.position[None].astype(np.float64), len(sel), 0)
+    t = time.perf_counter()
+    loc, ri, _ = mesh.ray.intersects_location(origins, rays[sel], multiple_hits=False)
+    t_sub = time.perf_counter() - t
+    ref_full = t_sub * len(rays) / len(sel)
+    # agreement on the subset
+    ref = np.full(len(sel), np.inf)
+    ref[ri] = (loc - cam.position) @ cam.T_world_camera[:3, :3][:, 2].astype(np.float64)
+    mine = frags.depth.reshape(-1).numpy()[sel]
+    both = np.isfinite(ref) & np.isfinite(mine)
+    return {
+        "size": [size, size],
+        "triangles": len(F),
+        "coverage": float((frags.face >= 0).float().mean()),
+        "ours": ours,
+        "trimesh_ray": {
+            "backend": type(mesh.ray).__module__ + "." + type(mesh.ray).__name__,
+            "rays_timed": len(sel),
+            "seconds_for_subset": t_sub,
+            "extrapolated_full_frame_s": ref_full,
+            "note": "timed on a random subset of the frame's rays, extrapolated linearly",
+        },
+        "speedup_vs_trimesh": ref_full / ours["median_s"],
+        "subset_agreement": {
+            "coverage_equal": float((np.isfinite(ref) == np.isfinite(mine)).mean()),
+            "median_abs_depth_diff_m": float(np.median(np.abs(ref[both] - mine[both]))),
+        },
+    }
+
+
+# ---- points ---------------------------------------------------------------------------
+
+
+def bench_points(size, n, repeats, radius=0.5):
+    xyz, rgb = scene_points(n)
+    cam = gauss_camera(size)
+    out = timed(
+        lambda: splat_points(xyz, cam.K, cam.T_camera_world, size, size, colors=rgb, radius=radius),
+        repeats,
+    )
+    return {"size": [size, size], "points": n, "radius_px": radius, "ours": out}
+
+
+# ---- Gaussians ------------------------------------------------------------------------
+
+
+def _gauss_fwd(params, cam, size):
+    with torch.no_grad():
+        return rasterize_gaussians(*params, cam.K, cam.T_camera_world, size, size)
+
+
+def _gauss_fwd_bwd(params, cam, size):
+    ps = [p.detach().requires_grad_() for p in params]
+    out = rasterize_gaussians(*ps, cam.K, cam.T_camera_world, size, size)
+    (out.rgb.sum() + out.alpha.sum()).backward()
+    return out
+
+
+def _peak_worker(n, size, queue):
+    """In a fresh process: extra resident memory of one forward + backward."""
+    params = scene_gaussians(n)
+    cam = gauss_camera(size)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = _gauss_fwd_bwd(params, cam, size)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    queue.put({"peak_extra_rss_mb": (after - before) / 1024, "pairs": out.n_pairs})
+
+
+def peak_memory(n, size):
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    p = ctx.Process(target=_peak_worker, args=(n, size, q))
+    p.start()
+    res = q.get(timeout=600)
+    p.join()
+    return res
+
+
+def bench_gaussians(size, n, ref_pixels, repeats):
+    params = scene_gaussians(n)
+    cam = gauss_camera(size)
+    fwd = timed(lambda: _gauss_fwd(params, cam, size), repeats)
+    fb = timed(lambda: _gauss_fwd_bwd(params, cam, size), repeats)
+    pairs = _gauss_fwd(params, cam, size).n_pairs
+
+    # dense reference on a subset of pixels (chunks of 128), extrapolated to the frame
+    K = torch.as_tensor(cam.K)
+    T = torch.as_tensor(cam.T_camera_world)
+    pix = torch.randperm(size * size, generator=torch.Generator().manual_seed(0))[:ref_pixels]
+
+    def ref_fwd():
+        with torch.no_grad():
+            for s in range(0, len(pix), 128):
+                reference_gaussians(*params, K, T, size, size, pixels=pix[s : s + 128])
+
+    def ref_fb():
+        ps = [p.detach().requires_grad_() for p in params]
+        for s in range(0, len(pix), 128):
+            rgb, alpha, _ = reference_gaussians(*ps, K, T, size, size, pixels=pix[s : s + 128])
+            (rgb.sum() + alpha.sum()).backward()
+
+    scale = size * size / len(pix)
+    r_fwd = timed(ref_fwd, repeats=1, warmup=0)["median_s"] * scale
+    r_fb = timed(ref_fb, repeats=1, warmup=0)["median_s"] * scale
+    # check the subset agrees with the fast image
+    fast = _gauss_fwd(params, cam, size)
+    with torch.no_grad():
+        rgb, _, _ = reference_gaussians(*params, K, T, size, size, pixels=pix[:128])
+    err = float((fast.rgb.reshape(-1, 3)[pix[:128]] - rgb).abs().max())
+    return {
+        "size": [size, size],
+        "gaussians": n,
+        "pairs_composited": pairs,
+        "forward": fwd,
+        "forward_backward": fb,
+        "dense_reference": {
+            "pixels_timed": len(pix),
+            "extrapolated_forward_s": r_fwd,
+            "extrapolated_forward_backward_s": r_fb,
+            "note": "every Gaussian at every pixel, timed on a random pixel subset in "
+            "chunks of 128 and extrapolated linearly to the frame",
+            "max_abs_rgb_diff_on_128_pixels": err,
+        },
+        "speedup_forward_vs_dense": r_fwd / fwd["median_s"],
+        "speedup_forward_backward_vs_dense": r_fb / fb["median_s"],
+    }
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    args = ap.parse_args(argv)
+    q = args.quick
+    torch.manual_seed(0)
+    R = 2 if q else 5
+    res = {
+        "benchmark": "rendering",
+        "machine": {
+            "cpu_threads": torch.get_num_threads(),
+            "platform": platform.platform(),
+            "torch": torch.__version__,
+            "note": "CPU shared with other work while measuring; times are medians",
+        },
+    }
+    mesh_size, mesh_tris = (128, 10_000) if q else (512, 100_000)
+    res["mesh"] = bench_mesh(mesh_size, mesh_tris, ray_subset=50 if q else 400, repeats=R)
+    res["mesh"]["targets"] = {"max_s": 0.150, "min_speedup": 10}
+    res["mesh"]["pass"] = bool(
+        res["mesh"]["ours"]["median_s"] < 0.150 and res["mesh"]["speedup_vs_trimesh"] >= 10
+    )
+    n_pts, pts_size = (100_000, 128) if q else (1_000_000, 512)
+    res["points"] = bench_points(pts_size, n_pts, R)
+    res["points"]["radius_1px"] = bench_points(pts_size, n_pts, R, radius=1.0)["ours"]
+    res["points"]["targets"] = {"max_s": 0.150}
+    res["points"]["pass"] = bool(res["points"]["ours"]["median_s"] < 0.150)
+    n_g, g_size = (10_000, 64) if q else (100_000, 256)
+    gs = bench_gaussians(g_size, n_g, ref_pixels=128 if q else 512, repeats=2 if q else 3)
+    gs["memory"] = peak_memory(n_g, g_size)
+    gs["targets"] = {"forward_max_s": 1.0, "forward_backward_max_s": 3.0, "min_speedup": 20,
+                     "peak_memory_max_mb": 4096}  # fmt: skip
+    gs["pass"] = bool(
+        gs["forward"]["median_s"] < 1.0
+        and gs["forward_backward"]["median_s"] < 3.0
+        and gs["speedup_forward_vs_dense"] >= 20
+        and gs["memory"]["peak_extra_rss_mb"] < 4096
+    )
+    res["gaussians"] = gs
+
+    # how cost grows (median seconds)
+    sizes = [64, 128] if q else [128, 256, 512]
+    res["scaling"] = {
+        "mesh_vs_pixels": {
+            f"{s}x{s}": timed(lambda s=s: rasterize_mesh(*_mesh_args(mesh_tris, s)), R)["median_s"]
+            for s in sizes
+        },
+        "mesh_vs_triangles_512": {
+            str(n): timed(lambda n=n: rasterize_mesh(*_mesh_args(n, mesh_size)), R)["median_s"]
+            for n in ([2_500, 10_000] if q else [25_000, 50_000, 100_000, 200_000])
+        },
+        "points_vs_count": {
+            str(n): bench_points(pts_size, n, R)["ours"]["median_s"]
+            for n in ([25_000, 100_000] if q else [250_000, 500_000, 1_000_000, 2_000_000])
+        },
+        "gaussians_forward_vs_pixels": {
+            f"{s}x{s}": timed(lambda s=s: _gauss_fwd(scene_gaussians(n_g), gauss_camera(s), s), 2)[
+                "median_s"
+            ]
+            for s in sizes
+        },
+        "gaussians_forward_vs_count_256": {
+            str(n): timed(
+                lambda n=n: _gauss_fwd(scene_gaussians(n), gauss_camera(g_size), g_size), 2
+            )["median_s"]
+            for n in ([2_500, 10_000] if q else [25_000, 50_000, 100_000, 200_000])
+        },
+    }
+    json.dump(res, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+_MESH_CACHE: dict = {}
+
+
+def _mesh_args(n_tris, size):
+    if n_tris not in _MESH_CACHE:
+        V, F = terrain(tris_to_grid(n_tris))
+        _MESH_CACHE[n_tris] = (torch.from_numpy(V), torch.from_numpy(F).long())
+    cam = mesh_camera(size)
+    return (*_MESH_CACHE[n_tris], cam.K, cam.T_camera_world, size, size)
+
+
+if __name__ == "__main__":
+    main()
