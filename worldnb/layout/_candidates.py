@@ -114,14 +114,17 @@ def rule_candidates(layout: Layout, name: str, cons: list, rng) -> np.ndarray:
                         x, z = _local_to_world(layout, b, lx, lz)
                         rows.append([x, z, pb.yaw, top])
             elif isinstance(c, C.Distance | C.Facing):
-                fb = layout.footprint(b)
-                cx, cz = fb.centroid.x, fb.centroid.y
-                ext = max(wb, db) / 2 + max(w, d) / 2 + 0.1
-                for k in range(8):
-                    a = k * math.pi / 4
-                    x, z = cx + ext * math.sin(a), cz + ext * math.cos(a)
-                    yaw = round((a + math.pi) / _HALF_PI) * _HALF_PI
-                    rows.append([x, z, yaw, 0.0])
+                # just outside each side of the target, at three offsets along it
+                r = max(w, d) / 2 + 0.05
+                for side in range(4):
+                    length, depth = (wb, db) if side % 2 == 0 else (db, wb)
+                    for t in (-length / 3, 0.0, length / 3):
+                        a = side * _HALF_PI
+                        lx = math.sin(a) * (depth / 2 + r) + math.cos(a) * t
+                        lz = math.cos(a) * (depth / 2 + r) - math.sin(a) * t
+                        x, z = _local_to_world(layout, b, lx, lz)
+                        for k in range(4):
+                            rows.append([x, z, pb.yaw + k * _HALF_PI, 0.0])
         if isinstance(c, C.Centred):
             cen = layout.room.polygon.centroid
             for k in range(4):

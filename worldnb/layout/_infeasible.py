@@ -15,6 +15,8 @@ from .state import Layout
 
 
 def _feasible(layout: Layout, names: list[str], cons, seed: int, budget: float) -> bool:
+    """True when a layout of ``names`` exists (or the check ran out of time before it
+    could say no: an item is only blamed when it is shown to matter)."""
     from .solver import solve
 
     sub = Layout(layout.room, [layout.items[n] for n in names])
@@ -29,11 +31,25 @@ def _feasible(layout: Layout, names: list[str], cons, seed: int, budget: float) 
         sups = {b for c in cons if isinstance(c, C.OnTopOf) for b in c.bound[1]}
         if not any(s in names for s in sups):
             return False
-    res = solve(sub, keep, seed=seed, time_limit=budget, max_attempts=3, improve=False)
+    stats: dict = {}
+    res = solve(sub, keep, seed=seed, time_limit=budget, max_attempts=3, improve=False, stats=stats)
     for c in cons:  # restore bindings against the full item list
         if not c.is_global:
             c.bind(layout)
-    return res is not None
+    return res is not None or (stats["timed_out"] and stats["attempts"] == 0)
+
+
+def _without(layout: Layout, names: list[str], cons, drop: str) -> list[str]:
+    """``names`` minus ``drop`` and minus on-top items left with nothing to stand on."""
+    rest = [m for m in names if m != drop]
+    sups: dict[str, set[str]] = {}
+    for c in cons:
+        if isinstance(c, C.OnTopOf):
+            for a in c.bound[0]:
+                sups.setdefault(a, set()).update(c.bound[1])
+    return [
+        m for m in rest if layout.items[m].placement != "on_top" or sups.get(m, set()) & set(rest)
+    ]
 
 
 def _room_words(layout: Layout) -> str:
@@ -56,14 +72,15 @@ def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
     """An :class:`InfeasibleLayoutError` naming a small conflicting set (not raised)."""
     t_end = time.perf_counter() + budget
     names = list(layout.items)
-    step = max(0.05, budget / (2 * len(names) + 6))
+    step = max(0.3, budget / (len(names) + 4))
     # 1. deletion filter over items
     for n in reversed(list(names)):
         if time.perf_counter() > t_end or len(names) == 1:
             break
-        rest = [m for m in names if m != n]
-        # an item something else stands on stays while its dependant stays
-        if not _feasible(layout, rest, cons, seed, step):
+        if n not in names:
+            continue
+        rest = _without(layout, names, cons, n)
+        if rest and not _feasible(layout, rest, cons, seed, step):
             names = rest
     # 2. which hard rules take part: relax each and see if the set becomes possible
     involved = []

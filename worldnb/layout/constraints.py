@@ -362,10 +362,13 @@ def walkway_analysis(layout: Layout, width: float, measure: bool = False, doors=
     grid = floor_grid(room)
     obstacles = [layout.footprint(n) for n in layout.placed if layout.items[n].blocks_floor]
     _, dist = clearance_map(grid, obstacles)
+    present = {layout.items[n].category for n in layout.placed}
     targets = {
         n: layout.access_zones(n)
         for n in layout.placed
-        if layout.items[n].blocks_floor and layout.access_zones(n)
+        if layout.items[n].blocks_floor
+        and layout.access_zones(n)
+        and layout.items[n].entry.reached_from not in present
     }
     if doors is None:
         doors = [(o.wall, z) for o, z in door_zones(room)]

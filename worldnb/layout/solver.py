@@ -129,6 +129,15 @@ class _Search:
         self.deadline = deadline
         self.free_yaw = free_yaw
         self.snap = snap
+        # target → (kind, width, depth) of each piece that will stand beside / around it
+        self._side_needs: dict[str, list] = {}
+        for c in cons:
+            if isinstance(c, C.Beside | C.Around) and not c.hard:
+                for b in c.bound[1]:
+                    for a in c.bound[0]:
+                        w, _, d = layout.items[a].size
+                        kind = "beside" if isinstance(c, C.Beside) else "around"
+                        self._side_needs.setdefault(b, []).append((kind, w, d))
         self.by_item: dict[str, list] = {n: [] for n in layout.items}
         for c in cons:
             if c.is_global:
@@ -217,6 +226,8 @@ class _Search:
         """A small preference for tidy packing: pieces whose sides touch a wall or a
         placed piece leave the floor in one piece (tie-breaker below any rule)."""
         it = self.layout.items[name]
+        if name in self._side_needs:
+            return self._lookahead(name, cands)
         if not it.blocks_floor:
             return np.zeros(len(cands))
         lay = self.layout
@@ -237,6 +248,57 @@ class _Search:
             best = np.minimum(best, shapely.distance(lines, others))
         out += _PACKING * np.minimum(best, 2.0)
         return out
+
+    def _lookahead(self, name: str, cands: np.ndarray) -> np.ndarray:
+        """Cost of candidates that leave no room for the pieces that will stand beside
+        (nightstands by a bed) or around (chairs at a table) this one."""
+        lay = self.layout
+        w, _, d = lay.items[name].size
+        needs = self._side_needs[name]
+        floor = lay.room.polygon
+        placed = [lay.footprint(n) for n in lay.placed if lay.items[n].blocks_floor]
+        for g in self.hard_globals:
+            if isinstance(g, C.OpeningsClear):
+                placed += [z for o, z, _, _ in g.zones(lay.room) if o.kind == "door"]
+        blocked = shapely.union_all(placed) if placed else None
+        n_beside = sum(k == "beside" for k, _, _ in needs)
+        n_around = sum(k == "around" for k, _, _ in needs)
+        sw = max((nw for k, nw, _ in needs), default=0.5) + 0.05
+        sd = max((nd for k, _, nd in needs), default=0.5)
+        strips = []
+        if n_beside:
+            # left / right of the back end
+            strips += [
+                (w / 2, w / 2 + sw, -d / 2, -d / 2 + sd),
+                (-w / 2 - sw, -w / 2, -d / 2, -d / 2 + sd),
+            ]
+        if n_around:
+            reach = sd + 0.55
+            strips += [
+                (-w / 2, w / 2, d / 2, d / 2 + reach),
+                (-w / 2, w / 2, -d / 2 - reach, -d / 2),
+                (w / 2, w / 2 + reach, -d / 2, d / 2),
+                (-w / 2 - reach, -w / 2, -d / 2, d / 2),
+            ]
+        c, s = np.cos(cands[:, 2]), np.sin(cands[:, 2])
+        free = np.zeros((len(cands), len(strips)), bool)
+        for j, (x0, x1, z0, z1) in enumerate(strips):
+            lx = np.array([x0, x1, x1, x0])
+            lz = np.array([z0, z0, z1, z1])
+            xs = cands[:, :1] + lx * c[:, None] + lz * s[:, None]
+            zs = cands[:, 1:2] - lx * s[:, None] + lz * c[:, None]
+            polys = shapely.polygons(np.stack([xs, zs], axis=2))
+            ok = shapely.covers(floor, polys)
+            if blocked is not None:
+                ok &= ~shapely.intersects(polys, blocked)
+            free[:, j] = ok
+        cost = np.zeros(len(cands))
+        if n_beside:
+            cost += 2.0 * np.maximum(0, min(n_beside, 2) - free[:, :2].sum(1))
+        if n_around:
+            sides = free[:, -4:].sum(1)
+            cost += 1.5 * np.maximum(0, min(4, (n_around + 1) // 2 + 1) - sides)
+        return cost
 
     def _placement(self, row, support) -> Placement:
         return Placement(float(row[0]), float(row[1]), float(row[2]), float(row[3]), support)
@@ -317,12 +379,16 @@ def solve(
     free_yaw: bool = False,
     max_attempts: int = 12,
     improve: bool = True,
+    stats: dict | None = None,
 ) -> Layout | None:
     """Place every item of ``layout`` so all hard constraints hold; None if no layout
     was found within ``time_limit`` seconds / ``max_attempts`` restarts.
 
-    The functional core of :func:`plan`: constraints must already be bound.
+    The functional core of :func:`plan`: constraints must already be bound. ``stats``
+    (a dict) receives ``attempts`` (finished greedy passes) and ``timed_out``.
     """
+    stats = {} if stats is None else stats
+    stats.update(attempts=0, timed_out=False)
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     hard_globals = [c for c in constraints if c.is_global and c.hard]
@@ -330,12 +396,17 @@ def solve(
     supports = _supports(layout, constraints)
     for attempt in range(max_attempts):
         if time.perf_counter() > deadline:
+            stats["timed_out"] = True
             break
         rng = np.random.default_rng([seed, attempt])
         lay = Layout(layout.room, list(layout.items.values()))
         s = _Search(lay, constraints, hard_globals, supports, rng, deadline, free_yaw, snap)
         order = _order(lay, constraints, rng, shuffle=attempt > 0)
         failed = s.greedy(order)
+        if time.perf_counter() > deadline and failed is not None:
+            stats["timed_out"] = True
+            break
+        stats["attempts"] += 1
         if failed is not None:
             continue
         if improve:

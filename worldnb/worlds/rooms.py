@@ -111,10 +111,11 @@ def sample_shell(kind: str, rng: np.random.Generator, size=None) -> Room:
     rng.shuffle(others)
     n_win = 1 if len(others) < 2 or rng.random() < 0.5 else 2
     for w in others[:n_win]:
-        ww = _r(min(rng.uniform(0.8, 1.6), w.length - 0.6))
+        ww = min(_r(rng.uniform(0.8, 1.6)), round(w.length - 0.6, 4))
         sill = _r(rng.uniform(1.0, 1.1) if kind == "kitchen" else rng.uniform(0.85, 1.0))
         wh = _r(min(rng.uniform(1.0, 1.4), H - 0.25 - sill))
-        off = _r(rng.uniform(0.3 + ww / 2, w.length - 0.3 - ww / 2), 0.01)
+        lo = 0.3 + ww / 2
+        off = _r(rng.uniform(lo, max(lo, w.length - 0.3 - ww / 2)), 0.01)
         openings.append(Opening("window", w.id, off, ww, wh, sill))
     return base.with_openings(openings)
 
