@@ -180,7 +180,7 @@ def critique(
             if not fp.intersects(zone):
                 continue
             area = fp.intersection(zone).area
-            if area <= tolerance * 0.2:
+            if area <= 0.03:
                 continue
             depth = _depth_clear(zone, fp)
             issues.append(

@@ -310,10 +310,11 @@ def _plant(p, w, h, d, col):
 
 
 def _rug(p, w, h, d, col):
-    p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2, d / 2), col, "rug")
+    # the border sits a few millimetres below the pattern so they never z-fight
+    p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2 - min(0.004, h / 3), d / 2), col, "rug")
     p.box(
         (-w / 2 + 0.1, -h / 2, -d / 2 + 0.1),
-        (w / 2 - 0.1, h / 2 + 0.001, d / 2 - 0.1),
+        (w / 2 - 0.1, h / 2, d / 2 - 0.1),
         _shade(col, 0.8),
         "pattern",
     )
