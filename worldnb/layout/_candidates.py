@@ -35,6 +35,9 @@ def wall_candidates(layout: Layout, name: str, rng, step: float = 0.1) -> np.nda
     w, _, d = it.size
     rows = []
     turns = [0.0] if it.entry.front else [0.0, _HALF_PI]
+    if "back" in it.entry.access and it.placement == "floor":
+        # a chair needs its back free: side to the wall instead
+        turns = [_HALF_PI, -_HALF_PI]
     y = 0.0
     if it.placement == "wall" and it.entry.mount:
         y = float(np.round(rng.uniform(*it.entry.mount), 2))
@@ -42,7 +45,7 @@ def wall_candidates(layout: Layout, name: str, rng, step: float = 0.1) -> np.nda
         L = wall.length
         n = wall.normal.astype(np.float64)
         for turn in turns:
-            along, across = (w, d) if turn == 0.0 else (d, w)
+            along, across = (w, d) if turn == 0.0 else (d, w)  # extents along / off the wall
             if L < along + 1e-6:
                 continue
             t = np.arange(along / 2, L - along / 2 + 1e-9, step)

@@ -82,17 +82,22 @@ def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
         rest = _without(layout, names, cons, n)
         if rest and not _feasible(layout, rest, cons, seed, step):
             names = rest
-    # 2. which hard rules take part: relax each and see if the set becomes possible
-    involved = []
-    hard = [c for c in cons if c.hard and (c.is_global or c.involves & set(names))]
-    for c in hard:
+    # 2. deletion filter over the hard rules that can be relaxed: drop each one that
+    #    the set stays impossible without; what remains takes part in the conflict
+    fixed = (C.InsideRoom, C.NoOverlap, C.RotationSnap, C.OnTopOf)
+    relaxable = [
+        c
+        for c in cons
+        if c.hard and not isinstance(c, fixed) and (c.is_global or c.involves & set(names))
+    ]
+    involved = list(relaxable)
+    base = [c for c in cons if c not in relaxable]
+    for c in list(relaxable):
         if time.perf_counter() > t_end:
             break
-        if isinstance(c, C.InsideRoom | C.NoOverlap | C.RotationSnap | C.OnTopOf):
-            continue
-        others = [d for d in cons if d is not c]
-        if _feasible(layout, names, others, seed, step):
-            involved.append(c)
+        trial = [d for d in involved if d is not c]
+        if not _feasible(layout, names, base + trial, seed, step):
+            involved = trial
     items = [layout.items[n] for n in names]
     if len(items) == 1:
         what = f"{items[0].describe()} cannot stand in {_room_words(layout)}"
@@ -110,10 +115,7 @@ def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
         else:
             conds.append(c.describe())
     msg = what + (" while " + " and ".join(conds) if conds else "")
-    msg += (
-        ". Remove or shrink one of them, choose a larger room, or relax "
-        + ("those rules" if conds else "the request")
-        + "."
-    )
+    fix = "Shrink it" if len(items) == 1 else "Remove or shrink one of them"
+    msg += f". {fix}, choose a larger room" + (", or relax those rules." if conds else ".")
     conflicts = tuple(i.describe() for i in items) + tuple(c.describe() for c in involved)
     return InfeasibleLayoutError(msg, conflicts)

@@ -31,7 +31,8 @@ from .state import Layout, Placement, make_items
 
 __all__ = ["plan", "solve"]
 
-_TOP_K = 10  # exact checks per item before giving up on it
+_TOP_K = 10  # walkway checks per item before giving up on it
+_MAX_EXACT = 60  # exact checks (cheap rules first) per item
 _MAX_SCORED = 90  # candidates whose soft cost is measured per item
 _PACKING = 0.05  # weight of the tidy-packing tie-breaker (per metre of side gap)
 _MAX_BACKTRACK = 8  # chronological backtracks per attempt
@@ -170,21 +171,23 @@ class _Search:
                 total += c.weight * c.cost(self.layout) * (100.0 if c.hard else 1.0)
         return total
 
-    def exact_ok(self, name: str) -> bool:
+    def exact_ok(self, name: str) -> tuple[bool, int]:
+        """(all hard rules hold with ``name`` placed, walkway checks spent)."""
         lay = self.layout
         for g in self.hard_globals:
             if isinstance(g, C.Walkway):
                 continue
             if g.violations(lay, only=name):
-                return False
+                return False, 0
         for c in self.by_item[name]:
             if c.hard and c.ready(lay) and not c.evaluate(lay)[0]:
-                return False
+                return False, 0
         if lay.items[name].blocks_floor:
             for g in self.hard_globals:
                 if isinstance(g, C.Walkway) and g.violations(lay):
-                    return False
-        return True
+                    return False, 1
+            return True, 1
+        return True, 0
 
     def place_best(self, name: str, skip: int = 0) -> bool:
         """Place ``name`` at its best feasible candidate (after ``skip`` feasible ones)."""
@@ -212,13 +215,18 @@ class _Search:
             lay.place(name, self._placement(cands[i], sup[i] if sup else None))
             costs[j] += self.soft_cost(name)
         costs += self.rng.uniform(0, 1e-3, len(costs))
-        for j in np.argsort(costs, kind="stable")[: _TOP_K + skip]:
+        walk_checks = 0
+        for j in np.argsort(costs, kind="stable")[:_MAX_EXACT]:
             i = idx[j]
             lay.place(name, self._placement(cands[i], sup[i] if sup else None))
-            if self.exact_ok(name):
+            ok, walked = self.exact_ok(name)
+            walk_checks += walked
+            if ok:
                 if skip == 0:
                     return True
                 skip -= 1
+            if walk_checks >= _TOP_K + skip:
+                break
         lay.remove(name)
         return False
 
@@ -438,7 +446,8 @@ def plan(
             rules (inside the room, no overlap, openings clear, access clear, walkway,
             rotation snapping) are always added unless you pass your own of that type.
         seed: random seed; the same request and seed give the same layout.
-        time_limit: seconds before the search gives up and explains why.
+        time_limit: seconds for the whole call: the search uses up to 70 % of it, and
+            explaining a failure the rest (at least 0.3 s).
         walkway: minimum walkway width (m) from each door to every piece.
         rotations: rotation step in degrees (90 = 0/90/180/270); ``None`` = free.
 
@@ -472,9 +481,13 @@ def plan(
     t0 = time.perf_counter()
     layout = Layout(room, make_items(items))
     cons = build_constraints(layout, constraints, walkway, rotations)
-    found = solve(layout, cons, seed=int(seed), time_limit=time_limit, free_yaw=rotations is None)
+    # the search gets most of the budget; explaining a failure gets the rest
+    found = solve(
+        layout, cons, seed=int(seed), time_limit=0.7 * time_limit, free_yaw=rotations is None
+    )
     if found is None:
-        raise diagnose(layout, cons, seed=int(seed), budget=min(3.0, max(1.0, time_limit)))
+        left = time_limit - (time.perf_counter() - t0)
+        raise diagnose(layout, cons, seed=int(seed), budget=max(0.3, min(3.0, left)))
     return LayoutResult(found, cons, seed=int(seed), solve_time=time.perf_counter() - t0)
 
 

@@ -138,7 +138,7 @@ def _choose_items(kind: str, rng: np.random.Generator) -> tuple[list, int]:
     return sized, len(required)
 
 
-def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: float = 4.0) -> Scene:
+def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: float = 1.0) -> Scene:
     """A furnished procedural room.
 
     Args:
@@ -154,7 +154,6 @@ def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: flo
         id in ``instance``) and ``"room"``, and ``meta`` (kind, seed, materials, the
         planner's score and time).
     """
-    from ..layout import plan
     from ..layout.result import layout_to_scene
     from .meshes import add_meshes
 
@@ -173,17 +172,16 @@ def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: flo
     wall_name = list(_WALLS)[int(rng.integers(len(_WALLS)))]
     result, dropped = None, []
     for attempt in range(12):
-        try:
-            result = plan(room, items, seed=int(seed) * 31 + attempt, time_limit=time_limit)
+        result = _plan_quietly(room, items, int(seed) * 31 + attempt, time_limit)
+        if result is not None:
             break
-        except InfeasibleLayoutError:
-            if len(items) > n_required:
-                dropped.append(items[-1][0])
-                items = _drop_last(items)
-            else:
-                # even the essentials do not fit: a slightly larger room
-                W, D = room.floor_xz.max(0) - room.floor_xz.min(0)
-                room = sample_shell(kind, rng, (_r(W * 1.1), _r(D * 1.1)))
+        if len(items) > n_required:
+            dropped.append(items[-1][0])
+            items = _drop_last(items)
+        else:
+            # even the essentials do not fit: a slightly larger room
+            W, D = room.floor_xz.max(0) - room.floor_xz.min(0)
+            room = sample_shell(kind, rng, (_r(W * 1.1), _r(D * 1.1)))
     if result is None:
         raise InfeasibleLayoutError(
             f"could not furnish a {kind} for seed {seed}", (f"{kind} seed {seed}",)
@@ -201,6 +199,26 @@ def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: flo
         "dropped": dropped,
     }
     return scene
+
+
+def _plan_quietly(room, items, seed, time_limit):
+    """The planner's core without the failure report: a LayoutResult or None."""
+    import time
+
+    from ..layout.result import LayoutResult
+    from ..layout.solver import build_constraints, solve
+    from ..layout.state import Layout, make_items
+
+    t0 = time.perf_counter()
+    layout = Layout(room, make_items(items))
+    try:
+        cons = build_constraints(layout, None, 0.9, 90.0)
+    except InfeasibleLayoutError:
+        return None
+    found = solve(layout, cons, seed=seed, time_limit=time_limit)
+    if found is None:
+        return None
+    return LayoutResult(found, cons, seed=seed, solve_time=time.perf_counter() - t0)
 
 
 def _drop_last(items):

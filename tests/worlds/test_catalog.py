@@ -1,0 +1,68 @@
+"""The furniture catalog: enough categories, sane ranges, sources, ScanNet check."""
+
+from __future__ import annotations
+
+import pytest
+
+from worldnb.errors import InputError
+from worldnb.worlds import ROOM_KINDS, catalog, compare_with_scannet
+from worldnb.worlds.meshes import _BUILDERS
+from worldnb.worlds.scannet import DEFAULT_PATH
+
+REQUIRED = [
+    "bed", "nightstand", "wardrobe", "dresser", "sofa", "armchair", "coffee table", "tv stand",
+    "tv", "bookshelf", "dining table", "chair", "desk", "office chair", "floor lamp", "plant",
+    "rug", "cabinet", "counter", "fridge", "stove", "sink", "shelf", "mirror",
+]  # fmt: skip
+
+
+def test_at_least_25_categories_including_the_issue_list():
+    names = catalog.categories()
+    assert len(names) >= 25
+    assert set(REQUIRED) <= set(names)
+
+
+@pytest.mark.parametrize("name", catalog.categories())
+def test_entry_is_sane(name):
+    e = catalog.entry(name)
+    for lo, hi in (e.width, e.depth, e.height):
+        assert 0 < lo <= hi < 3.0
+    assert e.placement in ("floor", "wall", "on_top")
+    assert e.sources and all(isinstance(s, str) and len(s) > 10 for s in e.sources)
+    assert e.rooms and set(e.rooms) <= set(ROOM_KINDS)
+    assert e.shape in _BUILDERS
+    assert set(e.access) <= {"front", "back", "left", "right"}
+    if e.placement == "wall":
+        assert e.mount and 0 <= e.mount[0] <= e.mount[1]
+    for rule in e.rules:
+        assert "type" in rule and rule.get("weight", 1) > 0
+        if "target" in rule:
+            targets = rule["target"] if isinstance(rule["target"], list) else [rule["target"]]
+            assert set(targets) <= set(catalog.categories())
+
+
+def test_every_room_kind_has_furniture():
+    for kind in ROOM_KINDS:
+        assert len(catalog.rooms_for(kind)) >= 5
+
+
+def test_lookup_and_errors(rng):
+    assert catalog.entry("Office_Chair").name == "office chair"
+    s = catalog.entry("bed").sample_size(rng)
+    e = catalog.entry("bed")
+    assert e.width[0] - 0.01 <= s[0] <= e.width[1] + 0.01
+    with pytest.raises(InputError, match="did you mean"):
+        catalog.entry("beds")
+    with pytest.raises(InputError, match="name"):
+        catalog.entry(3)
+
+
+@pytest.mark.skipif(not DEFAULT_PATH.is_file(), reason="ScanNet meta file not present")
+def test_compare_with_scannet_reports_matching_boxes():
+    rows = {r["category"]: r for r in compare_with_scannet()}
+    assert {"bed", "sofa", "chair", "tv", "monitor"} <= set(rows)
+    bed = rows["bed"]
+    assert bed["n"] >= 20
+    # real beds: about 2 m long and 1–2 m wide, as the catalog says
+    assert 1.8 < bed["scannet"][0] < 2.6 and 0.9 < bed["scannet"][1] < 2.0
+    assert all(len(r["ratio"]) == 3 for r in rows.values())

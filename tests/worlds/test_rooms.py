@@ -1,0 +1,53 @@
+"""sample_room: kinds, shapes, openings, determinism, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from worldnb.errors import InputError
+from worldnb.worlds import ROOM_KINDS, sample_room
+
+ESSENTIAL = {
+    "bedroom": {"bed", "wardrobe"},
+    "living_room": {"sofa", "tv", "tv stand", "coffee table"},
+    "dining_room": {"dining table", "chair"},
+    "office": {"desk", "office chair"},
+    "kitchen": {"counter", "sink", "stove", "fridge"},
+}
+
+
+@pytest.mark.parametrize("kind", ROOM_KINDS)
+def test_kind_has_its_furniture_doors_and_windows(kind):
+    scene = sample_room(kind, seed=4)
+    assert ESSENTIAL[kind] <= set(scene.labels())
+    assert len(scene.room.doors) == 1 and 1 <= len(scene.room.windows) <= 2
+    assert scene.meta["kind"] == kind and scene.meta["seed"] == 4
+    assert {"objects", "room"} <= set(scene.layers)
+    assert [o.id for o in scene.objects] == list(range(1, len(scene.objects) + 1))
+
+
+def test_same_seed_same_scene_and_different_seeds_differ():
+    a, b = sample_room("bedroom", seed=11), sample_room("bedroom", seed=11)
+    assert [o.to_dict() for o in a.objects] == [o.to_dict() for o in b.objects]
+    assert np.array_equal(a.layers["objects"].vertices, b.layers["objects"].vertices)
+    assert a.room == b.room
+    c = sample_room("bedroom", seed=12)
+    assert [o.to_dict() for o in a.objects] != [o.to_dict() for o in c.objects]
+
+
+def test_some_rooms_are_l_shaped_and_size_is_respected():
+    shapes = {len(sample_room("office", seed=s).room.floor_xz) for s in range(8)}
+    assert shapes == {4, 6}
+    scene = sample_room("office", seed=0, size=(3.5, 3.0))
+    lo, hi = scene.room.floor_xz.min(0), scene.room.floor_xz.max(0)
+    assert np.allclose(hi - lo, (3.5, 3.0))
+
+
+@pytest.mark.parametrize(
+    "kw, match",
+    [({"kind": "garage"}, "kind"), ({"seed": "x"}, "seed"), ({"size": (0.5, 3)}, "size")],
+)
+def test_bad_input(kw, match):
+    with pytest.raises(InputError, match=match):
+        sample_room(**kw)
