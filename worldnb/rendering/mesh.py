@@ -103,6 +103,13 @@ def rasterize_mesh(
         uv = as_tensor("uv", uv, (nv, 2), device=device)
         texture = as_tensor("texture", texture, (None, None, None), device=device)
 
+    if faces.shape[0] == 0:
+        faces = torch.zeros(1, 3, dtype=torch.long, device=device)  # one degenerate face
+        vertices = torch.zeros(1, 3, dtype=vertices.dtype, device=device)
+        vertex_colors = (
+            None if vertex_colors is None else vertex_colors.new_zeros(1, vertex_colors.shape[1])
+        )
+        uv = None if uv is None else uv.new_zeros(1, 2)
     # Per-face edge matrices in float64: λ = E · (x, y, 1) are unnormalised barycentrics.
     vc = vertices.detach().double() @ T[:3, :3].T + T[:3, 3]
     E, ok = _edge_matrices(vc[faces], near)
@@ -153,75 +160,75 @@ def _pixel_boxes(vc, faces, K, width, height, near, ok):
 def _zbuffer(key, E, K, ids, x0, y0, w, h, width, near, far, max_candidates):
     """Write min ``(depth bits << 32) | face`` keys of all covered pixels into ``key``."""
     counts = w * h
+    # (9, F') rows of the candidate faces' edge matrices: contiguous gathers per chunk
+    rows = E.index_select(0, ids).reshape(-1, 9).T.contiguous()
     # chunks of faces holding about max_candidates pixel candidates each
     chunk = torch.div(torch.cumsum(counts, 0) - 1, max_candidates, rounding_mode="floor")
     _, per_chunk = torch.unique_consecutive(chunk, return_counts=True)
     start = 0
     for n in per_chunk.tolist():  # loop over chunks of faces, not faces
-        s = slice(start, start + n)
-        start += n
-        c = counts[s]
-        rep = torch.repeat_interleave(torch.arange(n, device=key.device), c)
-        local = torch.arange(int(c.sum()), device=key.device) - (torch.cumsum(c, 0) - c)[rep]
-        wr = w[s][rep]
-        px = x0[s][rep] + local % wr
-        py = y0[s][rep] + torch.div(local, wr, rounding_mode="floor")
-        del local, wr
+        c = counts[start : start + n]
+        rep = torch.repeat_interleave(torch.arange(start, start + n, device=key.device), c)
+        first = (torch.cumsum(c, 0) - c).index_select(0, rep - start)
+        local = torch.arange(int(c.sum()), device=key.device) - first
+        wr = w.index_select(0, rep)
+        row = torch.div(local, wr, rounding_mode="floor")
+        px = x0.index_select(0, rep) + (local - row * wr)
+        py = y0.index_select(0, rep) + row
+        del first, local, wr, row
         x, y = pixel_rays(px.float() + 0.5, py.float() + 0.5, K)
-        e = E[ids[s]][rep]  # (P, 3, 3)
-        lam = e[..., 0] * x[:, None] + e[..., 1] * y[:, None] + e[..., 2]
-        inside = (lam >= 0).all(1)
-        depth = 1.0 / lam.sum(1)
-        inside &= (depth >= near) & (depth < far)
-        face = ids[s][rep][inside]
-        bits = depth[inside].view(torch.int32).to(torch.int64)  # positive floats sort as ints
-        key.scatter_reduce_(0, (py * width + px)[inside], (bits << 32) | face, "amin")
+        e = rows.index_select(1, rep)  # (9, P)
+        l0 = e[0] * x + e[1] * y + e[2]
+        l1 = e[3] * x + e[4] * y + e[5]
+        l2 = e[6] * x + e[7] * y + e[8]
+        depth = 1.0 / (l0 + l1 + l2)
+        inside = (l0 >= 0) & (l1 >= 0) & (l2 >= 0) & (depth >= near) & (depth < far)
+        bits = depth.view(torch.int32).to(torch.int64)  # positive floats sort as ints
+        k = torch.where(inside, (bits << 32) | ids.index_select(0, rep), _EMPTY)
+        key.scatter_reduce_(0, torch.where(inside, py * width + px, 0), k, "amin")
+        start += n
 
 
 def _shade(face, E, K, vertices, faces, T, vertex_colors, uv, texture, width, height):
     """Exact depth, barycentrics, normals and colours from the winning faces."""
-    device = face.device
-    hit = face >= 0
-    f = face[hit]
+    device, dtype = face.device, vertices.dtype
+    hit = (face >= 0).reshape(-1)
+    fc = face.reshape(-1).clamp_min(0)
     u, v = torch.meshgrid(
-        torch.arange(width, device=device, dtype=torch.float64) + 0.5,
-        torch.arange(height, device=device, dtype=torch.float64) + 0.5,
+        torch.arange(width, device=device, dtype=dtype) + 0.5,
+        torch.arange(height, device=device, dtype=dtype) + 0.5,
         indexing="xy",
     )
-    x, y = pixel_rays(u[hit], v[hit], K)
-    e = E[f]
-    lam = e[..., 0] * x[:, None] + e[..., 1] * y[:, None] + e[..., 2]
+    x, y = pixel_rays(u.reshape(-1), v.reshape(-1), K.to(dtype))
+    e = E.to(dtype).reshape(-1, 9).T.contiguous().index_select(1, fc)  # (9, H·W)
+    lam = torch.stack([e[0] * x + e[1] * y + e[2], e[3] * x + e[4] * y + e[5],
+                       e[6] * x + e[7] * y + e[8]], 1)  # fmt: skip
     s = lam.sum(1)
-    b = (lam / s[:, None]).to(vertices.dtype)
-    depth = torch.full((height, width), float("inf"), dtype=vertices.dtype, device=device)
-    depth[hit] = (1.0 / s).to(vertices.dtype)
-    bary = torch.zeros(height, width, 3, dtype=vertices.dtype, device=device)
-    bary[hit] = b
+    s = torch.where(hit, s, 1.0)
+    b = torch.where(hit[:, None], lam / s[:, None], 0.0)
+    depth = torch.where(hit, 1.0 / s, float("inf")).reshape(height, width)
 
-    tri = vertices.detach()[faces[f]]
+    tri = vertices.detach()[faces]  # (F, 3, 3)
     n = torch.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0], -1)
-    n = n / n.norm(dim=-1, keepdim=True).clamp_min(1e-20)
-    ray_world = torch.stack([x, y, torch.ones_like(x)], -1).to(n.dtype) @ T[:3, :3].to(n.dtype)
+    n = (n / n.norm(dim=-1, keepdim=True).clamp_min(1e-20)).index_select(0, fc)
+    ray_world = torch.stack([x, y, torch.ones_like(x)], -1) @ T[:3, :3].to(dtype)
     n = torch.where(((n * ray_world).sum(-1) > 0)[:, None], -n, n)
-    normals = torch.zeros(height, width, 3, dtype=vertices.dtype, device=device)
-    normals[hit] = n
+    normals = torch.where(hit[:, None], n, 0.0).reshape(height, width, 3)
 
     rgb = None
+    corners = faces.index_select(0, fc)  # (H·W, 3)
     if uv is not None:
-        uvp = (uv[faces[f]] * b[..., None]).sum(1)
-        rgb = _sample_texture(texture, uvp, height, width, hit)
+        uvp = (uv[corners] * b[..., None].to(uv.dtype)).sum(1)
+        rgb = _sample_texture(texture, uvp, hit).reshape(height, width, -1)
     elif vertex_colors is not None:
-        vals = (vertex_colors[faces[f]] * b[..., None].to(vertex_colors.dtype)).sum(1)
-        rgb = torch.zeros(height, width, vals.shape[1], dtype=vals.dtype, device=device)
-        rgb = rgb.index_put((hit,), vals)
-    return MeshFragments(face, depth, bary, normals, rgb)
+        vals = (vertex_colors[corners] * b[..., None].to(vertex_colors.dtype)).sum(1)
+        rgb = torch.where(hit[:, None], vals, 0.0).reshape(height, width, -1)
+    return MeshFragments(face, depth, b.reshape(height, width, 3), normals, rgb)
 
 
-def _sample_texture(texture, uvp, height, width, hit):
+def _sample_texture(texture, uvp, hit):
     """Bilinear texture lookup (border clamped) at (P, 2) uv; u right, v = 0 at the top."""
     tex = texture.permute(2, 0, 1)[None].to(uvp.dtype)
     grid = (uvp * 2 - 1)[None, None]  # (1, 1, P, 2), x = u, y = v (top row is v = 0)
     vals = F.grid_sample(tex, grid, mode="bilinear", padding_mode="border", align_corners=False)
-    vals = vals[0, :, 0].T  # (P, C)
-    out = torch.zeros(height, width, vals.shape[1], dtype=vals.dtype, device=vals.device)
-    return out.index_put((hit,), vals)
+    return torch.where(hit[:, None], vals[0, :, 0].T, 0.0)  # (P, C)
