@@ -85,6 +85,7 @@ def open_notebook(request, browser, lab_server, artifacts_dir):
         name = f"{request.node.name.split('[')[0]}_{uuid.uuid4().hex[:6]}.ipynb"
         write_notebook(server.root, name, cells)
         page = NotebookPage(server, browser, name)
+        page.artifacts_dir = artifacts_dir
         pages.append(page)
         return page.open()
 

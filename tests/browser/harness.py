@@ -53,14 +53,20 @@ CHROMIUM_ARGS = [
 #: tell when a new frame was drawn and how long after an input event.
 DRAW_PROBE = """
 (() => {
-  window.__wnb = {draws: 0, lastDraw: 0, marks: {}};
+  const w = {draws: 0, firstDraw: null, lastDraw: 0, times: []};
+  w.firstDrawAfter = (t) => { for (const x of w.times) if (x > t) return x; return null; };
+  window.__wnb = w;
   for (const C of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
     if (!C) continue;
     for (const f of ['drawElements', 'drawArrays']) {
       const orig = C.prototype[f];
       C.prototype[f] = function (...args) {
-        window.__wnb.draws += 1;
-        window.__wnb.lastDraw = performance.now();
+        const now = performance.now();
+        w.draws += 1;
+        if (w.firstDraw === null) w.firstDraw = now;
+        w.lastDraw = now;
+        w.times.push(now);
+        if (w.times.length > 4000) w.times.splice(0, 2000);
         return orig.apply(this, args);
       };
     }
@@ -334,6 +340,7 @@ class NotebookPage:
         self.page.on("pageerror", lambda e: self.page_errors.append(f"{e.name}: {e.message}"))
         self.page.on("websocket", self._on_websocket)
         self.kernel: KernelProbe | None = None
+        self.artifacts_dir: Path | None = None
 
     def _on_websocket(self, ws) -> None:
         def received(payload):
@@ -394,15 +401,35 @@ class NotebookPage:
         return png_to_array(c.screenshot())
 
     def wait_for_pixels(
-        self, predicate: Callable[[np.ndarray], bool], timeout: float = 30.0, what="pixels"
+        self,
+        predicate: Callable[[np.ndarray], bool],
+        timeout: float = 30.0,
+        what="pixels",
+        reference: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Screenshot the canvas until ``predicate(pixels)`` holds; return those pixels."""
-        return wait_for(
-            lambda: (lambda px: px if predicate(px) else None)(self.canvas_pixels()),
-            timeout,
-            what,
-            interval=0.0,
-        )
+        """Screenshot the canvas until ``predicate(pixels)`` holds; return those pixels.
+
+        On timeout, the last screenshot (and, with ``reference``, a diff image against
+        it) is saved in ``self.artifacts_dir`` when the fixture set one.
+        """
+        last: list[np.ndarray] = []
+
+        def check():
+            px = self.canvas_pixels()
+            last[:] = [px]
+            return px if predicate(px) else None
+
+        try:
+            # back-to-back screenshots can starve the page's own frames: leave it room
+            return wait_for(check, timeout, what, interval=0.1)
+        except TimeoutError:
+            if self.artifacts_dir is not None and last:
+                self.artifacts_dir.mkdir(parents=True, exist_ok=True)
+                n = len(list(self.artifacts_dir.glob("timeout*_last.png")))
+                Image.fromarray(last[0]).save(self.artifacts_dir / f"timeout{n}_last.png")
+                if reference is not None:
+                    save_diff(self.artifacts_dir / f"timeout{n}_diff.png", last[0], reference)
+            raise
 
     def wait_for_change(self, before: np.ndarray, timeout: float = 30.0) -> np.ndarray:
         return self.wait_for_pixels(

@@ -152,7 +152,10 @@ class SceneView(W.VBox):
             description="fov", min=10, max=120, step=0.5, style=style, layout=lay, **slider
         )
         self.background = W.ColorPicker(
-            value=background, description="background", concise=True, style=style
+            value=background,
+            description="background",
+            concise=True,
+            style={"description_width": "initial"},
         )
         #: browser-side links (they work without a kernel, e.g. in to_html pages)
         self._links.append(W.jslink((self.background, "value"), (self.renderer, "background")))

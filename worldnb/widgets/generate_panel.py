@@ -1,0 +1,299 @@
+"""GeneratePanel: one image in, an explorable scene out, with the diffusion sliders.
+
+The sliders are built from :class:`worldnb.GenerationConfig`'s field metadata (range,
+step, doc), so a new config field appears here without touching this file.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import ipywidgets as W
+import numpy as np
+
+from ..errors import InputError, WorldnbError
+from ..generation import GenerationConfig, config_fields, generate, load_image
+from ..scene import Scene
+
+__all__ = ["GeneratePanel"]
+
+#: Groups shown open (the rest sit in an "advanced" accordion).
+MAIN_GROUPS = ("diffusion", "expand")
+_THUMB = 160
+
+
+def _png(rgb: np.ndarray) -> bytes:
+    from PIL import Image
+
+    im = Image.fromarray((np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8))
+    im.thumbnail((_THUMB, _THUMB))
+    buf = io.BytesIO()
+    im.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _field_widget(f) -> W.Widget:
+    style = {"description_width": "120px"}
+    layout = W.Layout(width="98%")
+    kw = {"description": f.name, "tooltip": f.doc, "style": style, "layout": layout}
+    if f.type is bool:
+        return W.Checkbox(value=bool(f.default), indent=False, **kw)
+    if f.type is str:
+        return W.Text(value=f.default or "", placeholder=f.doc, **kw)
+    lo, hi = f.range
+    if f.type is int:
+        step = max(1, int(f.step or 1))
+        if hi - lo > 10_000:  # seeds: a box, not a slider
+            return W.BoundedIntText(value=f.default, min=lo, max=hi, step=step, **kw)
+        return W.IntSlider(value=f.default, min=lo, max=hi, step=step, **kw)
+    value = f.default if f.default is not None else lo
+    slider = W.FloatSlider(
+        value=value, min=lo, max=hi, step=f.step or (hi - lo) / 100, readout_format=".3g", **kw
+    )
+    if f.default is None:  # optional: "auto" unless switched on
+        slider.disabled = True
+        auto = W.Checkbox(
+            value=True, description="auto", indent=False, layout=W.Layout(width="70px")
+        )
+        auto.observe(lambda ch: setattr(slider, "disabled", ch["new"]), "value")
+        box = W.HBox([slider, auto])
+        box.slider, box.auto = slider, auto
+        return box
+    return slider
+
+
+class GeneratePanel(W.VBox):
+    """Choose an image, set the parameters, run :func:`worldnb.generate`, see the result.
+
+    Args:
+        view: a :class:`~worldnb.widgets.SceneView` that shows the result (``set_scene``);
+            None: the panel makes its own view when the first result arrives.
+        depth: depth backend (Hugging Face id, folder or callable).
+        inpaint: inpainting backend (id, folder or callable).
+        config: starting values of the sliders.
+        image: an image to start with (path, array, PIL image).
+        device: ``"auto"``, ``"cpu"``, ``"cuda"``.
+
+    Attributes:
+        controls: field name → widget (built from :func:`config_fields`).
+        upload: the ``FileUpload``; ``path``: the path box.
+        progress: the ``IntProgress`` bar; ``status``: an ``HTML`` line.
+        previews: a box of thumbnails, one per generated view as it arrives.
+        scene: the last generated :class:`~worldnb.Scene` (None before).
+        error: the last error (None when the last run succeeded).
+
+    Example:
+        >>> import numpy as np
+        >>> panel = GeneratePanel(depth=lambda rgb: np.full(rgb.shape[:2], 2.0),
+        ...                       image=np.full((32, 32, 3), 0.5, np.float32))
+        >>> panel.controls["n_views"].value = 0
+        >>> panel.run(block=True).layers["mesh"]
+        Mesh(1,024 vertices, 1,922 faces)
+    """
+
+    def __init__(
+        self, view=None, *, depth=None, inpaint=None, config=None, image=None, device: str = "auto"
+    ):
+        cfg = GenerationConfig() if config is None else config
+        if not isinstance(cfg, GenerationConfig):
+            raise InputError(f"config: expected a GenerationConfig, got {type(cfg).__name__}")
+        self.view, self.depth, self.inpaint, self.device = view, depth, inpaint, device
+        self.scene: Scene | None = None
+        self.error: Exception | None = None
+        self._image = None
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+
+        self.controls: dict[str, W.Widget] = {}
+        groups: dict[str, list[W.Widget]] = {}
+        for f in config_fields():
+            w = _field_widget(f)
+            self.controls[f.name] = w
+            groups.setdefault(f.group, []).append(w)
+        self.set_config(cfg)
+
+        self.upload = W.FileUpload(accept="image/*", multiple=False, description="Upload image")
+        self.path = W.Text(
+            placeholder="…or a path to an image file",
+            description="path",
+            layout=W.Layout(width="60%"),
+        )
+        self.thumbnail = W.Image(format="png", layout=W.Layout(max_width=f"{_THUMB}px"))
+        self.upload.observe(self._on_upload, "value")
+        self.path.on_submit(lambda _w: self.set_image(self.path.value))
+
+        self.run_button = W.Button(description="Run", button_style="primary", icon="play")
+        self.cancel_button = W.Button(description="Cancel", icon="stop", disabled=True)
+        self.run_button.on_click(lambda _b: self.run(block=False))
+        self.cancel_button.on_click(lambda _b: self.cancel())
+        self.progress = W.IntProgress(
+            value=0, min=0, max=1, description="", layout=W.Layout(width="60%")
+        )
+        self.status = W.HTML(value="Choose an image, then Run.")
+        self.previews = W.HBox(layout=W.Layout(flex_flow="row wrap"))
+
+        main = [w for g in MAIN_GROUPS for w in groups.get(g, [])]
+        rest = [g for g in groups if g not in MAIN_GROUPS]
+        advanced = W.Accordion(children=[W.VBox(groups[g]) for g in rest], titles=tuple(rest))
+        advanced.selected_index = None
+        super().__init__(
+            [
+                W.HBox([self.upload, self.path]),
+                self.thumbnail,
+                W.VBox(main),
+                advanced,
+                W.HBox([self.run_button, self.cancel_button, self.progress]),
+                self.status,
+                self.previews,
+            ]
+        )
+        if image is not None:
+            self.set_image(image)
+
+    # ---- parameters ---------------------------------------------------------------
+    @property
+    def config(self) -> GenerationConfig:
+        """The :class:`GenerationConfig` the widgets currently describe."""
+        values = {}
+        for name, w in self.controls.items():
+            if hasattr(w, "auto"):
+                values[name] = None if w.auto.value else w.slider.value
+            else:
+                values[name] = w.value
+        return GenerationConfig(**values)
+
+    def set_config(self, config: GenerationConfig) -> None:
+        """Move the widgets to ``config``'s values."""
+        for name, w in self.controls.items():
+            v = getattr(config, name)
+            if hasattr(w, "auto"):
+                w.auto.value = v is None
+                if v is not None:
+                    w.slider.value = v
+            else:
+                w.value = v
+
+    # ---- image --------------------------------------------------------------------
+    def set_image(self, image) -> None:
+        """Use ``image`` (path, array, PIL image, tensor) as the input; shows a thumbnail."""
+        try:
+            if isinstance(image, str | Path):
+                image = Path(image).expanduser()
+            preview = load_image(image, max_side=_THUMB)
+        except WorldnbError as exc:
+            self._show_error(exc)
+            return
+        self._image = image
+        self.thumbnail.value = _png(preview.rgb)
+        self.status.value = (
+            f"Image: {preview.source} ({preview.original_size[0]}×{preview.original_size[1]})."
+        )
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        from PIL import Image
+
+        item = files[0] if isinstance(files, list | tuple) else next(iter(files.values()))
+        content = item["content"] if isinstance(item, dict) else item.content
+        try:
+            im = Image.open(io.BytesIO(bytes(content)))
+            im.load()
+        except Exception as exc:
+            self._show_error(InputError(f"the uploaded file is not an image PIL can read ({exc})"))
+            return
+        self.set_image(im)
+
+    # ---- running ------------------------------------------------------------------
+    def run(self, block: bool = True) -> Scene | None:
+        """Generate from the chosen image with the current settings.
+
+        Args:
+            block: wait for the result and return it; with False (the Run button) the
+                work runs in a background thread and the view updates when it ends.
+        """
+        if self._thread is not None and self._thread.is_alive():
+            self.status.value = "Already running; Cancel first."
+            return None
+        if self._image is None:
+            self._show_error(InputError("no image yet: upload one or type a path"))
+            return None
+        try:
+            cfg = self.config
+        except WorldnbError as exc:
+            self._show_error(exc)
+            return None
+        self._cancel.clear()
+        self.previews.children = ()
+        self.error = None
+        self.run_button.disabled, self.cancel_button.disabled = True, False
+        if block:
+            return self._work(cfg)
+        self._thread = threading.Thread(target=self._work, args=(cfg,), daemon=True)
+        self._thread.start()
+        return None
+
+    def cancel(self) -> None:
+        """Ask a running generation to stop (it raises CancelledError; nothing is kept)."""
+        self._cancel.set()
+        self.status.value = "Cancelling…"
+
+    def wait(self, timeout: float | None = None) -> Scene | None:
+        """Wait for a background run to end; returns the scene (None if it failed)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.scene if self.error is None else None
+
+    def _on_event(self, event) -> bool:
+        self.progress.max = max(1, event.total)
+        self.progress.value = min(event.step, event.total)
+        if event.status == "start":
+            self.status.value = f"{event.stage}…"
+        elif event.status == "view" and event.view is not None:
+            img = W.Image(value=_png(event.view.rgb), format="png", layout=W.Layout(margin="2px"))
+            self.previews.children = (*self.previews.children, img)
+        return not self._cancel.is_set()
+
+    def _work(self, cfg: GenerationConfig) -> Scene | None:
+        try:
+            scene = generate(
+                self._image,
+                cfg,
+                depth=self.depth,
+                inpaint=self.inpaint,
+                device=self.device,
+                progress=False,
+                callback=self._on_event,
+            )
+        except WorldnbError as exc:
+            self._show_error(exc)
+            return None
+        finally:
+            self.run_button.disabled, self.cancel_button.disabled = False, True
+        self.scene = scene
+        t = sum(scene.meta["timings"].values())
+        self.status.value = f"Done in {t:.1f} s: " + ", ".join(
+            f"{k} {v!r}" for k, v in scene.layers.items()
+        )
+        self._show(scene)
+        return scene
+
+    def _show(self, scene: Scene) -> None:
+        if self.view is None:
+            from .scene_view import SceneView
+
+            self.view = SceneView(scene)
+            self.children = (*self.children, self.view)
+        else:
+            self.view.set_scene(scene)
+
+    def _show_error(self, exc: Exception) -> None:
+        import html
+
+        self.error = exc
+        self.status.value = (
+            f"<span style='color:#b00'><b>{type(exc).__name__}</b>: {html.escape(str(exc))}</span>"
+        )
