@@ -335,30 +335,32 @@ def composite(
     if checkpointing is None:
         checkpointing = need_grad and len(pairs) > 1
     total = 0
-    for g, px, py, pix, start, alpha in pairs:
+    for g, pix, start, alpha in pairs:
         if not need_grad:
             part = _accumulate(table, g, pix, start, alpha, height * width)
         elif checkpointing:
-            part = checkpoint(_band, table, g, px, py, pix, start, height * width,
-                              use_reentrant=False)  # fmt: skip
+            part = checkpoint(_band, table, g, pix, start, width, height, use_reentrant=False)
         else:
-            part = _band(table, g, px, py, pix, start, height * width)
+            part = _band(table, g, pix, start, width, height)
         acc = acc + part
         total += len(g)
     return acc, total
 
 
-def _pair_alpha(rows, px, py):
-    """α (clamped, before thresholding) and σ of table ``rows`` at pixel centres px, py."""
-    dx, dy = px - rows[:, 0], py - rows[:, 1]
-    sigma = 0.5 * (rows[:, 2] * dx * dx + rows[:, 4] * dy * dy) + rows[:, 3] * dx * dy
-    return torch.clamp_max(rows[:, 5] * torch.exp(-sigma), ALPHA_MAX), sigma
+def _pair_alpha(cols, px, py):
+    """α (clamped, before thresholding) and σ at pixel centres ``px, py``, from ``cols``:
+    (≥ 6, P) rows mean x, mean y, conic a, b, c, opacity of each pair's Gaussian."""
+    dx, dy = px - cols[0], py - cols[1]
+    sigma = 0.5 * (cols[2] * dx * dx + cols[4] * dy * dy) + cols[3] * dx * dy
+    return torch.clamp_max(cols[5] * torch.exp(-sigma), ALPHA_MAX), sigma
 
 
-def _band(table, g, px, py, pix, start, n_pixels):
+def _band(table, g, pix, start, width, height):
     """Composite one band's sorted pairs (differentiable) into an (H·W, C + 2) buffer."""
-    alpha, _ = _pair_alpha(table.index_select(0, g), px, py)
-    return _accumulate(table, g, pix, start, alpha, n_pixels)
+    py = torch.div(pix, width, rounding_mode="floor")
+    px = (pix - py * width).to(table.dtype) + 0.5
+    alpha, _ = _pair_alpha(table.index_select(0, g).T, px, py.to(table.dtype) + 0.5)
+    return _accumulate(table, g, pix, start, alpha, height * width)
 
 
 def _accumulate(table, g, pix, start, alpha, n_pixels):
@@ -381,84 +383,97 @@ def _take(mask: torch.Tensor, *tensors):
 def _visible_pairs(proj, table, width, height, depth_limit, max_pairs):
     """Per band: the (Gaussian, pixel) pairs that contribute, sorted by pixel then depth.
 
-    Each band is ``(g, px, py, pix, start, alpha)``: Gaussian ids, pixel-centre
-    coordinates, flat pixel ids, the index of the first pair of each pair's pixel, and α.
-    Pairs after a pixel's termination are gone.
+    Candidates are enumerated row by row over the exact span where a Gaussian's α can
+    reach 1/255 (an ellipse that shrinks with opacity), not over its whole box.
+    Each band is ``(g, pix, start, alpha)``: Gaussian ids, flat pixel ids, the index of
+    the first pair of each pair's pixel, and α. Pairs after a pixel's termination are gone.
     """
     device = table.device
-    ok = (proj.radii > 0).all(-1)
+    cols = table[:, :7].T.contiguous()  # (7, N): mean x, y, conic a, b, c, opacity, depth
+    level = torch.log(255.0 * cols[5].clamp_min(1e-30))  # α ≥ 1/255  ⇔  σ ≤ level
+    ok = (proj.radii > 0).all(-1) & (level > 0)
     idx = ok.nonzero().squeeze(1)
     if idx.numel() == 0:
         return []
     idx = idx[torch.argsort(proj.depths[idx], stable=True)]
-    m = proj.means2d[idx]
-    r = proj.radii[idx].to(m.dtype)
-    x0 = torch.ceil(m[:, 0] - r[:, 0] - 0.5).long().clamp_min(0)
-    x1 = torch.floor(m[:, 0] + r[:, 0] - 0.5).long().clamp_max(width - 1)
-    y0 = torch.ceil(m[:, 1] - r[:, 1] - 0.5).long().clamp_min(0)
-    y1 = torch.floor(m[:, 1] + r[:, 1] - 0.5).long().clamp_max(height - 1)
-    idx, x0, x1, y0, y1 = _take((x0 <= x1) & (y0 <= y1), idx, x0, x1, y0, y1)
+    my, ry = proj.means2d[idx, 1], proj.radii[idx, 1].to(cols.dtype)
+    y0 = torch.ceil(my - ry - 0.5).long().clamp_min(0)
+    y1 = torch.floor(my + ry - 0.5).long().clamp_max(height - 1)
+    idx, y0, y1 = _take(y0 <= y1, idx, y0, y1)
     if idx.numel() == 0:
         return []
-    w = x1 - x0 + 1
-    # Pairs per image row → bands of rows holding about max_pairs pairs each.
-    diff = torch.zeros(height + 1, dtype=torch.long, device=device)
-    diff.index_add_(0, y0, w)
-    diff.index_add_(0, y1 + 1, -w)
-    row_cum = torch.cumsum(torch.cumsum(diff[:height], 0), 0)
-    band_of_row = torch.div(row_cum - 1, max(1, max_pairs), rounding_mode="floor").clamp_min(0)
-    _, rows_per_band = torch.unique_consecutive(band_of_row, return_counts=True)
+    # one entry per (Gaussian, image row) in depth order, with the row's pixel span
+    nrows = y1 - y0 + 1
+    rep = torch.repeat_interleave(torch.arange(len(idx), device=device), nrows)
+    g = idx.index_select(0, rep)
+    py = y0.index_select(0, rep) + (
+        torch.arange(len(rep), device=device)
+        - (torch.cumsum(nrows, 0) - nrows).index_select(0, rep)
+    )
+    c = cols.index_select(1, g)
+    dy = py.to(c.dtype) + 0.5 - c[1]
+    # 0.5 a dx² + b dy dx + 0.5 c dy² − level ≤ 0, solved for dx (a small margin for rounding)
+    qa, qb = 0.5 * c[2], c[3] * dy
+    qc = 0.5 * c[4] * dy * dy - level.index_select(0, g) - 1e-3
+    disc = qb * qb - 4 * qa * qc
+    root = torch.sqrt(disc.clamp_min(0))
+    xa = torch.ceil(c[0] + (-qb - root) / (2 * qa) - 0.5).clamp(0, width).long()
+    xb = torch.floor(c[0] + (-qb + root) / (2 * qa) - 0.5).clamp(-1, width - 1).long()
+    span = torch.where(disc >= 0, (xb - xa + 1).clamp_min(0), 0)
+    g, py, xa, span = _take(span > 0, g, py, xa, span)
+    if g.numel() == 0:
+        return []
+    # bands of rows holding about max_pairs candidates each
+    load = torch.zeros(height, dtype=torch.long, device=device).index_add_(0, py, span)
+    band_of_row = torch.div(torch.cumsum(load, 0) - 1, max(1, max_pairs), rounding_mode="floor")
+    _, rows_per_band = torch.unique_consecutive(band_of_row.clamp_min(0), return_counts=True)
     limit = None if depth_limit is None else depth_limit.reshape(-1)
     out = []
     r0 = 0
     for r1 in torch.cumsum(rows_per_band, 0).tolist():  # loop over image bands
-        band = _band_pairs(table, idx, x0, w, y0, y1, r0, r1 - 1, width, limit)
+        sel = (py >= r0) & (py < r1)
+        if len(rows_per_band) == 1:
+            band = _band_pairs(cols, g, py, xa, span, width, limit)
+        elif bool(sel.any()):
+            band = _band_pairs(cols, *_take(sel, g, py, xa, span), width, limit)
+        else:
+            band = None
         if band is not None:
             out.append(band)
         r0 = r1
     return out
 
 
-def _band_pairs(table, idx, x0, w, y0, y1, r0, r1, width, limit):
-    sel = (y0 <= r1) & (y1 >= r0)
-    if not bool(sel.any()):
-        return None
-    gi, xs, ws, ys, ye = _take(sel, idx, x0, w, y0, y1)
-    ys = ys.clamp_min(r0)
-    counts = ws * (ye.clamp_max(r1) - ys + 1)
-    total = int(counts.sum())
-    rep = torch.repeat_interleave(torch.arange(len(gi), device=gi.device), counts)
-    first = (torch.cumsum(counts, 0) - counts).index_select(0, rep)
-    local = torch.arange(total, device=gi.device) - first
-    wr = ws.index_select(0, rep)
-    row = torch.div(local, wr, rounding_mode="floor")
-    px = xs.index_select(0, rep) + (local - row * wr)
-    py = ys.index_select(0, rep) + row
-    g = gi.index_select(0, rep)
-    del rep, first, local, wr, row
-    pxf, pyf = px.to(table.dtype) + 0.5, py.to(table.dtype) + 0.5
-    rows = table.index_select(0, g)
-    alpha, sigma = _pair_alpha(rows, pxf, pyf)
+def _band_pairs(cols, gr, py, xa, span, width, limit):
+    rep = torch.repeat_interleave(torch.arange(len(gr), device=gr.device), span)
+    first = (torch.cumsum(span, 0) - span).index_select(0, rep)
+    px = xa.index_select(0, rep) + (torch.arange(len(rep), device=gr.device) - first)
+    pix = py.index_select(0, rep) * width + px
+    g = gr.index_select(0, rep)
+    del rep, first
+    c = cols.index_select(1, g)  # (7, P)
+    pyf = torch.div(pix, width, rounding_mode="floor").to(c.dtype) + 0.5
+    alpha, sigma = _pair_alpha(c, px.to(c.dtype) + 0.5, pyf)
     keep = (alpha >= ALPHA_MIN) & (sigma >= 0)
-    pix = py * width + px
     if limit is not None:
-        keep &= rows[:, 6] < limit.index_select(0, pix)
-    del rows, sigma, px, py
-    g, pxf, pyf, pix, alpha = _take(keep, g, pxf, pyf, pix, alpha)
+        keep &= c[6] < limit.index_select(0, pix)
+    del c, sigma, px, pyf
+    if not bool(keep.all()):
+        g, pix, alpha = _take(keep, g, pix, alpha)
     if g.numel() == 0:
         return None
-    order = torch.sort(pix, stable=True).indices  # pairs were generated in depth order
-    g, pxf, pyf, pix, alpha = (t.index_select(0, order) for t in (g, pxf, pyf, pix, alpha))
+    pix, order = torch.sort(pix, stable=True)  # pairs were generated in depth order
+    g, alpha = g.index_select(0, order), alpha.index_select(0, order)
     start = _segment_starts(pix)
     la = torch.log1p(-alpha.double())
     incl = torch.cumsum(la, 0)
     alive = torch.exp(incl - (incl - la).index_select(0, start)) > T_MIN
     if not bool(alive.all()):
-        g, pxf, pyf, pix, alpha = _take(alive, g, pxf, pyf, pix, alpha)
+        g, pix, alpha = _take(alive, g, pix, alpha)
         start = _segment_starts(pix)
     if g.numel() == 0:
         return None
-    return g, pxf, pyf, pix, start, alpha
+    return g, pix, start, alpha
 
 
 def _segment_starts(keys: torch.Tensor) -> torch.Tensor:
