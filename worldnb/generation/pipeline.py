@@ -282,7 +282,8 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
     refine_info = None
     with run.stage("refine"):
         if cfg.refine_iters > 0 and "gaussians" in layers:
-            targets = [RefineTarget(cam, img.rgb, valid)]
+            # the real photo is drawn as often as all generated views together
+            targets = [RefineTarget(cam, img.rgb, valid, weight=max(1, len(views)))]
             targets += [RefineTarget(v.camera, v.rgb) for v in views]
 
             def on_step(i: int, loss: float):

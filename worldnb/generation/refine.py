@@ -62,12 +62,13 @@ def ssim(a: torch.Tensor, b: torch.Tensor, reduce: bool = True) -> torch.Tensor:
 
 @dataclass
 class RefineTarget:
-    """An image to fit: its camera, (H, W, 3) float32 colours and optional (H, W) bool
-    mask of the pixels that count (all when None)."""
+    """An image to fit: its camera, (H, W, 3) float32 colours, an optional (H, W) bool
+    mask of the pixels that count (all when None), and how often it is drawn (weight)."""
 
     camera: Camera
     rgb: np.ndarray
     mask: np.ndarray | None = None
+    weight: float = 1.0
 
 
 @dataclass
@@ -95,7 +96,8 @@ def refine_gaussians(
 
     Args:
         gaussians: the starting Gaussians (not modified).
-        targets: images with their cameras (one per step, in a seeded random order).
+        targets: images with their cameras; each step draws one (seeded), with
+            probability proportional to its ``weight``.
         iters: maximum Adam steps.
         lr: base learning rate (colours, opacities); means use ``lr × 0.01 × scene
             size``, scales and rotations ``lr / 2``.
@@ -144,13 +146,14 @@ def refine_gaussians(
         for t in targets
     ]
     rng = np.random.default_rng(seed)
-    order: list[int] = []
+    w = np.array([max(float(t.weight), 0.0) for t in targets])
+    if not w.sum() > 0:
+        raise InputError("targets: at least one weight must be > 0")
+    draws = rng.choice(len(tgt), size=iters, p=w / w.sum())
     losses: list[float] = []
     best, since, epoch_losses, stopped = float("inf"), 0, [], False
     for step in range(iters):
-        if not order:
-            order = list(rng.permutation(len(tgt)))
-        cam, rgb, mask = tgt[order.pop()]
+        cam, rgb, mask = tgt[draws[step]]
         out = rasterize_gaussians(
             means,
             quats,

@@ -116,13 +116,14 @@ class GeneratePanel(W.VBox):
 
         self.upload = W.FileUpload(accept="image/*", multiple=False, description="Upload image")
         self.path = W.Text(
-            placeholder="…or a path to an image file",
+            placeholder="…or a path to an image file (Enter)",
             description="path",
+            continuous_update=False,
             layout=W.Layout(width="60%"),
         )
         self.thumbnail = W.Image(format="png", layout=W.Layout(max_width=f"{_THUMB}px"))
         self.upload.observe(self._on_upload, "value")
-        self.path.on_submit(lambda _w: self.set_image(self.path.value))
+        self.path.observe(lambda ch: ch["new"] and self.set_image(ch["new"]), "value")
 
         self.run_button = W.Button(description="Run", button_style="primary", icon="play")
         self.cancel_button = W.Button(description="Cancel", icon="stop", disabled=True)

@@ -1,0 +1,231 @@
+"""Generation benchmark: accuracy against ground truth, and cost.
+
+Ground truth is a rendered scene (``worldnb.worlds.sample_room`` when available, else
+the hand-built textured room in ``worldnb.generation.demo``). Depth comes from an
+oracle that renders the true depth; the expansion's inpainter is an oracle too: it
+fills each hole with a render of the true scene (so the numbers measure the geometry
+pipeline — lifting, alignment, fusion, refinement — not a diffusion model).
+Tiny random-weight transformers / diffusers models built from configs give the
+per-stage timings of the real model code path.
+
+Prints one JSON object. Usage: ``python benchmarks/generate.py [--size 256] [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import numpy as np
+import torch
+
+import worldnb
+from worldnb.generation import (
+    GenerationConfig,
+    OracleDepth,
+    OracleInpaint,
+    estimate_geometry,
+    expansion_path,
+    lift_mesh,
+    lift_points,
+    lift_surfels,
+    load_image,
+)
+from worldnb.generation.demo import textured_room, textured_room_camera
+from worldnb.generation.evaluate import (
+    generated_to_true,
+    hole_fraction,
+    psnr,
+    seen_by,
+    surface_distance,
+    to_true_camera,
+)
+from worldnb.generation.tiny import build_tiny_depth_model, build_tiny_inpaint_pipeline
+
+
+def true_scene(size: int):
+    """The ground-truth scene and its input camera."""
+    return textured_room(seed=0), textured_room_camera(size)
+
+
+def best_of(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def lift_all(depth, rgb, K, T, cfg):
+    lift_mesh(depth, rgb, K, T, cfg.depth_edge_threshold)
+    lift_surfels(depth, rgb, K, T, cfg.surfel_stride)
+    lift_points(depth, rgb, K, T, cfg.point_stride)
+
+
+def accuracy(size: int, n_views: int, refine_iters: int) -> dict:
+    room, cam = true_scene(size)
+    gt = worldnb.render(room, cam, device="cpu")
+    depth, inpaint = OracleDepth(room, cam, device="cpu"), OracleInpaint(room, cam, device="cpu")
+    cfg = GenerationConfig(
+        n_views=n_views,
+        orbit_deg=20.0,
+        refine_iters=refine_iters,
+        refine_patience=max(20, refine_iters),
+    )
+
+    # lifted geometry of the input alone vs the true surface
+    img = load_image(gt.rgb, cfg.max_side)
+    geo = estimate_geometry(img, depth, cfg)
+    mesh = lift_mesh(
+        geo.depth, img.rgb, geo.camera.K, geo.camera.T_world_camera, cfg.depth_edge_threshold
+    )
+    T_true_gen = cam.T_world_camera.astype(np.float64) @ np.linalg.inv(
+        geo.camera.T_world_camera.astype(np.float64)
+    )
+    v = mesh.vertices.astype(np.float64) @ T_true_gen[:3, :3].T + T_true_gen[:3, 3]
+    dist = surface_distance(v, room)
+
+    t0 = time.perf_counter()
+    scene = worldnb.generate(
+        gt.rgb, cfg, depth=depth, inpaint=inpaint, device="cpu", progress=False
+    )
+    t_generate = time.perf_counter() - t0
+    T = generated_to_true(scene, cam)
+    rerender = {
+        name: psnr(
+            worldnb.render(scene, scene.cameras["input"], layers=layers, device="cpu").rgb, gt.rgb
+        )
+        for name, layers in [
+            ("all", None),
+            ("gaussians", ["gaussians"]),
+            ("mesh", ["mesh"]),
+            ("points", ["points"]),
+        ]
+    }
+    novel = {}
+    gen_input = scene.cameras["input"]
+    pivot = gen_input.position + gen_input.forward * float(np.nanmedian(scene.images["depth"]))
+    for pv in expansion_path(gen_input, pivot, 2, 15.0):
+        true_cam = to_true_camera(pv.camera, T)
+        truth = worldnb.render(room, true_cam, device="cpu")
+        seen = seen_by(true_cam, truth.depth, cam, gt.depth)
+        out = worldnb.render(scene, pv.camera, device="cpu")
+        novel[f"{pv.angle_deg:+.0f}deg"] = {
+            "psnr_seen_pixels": psnr(out.rgb, truth.rgb, seen),
+            "seen_fraction": float(seen.mean()),
+            "psnr_all_pixels": psnr(out.rgb, truth.rgb),
+        }
+    holes = {}
+    for name, c in scene.cameras.items():
+        if name.startswith("view_"):
+            out = worldnb.render(scene, c, layers=["mesh"], device="cpu")
+            holes[name] = hole_fraction(out.alpha)
+    return {
+        "size": size,
+        "n_views": n_views,
+        "refine_iters": refine_iters,
+        "geometry_median_cm": float(np.median(dist) * 100),
+        "geometry_p90_cm": float(np.percentile(dist, 90) * 100),
+        "input_rerender_psnr_db": rerender,
+        "novel_views_psnr": novel,
+        "holes_after_expansion_max": max(holes.values()) if holes else None,
+        "holes_before_fill": [v["hole_fraction"] for v in scene.meta["views"]],
+        "holes_after_expansion": holes,
+        "refine": scene.meta["refine"],
+        "generate_seconds_oracle": t_generate,
+        "stage_seconds_oracle": scene.meta["timings"],
+    }
+
+
+def lift_cost(sizes) -> dict:
+    room, _ = true_scene(64)
+    cfg = GenerationConfig()
+    out = {}
+    for s in sizes:
+        cam = textured_room_camera(s)
+        gt = worldnb.render(room, cam, device="cpu")
+        out[s] = best_of(
+            lambda gt=gt, cam=cam: lift_all(gt.depth, gt.rgb, cam.K, cam.T_world_camera, cfg), 3
+        )
+    base = out[sizes[0]]
+    return {
+        "seconds": {str(k): v for k, v in out.items()},
+        "ratio_to_smallest": {str(k): v / base for k, v in out.items()},
+        "pixels_ratio": {str(k): (k / sizes[0]) ** 2 for k in out},
+    }
+
+
+def tiny_backends(sizes, n_views: int) -> dict:
+    room, _ = true_scene(64)
+    res = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        dpt = build_tiny_depth_model(Path(tmp) / "dpt")
+        sd = build_tiny_inpaint_pipeline(Path(tmp) / "sd")
+        build = time.perf_counter() - t0
+        for s in sizes:
+            gt = worldnb.render(room, textured_room_camera(s), device="cpu")
+            cfg = GenerationConfig(n_views=n_views, steps=10)
+            t0 = time.perf_counter()
+            scene = worldnb.generate(
+                gt.rgb, cfg, depth=str(dpt), inpaint=str(sd), device="cpu", progress=False
+            )
+            res[str(s)] = {"total": time.perf_counter() - t0, "stages": scene.meta["timings"]}
+    base = res[str(sizes[0])]["total"]
+    return {
+        "build_models_seconds": build,
+        "per_size": res,
+        "total_ratio_to_smallest": {k: v["total"] / base for k, v in res.items()},
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=256)
+    ap.add_argument("--views", type=int, default=8)
+    ap.add_argument("--refine", type=int, default=30)
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    args = ap.parse_args()
+    torch.manual_seed(0)
+    # keep stdout pure JSON: the model libraries log notices while loading
+    import diffusers
+    import transformers
+
+    transformers.logging.set_verbosity_error()
+    diffusers.logging.set_verbosity_error()
+    diffusers.utils.logging.disable_progress_bar()
+    size = 96 if args.quick else args.size
+    acc = accuracy(size, 2 if args.quick else args.views, 5 if args.quick else args.refine)
+    lift = lift_cost([64, 128] if args.quick else [128, 256, 512])
+    tiny = tiny_backends([64] if args.quick else [128, 256], 1 if args.quick else 4)
+    result = {
+        "benchmark": "generate",
+        "torch_threads": torch.get_num_threads(),
+        "ground_truth": "hand-built textured room (worldnb.generation.demo), oracle depth "
+        "and oracle inpainting (renders of the true scene)",
+        "accuracy": acc,
+        "targets": {
+            "geometry_median_cm<2": acc["geometry_median_cm"] < 2,
+            "input_rerender_psnr>=30": acc["input_rerender_psnr_db"]["all"] >= 30,
+            "novel_views_psnr>=22": all(
+                v["psnr_seen_pixels"] >= 22 for v in acc["novel_views_psnr"].values()
+            ),
+            "holes<2%_each_view": (acc["holes_after_expansion_max"] or 0) < 0.02,
+            "lift_256<0.3s": ("256" in lift["seconds"] and lift["seconds"]["256"] < 0.3),
+        },
+        "lift_and_gaussian_init": lift,
+        "tiny_backends": tiny,
+    }
+    print(json.dumps(result, indent=2, default=float))
+
+
+if __name__ == "__main__":
+    main()

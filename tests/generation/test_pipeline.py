@@ -1,0 +1,175 @@
+"""End to end: oracle backends on the true room, tiny real models, events, cancellation."""
+
+import numpy as np
+import pytest
+
+import worldnb
+from worldnb.errors import BackendError, CancelledError, InputError
+from worldnb.generation import (
+    DepthPrediction,
+    GenerationConfig,
+    OracleDepth,
+    OracleInpaint,
+)
+from worldnb.generation.evaluate import generated_to_true, hole_fraction, psnr, surface_distance
+
+
+@pytest.fixture(scope="module")
+def oracle_scene(room, room_camera, room_render):
+    cfg = GenerationConfig(n_views=2, orbit_deg=15.0, seed=3)
+    events = []
+    scene = worldnb.generate(
+        room_render.rgb,
+        cfg,
+        depth=OracleDepth(room, room_camera, device="cpu"),
+        inpaint=OracleInpaint(room, room_camera, device="cpu"),
+        device="cpu",
+        progress=False,
+        callback=events.append,
+    )
+    return scene, events
+
+
+def test_scene_has_layers_cameras_images_meta(oracle_scene):
+    scene, _ = oracle_scene
+    assert set(scene.layers) == {"mesh", "gaussians", "points"}
+    assert list(scene.cameras) == ["input", "view_01", "view_02"]
+    for name in ("input", "depth", "view_01", "view_01_mask", "view_02", "view_02_mask"):
+        assert name in scene.images
+    meta = scene.meta
+    assert meta["config"]["seed"] == 3 and meta["seeds"]["views"] == [4, 5]
+    assert meta["backends"] == {
+        "depth": "oracle-depth",
+        "inpaint": "oracle-inpaint",
+        "segment": None,
+    }
+    assert {"image", "depth", "lift", "expand", "refine", "scene"} <= set(meta["timings"])
+    assert meta["depth"] == {
+        "kind": "metric",
+        "intrinsics": "model",
+        "scale_rule": "metric",
+        "floor_found": True,
+    }
+    assert [v["angle_deg"] for v in meta["views"]] == [-15.0, 15.0]
+
+
+def test_generated_geometry_matches_the_truth(oracle_scene, room, room_camera, room_render):
+    scene, _ = oracle_scene
+    T = generated_to_true(scene, room_camera)
+    pts = scene.layers["points"].xyz @ T[:3, :3].T + T[:3, 3]
+    assert np.median(surface_distance(pts, room, n=1500)) < 0.02
+    # the floor was found: the generated frame has the floor at y = 0
+    assert np.percentile(scene.layers["points"].xyz[:, 1], 1) == pytest.approx(0, abs=0.03)
+    out = worldnb.render(scene, scene.cameras["input"], device="cpu")
+    assert psnr(out.rgb, room_render.rgb) > 22  # no refinement here; see the benchmark
+
+
+def test_expansion_fills_the_holes(oracle_scene):
+    scene, _ = oracle_scene
+    for v in scene.meta["views"]:
+        assert v["hole_fraction"] > 0.02 and v["new_pixels"] > 0  # there was work to do
+        assert abs(v["align_scale"] - 1) < 1e-3 and abs(v["align_shift"]) < 1e-2
+        out = worldnb.render(scene, scene.cameras[v["name"]], device="cpu")
+        assert hole_fraction(out.alpha) < 0.02
+
+
+def test_events_come_in_order(oracle_scene):
+    _, events = oracle_scene
+    ends = [e.stage for e in events if e.status == "end"]
+    assert ends == ["image", "backends", "depth", "lift", "expand", "refine", "scene"]
+    views = [e for e in events if e.status == "view"]
+    assert [e.view.name for e in views] == ["view_01", "view_02"]
+    assert views[0].view.rgb.shape == (64, 64, 3)
+    assert events[-1].step == events[-1].total
+
+
+def test_same_seed_same_scene_with_real_tiny_models(tiny_dpt, tiny_sd, flat_image):
+    rng = np.random.default_rng(5)
+    image = rng.random((48, 64, 3)).astype(np.float32)
+    cfg = GenerationConfig(n_views=1, steps=2, seed=11, depth_scale=1.0)
+    kw = {"depth": str(tiny_dpt), "inpaint": str(tiny_sd), "device": "cpu", "progress": False}
+    a = worldnb.generate(image, cfg, **kw)
+    b = worldnb.generate(image, cfg, **kw)
+    for name in a.layers:
+        for key, arr in a.layers[name].arrays().items():
+            assert np.array_equal(arr, b.layers[name].arrays()[key]), (name, key)
+    assert np.array_equal(a.images["view_01"], b.images["view_01"])
+    assert a.meta["backends"]["depth"] == str(tiny_dpt)
+    assert a.meta["depth"]["kind"] == "disparity"
+
+
+def test_cancel_from_callback_returns_nothing(flat_image):
+    seen = []
+
+    def cancel_at_lift(event):
+        seen.append(event.stage)
+        return event.stage != "lift"
+
+    with pytest.raises(CancelledError, match="lift"):
+        worldnb.generate(
+            flat_image,
+            GenerationConfig(n_views=0),
+            depth=lambda rgb: np.full(rgb.shape[:2], 2.0),
+            progress=False,
+            callback=cancel_at_lift,
+        )
+    assert "scene" not in seen
+
+
+def test_ctrl_c_becomes_cancelled(flat_image):
+    def interrupted(rgb):
+        raise KeyboardInterrupt
+
+    with pytest.raises(CancelledError, match="interrupted"):
+        worldnb.generate(flat_image, GenerationConfig(n_views=0), depth=interrupted, progress=False)
+
+
+def test_bad_backends_and_inputs(flat_image):
+    cfg = GenerationConfig(n_views=0)
+    with pytest.raises(BackendError, match="shape"):
+        worldnb.generate(flat_image, cfg, depth=lambda rgb: np.ones((3, 3)), progress=False)
+    with pytest.raises(BackendError, match="NaN"):
+        worldnb.generate(
+            flat_image, cfg, depth=lambda rgb: np.full(rgb.shape[:2], np.nan), progress=False
+        )
+    with pytest.raises(BackendError, match="later"):
+        worldnb.generate(flat_image, cfg, depth="builtin", progress=False)
+    with pytest.raises(BackendError, match="no local copy"):
+        worldnb.generate(
+            flat_image,
+            cfg.replace(n_views=1),
+            depth=lambda rgb: np.ones(rgb.shape[:2]),
+            inpaint="org/missing-model",
+            progress=False,
+        )
+    with pytest.raises(InputError, match="config"):
+        worldnb.generate(flat_image, {"n_views": 0}, depth=lambda rgb: np.ones((64, 64)))
+    with pytest.raises(InputError, match="empty"):
+        worldnb.generate(np.zeros((0, 3, 3)), cfg, depth=lambda rgb: rgb[..., 0])
+
+
+def test_segments_alpha_mask_and_relative_depth(flat_image):
+    rgba = np.concatenate([flat_image, np.ones((64, 64, 1), np.float32)], -1)
+    rgba[:, :16, 3] = 0  # left quarter transparent: nothing is lifted there
+    seg = np.zeros((64, 64), np.int32)
+    seg[32:] = 7
+    scene = worldnb.generate(
+        rgba,
+        GenerationConfig(n_views=0, camera_height=1.6),
+        depth=lambda rgb: DepthPrediction(np.full(rgb.shape[:2], 3.0), "relative"),
+        segment=lambda rgb: seg,
+        progress=False,
+    )
+    pts = scene.layers["points"]
+    assert len(pts) == 64 * 48
+    assert set(np.unique(pts.instance)) == {0, 7}
+    assert scene.images["input_mask"].sum() == 64 * 48
+    assert scene.meta["depth"]["scale_rule"] == "median"  # a wall: no floor to scale by
+    with pytest.raises(BackendError, match="builtin"):
+        worldnb.generate(
+            flat_image,
+            GenerationConfig(n_views=0),
+            depth=lambda r: np.ones((64, 64)),
+            segment="sam",
+            progress=False,
+        )

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+import torch
+
+from worldnb.errors import CancelledError, InputError
+from worldnb.generation import RefineTarget, lift_surfels, refine_gaussians, ssim
+from worldnb.generation.evaluate import psnr
+from worldnb.rendering import render
+
+
+def test_ssim_basics():
+    x = torch.rand(24, 24, 3, generator=torch.Generator().manual_seed(0))
+    assert float(ssim(x, x)) == pytest.approx(1.0, abs=1e-6)
+    assert float(ssim(x, 1 - x)) < 0.0
+    assert ssim(x, x, reduce=False).shape == (24, 24)
+    with pytest.raises(InputError):
+        ssim(x, x[:5])
+
+
+def _blurred_start(room_render, cam):
+    g = lift_surfels(room_render.depth, room_render.rgb, cam.K, cam.T_world_camera, stride=2)
+    g.colors[:] = 0.5  # a start that is clearly wrong
+    return g
+
+
+def test_refinement_lowers_the_loss_and_raises_psnr(room_render, room_camera):
+    cam = room_camera
+    g = _blurred_start(room_render, cam)
+    before = psnr(render(g, cam, device="cpu").rgb, room_render.rgb)
+    res = refine_gaussians(g, [RefineTarget(cam, room_render.rgb)], iters=12, lr=0.05, patience=100)
+    after = psnr(render(res.gaussians, cam, device="cpu").rgb, room_render.rgb)
+    assert res.losses[-1] < 0.7 * res.losses[0]
+    assert after > before + 2
+    assert np.allclose(np.linalg.norm(res.gaussians.quats, axis=1), 1, atol=1e-5)
+    assert g.colors.max() == 0.5  # input untouched
+
+
+def test_early_stop_and_cancel(room_render, room_camera):
+    cam = room_camera
+    g = _blurred_start(room_render, cam)
+    res = refine_gaussians(
+        g, [RefineTarget(cam, room_render.rgb)], iters=50, lr=0.0, patience=3
+    )  # nothing can improve with lr 0
+    assert res.stopped_early and len(res.losses) < 10
+    with pytest.raises(CancelledError):
+        refine_gaussians(
+            g, [RefineTarget(cam, room_render.rgb)], iters=5, callback=lambda step, loss: False
+        )
+    with pytest.raises(InputError):
+        refine_gaussians(g, [], iters=5)

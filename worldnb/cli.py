@@ -1,0 +1,149 @@
+"""The ``worldnb`` command.
+
+Subcommands (argparse subparsers; engines add theirs to :data:`COMMANDS`):
+
+- ``worldnb generate IMAGE -o scene.wnb [--export scene.glb scene.ply] [--depth ID|PATH]
+  [--inpaint ID|PATH] [--seed N]`` — one image to a saved scene.
+
+Errors print one line (what was wrong, what to do) and exit with status 2; Ctrl-C exits
+with 130. Nothing is written unless the whole run succeeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .errors import CancelledError, WorldnbError
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+
+def _add_generate(sub) -> None:
+    from .generation.config import GenerationConfig, config_fields
+
+    p = sub.add_parser(
+        "generate",
+        help="one image → a 3D scene (.wnb), optionally exported",
+        description="Turn one image into an explorable 3D scene and save it.",
+    )
+    p.add_argument("image", help="input image file")
+    p.add_argument("-o", "--output", required=True, help="scene file to write (.wnb)")
+    p.add_argument(
+        "--export",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="also export to these files (.glb, .ply, .json)",
+    )
+    p.add_argument(
+        "--depth", metavar="ID|PATH", help="depth model: Hugging Face id or local folder"
+    )
+    p.add_argument(
+        "--inpaint",
+        metavar="ID|PATH",
+        help="inpainting pipeline: Hugging Face id or local folder (needed when --n-views > 0)",
+    )
+    p.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    # every GenerationConfig field is an option, with its documented default
+    defaults = GenerationConfig()
+    for f in config_fields():
+        flag = "--" + f.name.replace("_", "-")
+        if f.type is bool:
+            p.add_argument(
+                flag,
+                action=argparse.BooleanOptionalAction,
+                default=getattr(defaults, f.name),
+                help=f.doc,
+            )
+        else:
+            kind = float if f.default is None else f.type
+            rng = f" [{f.range[0]}..{f.range[1]}]" if f.range else ""
+            p.add_argument(
+                flag,
+                type=kind,
+                default=getattr(defaults, f.name),
+                help=f"{f.doc}{rng} (default: {getattr(defaults, f.name)!r})",
+            )
+    p.set_defaults(func=_run_generate)
+
+
+def _run_generate(args: argparse.Namespace) -> int:
+    from .generation import GenerationConfig, generate
+
+    names = [f.name for f in dataclasses.fields(GenerationConfig)]
+    cfg = GenerationConfig(**{n: getattr(args, n) for n in names})
+    out = Path(args.output)
+    if out.suffix.lower() != ".wnb":
+        raise WorldnbError(f"-o/--output: expected a .wnb file, got '{out}'")
+    for e in args.export:
+        if Path(e).suffix.lower() not in (".glb", ".gltf", ".ply", ".json"):
+            raise WorldnbError(f"--export: '{e}' is not .glb, .ply or .json")
+    if not Path(args.image).exists():
+        raise WorldnbError(f"IMAGE: no file at '{args.image}'; check the path")
+    scene = generate(
+        args.image,
+        cfg,
+        depth=args.depth,
+        inpaint=args.inpaint,
+        device=args.device,
+        progress=not args.quiet,
+    )
+    written = []
+    try:
+        written.append(scene.save(out))
+        for e in args.export:
+            written.append(scene.export(e))
+    except BaseException:
+        for w in written:  # all or nothing
+            Path(w).unlink(missing_ok=True)
+        raise
+    if not args.quiet:
+        t = sum(scene.meta["timings"].values())
+        for w in written:
+            sys.stdout.write(f"wrote {w}\n")
+        sys.stdout.write(f"generated in {t:.1f} s\n")
+    return 0
+
+
+#: name → function adding the subcommand to the subparsers object.
+COMMANDS: dict[str, Callable] = {"generate": _add_generate}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``worldnb`` argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="worldnb", description="worldnb: one image to an interactive 3D scene."
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"worldnb {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in COMMANDS.values():
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except (CancelledError, KeyboardInterrupt):
+        sys.stderr.write("worldnb: cancelled; nothing was written\n")
+        return 130
+    except WorldnbError as exc:
+        sys.stderr.write(f"worldnb {args.command}: error: {exc}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
