@@ -13,9 +13,9 @@ from worldnb.worlds import render_dataset
 
 
 def test_writes_the_documented_files(tmp_path):
-    out = render_dataset(2, tmp_path / "ds", size=24, seed=3, cameras_per_room=2, progress=False)
+    out = render_dataset(1, tmp_path / "ds", size=24, seed=3, cameras_per_room=2, progress=False)
     index = json.loads((out / "index.json").read_text())
-    assert index["size"] == 24 and len(index["rooms"]) == 2 and index["labels"][0] == "none"
+    assert index["size"] == 24 and len(index["rooms"]) == 1 and index["labels"][0] == "none"
     assert (out / "README.md").read_text().count("view_00_depth.png") == 1
     for room in index["rooms"]:
         rdir = out / room["dir"]

@@ -67,6 +67,20 @@ def free_candidates(layout: Layout, name: str, rng, n: int = 120, free_yaw=False
     return np.column_stack([xz, yaw, np.zeros(n)])
 
 
+def grid_candidates(layout: Layout, name: str, step: float = 0.3) -> np.ndarray:
+    """A regular grid of floor positions × the four snapped rotations."""
+    lo, hi = layout.room.floor_xz.min(0), layout.room.floor_xz.max(0)
+    xs = np.arange(lo[0] + step / 2, hi[0], step)
+    zs = np.arange(lo[1] + step / 2, hi[1], step)
+    gx, gz = np.meshgrid(xs, zs)
+    pts = np.column_stack([gx.ravel(), gz.ravel()])
+    rows = [
+        np.column_stack([pts, np.full(len(pts), k * _HALF_PI), np.zeros(len(pts))])
+        for k in range(2)
+    ]
+    return np.concatenate(rows)
+
+
 def rule_candidates(layout: Layout, name: str, cons: list, rng) -> np.ndarray:
     """Positions suggested by the soft/hard rules of ``name`` whose targets are placed."""
     it = layout.items[name]
@@ -162,6 +176,28 @@ def footprints(layout: Layout, name: str, cands: np.ndarray) -> np.ndarray:
     return shapely.polygons(np.stack([xs, zs], axis=2))
 
 
+def access_polys(layout: Layout, name: str, cands: np.ndarray) -> list[np.ndarray]:
+    """Per access side of the item: (N,) polygons of that zone at each candidate."""
+    it = layout.items[name]
+    w, _, d = it.size
+    c, s = np.cos(cands[:, 2]), np.sin(cands[:, 2])
+    out = []
+    for side, depth in it.entry.access.items():
+        a = float(depth)
+        x0, x1, z0, z1 = {
+            "front": (-w / 2, w / 2, d / 2, d / 2 + a),
+            "back": (-w / 2, w / 2, -d / 2 - a, -d / 2),
+            "left": (w / 2, w / 2 + a, -d / 2, d / 2),
+            "right": (-w / 2 - a, -w / 2, -d / 2, d / 2),
+        }[side]
+        lx = np.array([x0, x1, x1, x0])
+        lz = np.array([z0, z0, z1, z1])
+        xs = cands[:, :1] + lx * c[:, None] + lz * s[:, None]
+        zs = cands[:, 1:2] - lx * s[:, None] + lz * c[:, None]
+        out.append(shapely.polygons(np.stack([xs, zs], axis=2)))
+    return out
+
+
 def prefilter(layout: Layout, name: str, cands: np.ndarray, hard_globals: list) -> np.ndarray:
     """(N,) bool: candidates that pass the vectorisable hard rules (room, overlaps,
     openings, access zones). The solver re-checks its pick exactly."""
@@ -198,6 +234,23 @@ def prefilter(layout: Layout, name: str, cands: np.ndarray, hard_globals: list) 
                 bad = np.zeros(len(cands), bool)
                 bad[np.flatnonzero(m)[area > 1e-4]] = True
                 ok &= ~bad
+    if C.AccessClear in kinds and it.blocks_floor and it.entry.access and not it.entry.access_any:
+        # the piece's own access zones must lie in the room and be free
+        others = [
+            layout.footprint(n)
+            for n in layout.placed
+            if layout.items[n].blocks_floor and not C._exempt(layout, n, name)
+        ]
+        blocked = shapely.union_all(others) if others else None
+        floor = layout.room.polygon.buffer(0.02, join_style="mitre")
+        for zones in access_polys(layout, name, cands):
+            m = ok & shapely.covers(floor, zones)
+            if blocked is not None:
+                hit = m & shapely.intersects(zones, blocked)
+                if hit.any():
+                    area = shapely.area(shapely.intersection(zones[hit], blocked))
+                    m[np.flatnonzero(hit)[area > 0.02]] = False
+            ok &= m
     if C.AccessClear in kinds and it.blocks_floor:
         for host in layout.placed:
             if not layout.items[host].blocks_floor or C._exempt(layout, name, host):

@@ -144,7 +144,7 @@ def _quad_into(grid: FloorGrid, xy: np.ndarray, grow: float, out: np.ndarray) ->
 
 def _signed_area(xy: np.ndarray) -> float:
     x, z = xy[:, 0], xy[:, 1]
-    return 0.5 * float(np.sum(x * np.roll(z, -1) - np.roll(x, -1) * z))
+    return 0.5 * float(x[:-1] @ z[1:] - x[1:] @ z[:-1] + x[-1] * z[0] - x[0] * z[-1])
 
 
 _GRIDS: dict[int, tuple[Room, FloorGrid]] = {}

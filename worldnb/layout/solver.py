@@ -31,11 +31,11 @@ from .state import Layout, Placement, make_items
 
 __all__ = ["plan", "solve"]
 
-_TOP_K = 10  # walkway checks per item before giving up on it
-_MAX_EXACT = 60  # exact checks (cheap rules first) per item
+_TOP_K = 6  # walkway checks per item before giving up on it
+_MAX_EXACT = 30  # exact checks (cheap rules first) per item
 _MAX_SCORED = 90  # candidates whose soft cost is measured per item
 _PACKING = 0.05  # weight of the tidy-packing tie-breaker (per metre of side gap)
-_MAX_BACKTRACK = 8  # chronological backtracks per attempt
+_MAX_BACKTRACK = 5  # chronological backtracks per attempt
 
 
 def default_constraints(layout: Layout) -> list[C.Constraint]:
@@ -79,7 +79,7 @@ def _supports(layout: Layout, cons) -> dict[str, list[str]]:
     return out
 
 
-def _order(layout: Layout, cons, rng, shuffle: bool) -> list[str]:
+def _order(layout: Layout, cons, rng, shuffle: bool, walls_first: bool = False) -> list[str]:
     """Anchors (targets of other items' rules) first, each followed at once by the
     items that depend on it; larger before smaller; on-top after floor; wall last."""
     deps: dict[str, set[str]] = {n: set() for n in layout.items}
@@ -89,11 +89,15 @@ def _order(layout: Layout, cons, rng, shuffle: bool) -> list[str]:
                 deps[a] |= {b for b in c.bound[1] if b != a}
     kind_rank = {"floor": 0, "on_top": 1, "wall": 2}
 
+    walled = {a for c in cons if isinstance(c, C.AgainstWall) and c.weight >= 3 for a in c.bound[0]}
+
     def key(n):
         it = layout.items[n]
         area = it.size[0] * it.size[2]
         jitter = rng.uniform(0, 0.8) if shuffle else 0.0
-        return (kind_rank[it.placement], it.entry.flat, -area * (1 + jitter))
+        # big wall pieces (counters, wardrobes, beds) claim the walls first
+        wall_first = 0 if walls_first and n in walled else 1
+        return (kind_rank[it.placement], it.entry.flat, wall_first, -area * (1 + jitter))
 
     dependants: dict[str, list[str]] = {n: [] for n in layout.items}
     for a, bs in deps.items():
@@ -139,6 +143,8 @@ class _Search:
                         w, _, d = layout.items[a].size
                         kind = "beside" if isinstance(c, C.Beside) else "around"
                         self._side_needs.setdefault(b, []).append((kind, w, d))
+        self.pending: list[str] = []
+        self._probe: dict[str, np.ndarray] = {}
         self.by_item: dict[str, list] = {n: [] for n in layout.items}
         for c in cons:
             if c.is_global:
@@ -220,6 +226,8 @@ class _Search:
             i = idx[j]
             lay.place(name, self._placement(cands[i], sup[i] if sup else None))
             ok, walked = self.exact_ok(name)
+            if ok and walked:
+                ok = self._future_ok(name)
             walk_checks += walked
             if ok:
                 if skip == 0:
@@ -229,6 +237,30 @@ class _Search:
                 break
         lay.remove(name)
         return False
+
+    def _future_ok(self, name: str) -> bool:
+        """Forward check: every larger piece still to be placed keeps at least one spot
+        that passes the cheap hard rules (so a sofa does not take the only wall the
+        wardrobe could stand against)."""
+        lay = self.layout
+        for other in self.pending:
+            it = lay.items[other]
+            if other == name or lay.is_placed(other) or not it.blocks_floor:
+                continue
+            if it.size[0] * it.size[2] < 0.3:
+                continue
+            cands = self._probe.get(other)
+            if cands is None:
+                cands = np.concatenate(
+                    [
+                        K.wall_candidates(lay, other, self.rng, step=0.2),
+                        K.grid_candidates(lay, other, step=0.3),
+                    ]
+                )
+                self._probe[other] = cands
+            if not K.prefilter(lay, other, cands, self.hard_globals).any():
+                return False
+        return True
 
     def _packing(self, name: str, cands: np.ndarray) -> np.ndarray:
         """A small preference for tidy packing: pieces whose sides touch a wall or a
@@ -329,6 +361,7 @@ class _Search:
     def greedy(self, order) -> str | None:
         """Place items in order, backtracking a little; the name that failed, or None."""
         i, skips, backtracks = 0, dict.fromkeys(order, 0), 0
+        self.pending = list(order)
         while i < len(order):
             name = order[i]
             if time.perf_counter() > self.deadline:
@@ -409,7 +442,8 @@ def solve(
         rng = np.random.default_rng([seed, attempt])
         lay = Layout(layout.room, list(layout.items.values()))
         s = _Search(lay, constraints, hard_globals, supports, rng, deadline, free_yaw, snap)
-        order = _order(lay, constraints, rng, shuffle=attempt > 0)
+        # attempt 0: dependency order by size; 1: big wall pieces first; then shuffled
+        order = _order(lay, constraints, rng, shuffle=attempt > 1, walls_first=attempt == 1)
         failed = s.greedy(order)
         if time.perf_counter() > deadline and failed is not None:
             stats["timed_out"] = True
