@@ -65,7 +65,21 @@ REL_NAME.update(
         "between": "between",
     }
 )
+for _d, _rel in (
+    ("west", "west_of"),
+    ("east", "east_of"),
+    ("north", "north_of"),
+    ("south", "south_of"),
+):
+    REL_NAME[f"{_d} of"] = REL_NAME[f"to the {_d} of"] = _rel
 REL_NAME_KEYS = tuple(REL_NAME)
+#: compass relations: the room-frame predicate each one is
+_COMPASS_REL = {
+    "west_of": "left_of",
+    "east_of": "right_of",
+    "north_of": "behind",
+    "south_of": "in_front_of",
+}
 
 # ---- small helpers --------------------------------------------------------------------
 
@@ -140,7 +154,8 @@ def length_value(metres: float, unit: str | None, default: str = "m") -> tuple[f
     u = unit or default
     per = {v[0]: v[1] for v in UNITS.values()}[u]
     v = metres / per
-    return (round(v, 2) if u in ("m", "ft", "yd") else round(v, 1)), u
+    # three significant figures: a 5 cm gap stays 0.05, not 0.1 (MRA scores relative error)
+    return (float(f"{v:.3g}") if abs(v) < 100 else round(v, 1)), u
 
 
 def _fmt(v: float, u: str) -> str:
@@ -891,6 +906,8 @@ def do_walk_dist(ctx: Context, m, text, unit):
 
 
 def _holds(rel: str, a, b, ctx: Context, c=None) -> bool:
+    if rel in _COMPASS_REL:
+        return getattr(R, _COMPASS_REL[rel])(a, b, frame=RoomFrame(ctx.scene.room))
     if rel in ("left_of", "right_of", "in_front_of", "behind"):
         return getattr(R, rel)(a, b, frame=ctx.frame)
     if rel == "near":
@@ -914,6 +931,10 @@ _REL_WORDS = {
     "below": "below",
     "near": "near",
     "next_to": "next to",
+    "west_of": "west of",
+    "east_of": "east of",
+    "north_of": "north of",
+    "south_of": "south of",
     "facing": "facing",
     "inside": "inside",
     "between": "between",
@@ -923,6 +944,8 @@ _REL_WORDS = {
 def _frame_note(rel: str, ctx: Context) -> dict:
     if rel in ("left_of", "right_of", "in_front_of", "behind"):
         return {"frame": ctx.frame.describe()}
+    if rel in _COMPASS_REL:
+        return {"frame": RoomFrame.name}
     return {}
 
 

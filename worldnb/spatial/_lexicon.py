@@ -203,6 +203,7 @@ def noun_forms(scene_labels=()) -> dict[str, tuple[str, bool]]:
         canon = canonical_label(name, scene_labels)
         out.setdefault(name, (canon, False))
         out.setdefault(plural(name), (canon, True))
+        out.setdefault(name + "s", (canon, True))  # "shelfs", "benchs": wrong but clear
     if "bookshelves" in out:
         out["bookshelves"] = (canonical_label("bookshelf", scene_labels), True)
     return out

@@ -9,6 +9,14 @@ from __future__ import annotations
 
 REL_ALT = "|".join(
     [
+        "to the west of",
+        "west of",
+        "to the east of",
+        "east of",
+        "to the north of",
+        "north of",
+        "to the south of",
+        "south of",
         "to the left of",
         "on the left of",
         "left of",
@@ -61,7 +69,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ("direction", r".*\b(?:standing|stand|i am|positioned|located|i was|i'm)\s+(?:right )?(?:by|at|next to|beside|near|in front of)\b.*\b(?:facing|face|looking at|look at|looking toward|looking towards|turned toward|turned towards|with my back to|toward)\b.*"),
     ("room_free", r".*\b(?:free|empty|open|unoccupied|walkable|clear) (?:floor )?(?:space|area|floor)\b.*"),
     ("room_height", r".*\b(?:how (?:high|tall) is the ceiling|ceiling height|height of the (?:room|ceiling)|how (?:tall|high) is (?:the|this) room)\b.*"),
-    ("room_size", r".*\b(?:room size|size of (?:the|this) room|floor area|area of (?:the|this) (?:room|floor)|how (?:big|large) is (?:the|this) room|how much floor|floor space|room area|square (?:meters|metres|feet|footage)|footprint of (?:the|this) room|how large is the floor|what area does the room|room'?s? (?:area|size)|area (?:does|of) (?:the|this) room|how big is the floor|the room 's (?:area|size)|(?:the|this) room (?:measure|cover))\b.*"),
+    ("room_size", r".*\b(?:room size|size of (?:the|this) room|floor area|area of (?:the|this) (?:room|floor)|how (?:big|large) is (?:the|this) room|how much floor|floor space|room area|square (?:meters|metres|feet|footage)|footprint of (?:the|this) room|how large is the floor$|what area does the room|room'?s? (?:area|size)|area (?:does|of) (?:the|this) room|how big is the floor$|the room 's (?:area|size)|(?:the|this) room (?:measure|cover))\b.*"),
     ("count", r"(?:how many|count(?: the| all the| all)?|number of|what is the number of|tell me the number of|what number of) (?P<a>.+?)(?: (?:are|is) (?:there|present|visible|here|in (?:the|this) (?:room|scene))| do (?:you|i|we) see| can (?:you|i|we) see| does (?:the|this) (?:room|scene) (?:have|contain)| (?:are|is) (?P<rel2>" + REL_ALT + r") (?P<b>.+?))?(?: in (?:the|this) (?:room|scene))?(?: (?:in )?total)?(?: are there)?$"),
     ("exists", r"(?:is there|are there|is there any|are there any|do you see|can you see|does (?:the|this) (?:room|scene) (?:have|contain|include)|do we have|have you got) (?P<a>.+?)(?: (?:in|inside) (?:the|this|here) ?(?:room|scene)?| here| at all)?$"),
     ("rel_dist_yn", r"is (?P<a>.+?) (?P<cmp>closer|nearer|farther|further) (?:to|from) (?P<x>.+?) than (?P<b>.+?)(?: is)?$"),
@@ -76,7 +84,7 @@ TEMPLATES: list[tuple[str, str]] = [
     ("size_cmp_which", r"(?:which|what) is (?P<adj>bigger|larger|smaller|taller|shorter|longer|wider|higher|lower) (?:: )?(?P<opts>.+ or .+)$"),
     ("superlative", r"(?:which|what) (?:is|are) (?:the )?(?P<adj>biggest|largest|smallest|tallest|shortest|longest|highest|lowest|widest) (?P<a>.+?)(?: in (?:the|this) (?:room|scene))?$"),
     ("size", r"what is the length of the longest dimension \( length , width , or height \) of (?P<a>.+?)(?: , measured(?: in [a-z]+)?)?$"),
-    ("distance", r"(?:what is |what 's |tell me |give me |measure |compute |find )?(?:the )?(?:distance|gap|space|separation|clearance) (?:between|from) (?P<a>.+?) (?:and|to) (?P<b>.+)$"),
+    ("distance", r"(?:measuring from the closest point of each object , )?(?:what is |what 's |tell me |give me |measure |compute |find )?(?:the )?(?:(?:direct|straight-line|straight line|euclidean|shortest|closest|minimum) )?(?:distance|gap|space|separation|clearance) (?:between|from) (?P<a>.+?) (?:and|to) (?P<b>.+)$"),
     ("distance", r"how (?:far|close|distant)(?: away)? (?:apart )?(?:is|are) (?P<a>.+?) (?:from|to) (?P<b>.+)$"),
     ("distance", r"how (?:far|close) apart (?:is|are) (?P<a>.+?) and (?P<b>.+)$"),
     ("distance", r"how (?:far|close) (?:is|are) (?P<a>.+?) and (?P<b>.+?)(?: from each other| apart)?$"),

@@ -167,6 +167,8 @@ def ask(scene: Scene, question: str, *, frame=None, near: float = 1.0, **options
     if (ru := requested_unit(text)) is not None:
         unit, text = ru
         text = text.strip(" ,")
+    text = re.sub(r"\(\s*\)", " ", text)
+    text = " ".join(text.split()).strip(" ,")
     text, fail = _frame_from_text(text, ctx)
     if fail is not None:
         return fail

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+import shapely
 
 from ..scene import Scene, SceneObject
 from . import relations as R
@@ -86,40 +89,88 @@ def relations(
     """The scene graph: relations between every pair of objects within ``near`` metres.
 
     Pairs are found with a :class:`SpatialIndex` (STRtree), so big scenes cost
-    O(N log N + pairs), not O(N²). Directional edges (left_of, …) use ``frame``
-    (default the room's); ``facing`` edges use each object's own front; objects near
-    walls get ``against_wall`` / ``in_corner`` edges to the room (object id −1).
+    O(N log N + pairs), not O(N²); each object's footprint, heights and frame
+    coordinates are computed once. The definitions are those of
+    :mod:`worldnb.spatial.relations` (tests check the two agree). Directional edges
+    (left_of, …) use ``frame`` (default the room's); ``facing`` edges use each
+    object's own front; objects near walls get ``against_wall`` / ``in_corner`` edges
+    to the room (object id −1).
     """
     f = frame if frame is not None else RoomFrame(scene.room)
     g = SceneGraph(frame=f.describe())
-    for o in scene.objects:
+    objs = list(scene.objects)
+    for o in objs:
         g.nodes[o.id] = {"label": o.label, "name": o.name}
-    idx = index if index is not None else SpatialIndex(scene.objects)
+    idx = index if index is not None else SpatialIndex(objs)
+    fp = dict(zip((o.id for o in objs), idx.footprints, strict=True))
+    lo = {o.id: o.box.bottom for o in objs}
+    hi = {o.id: o.box.top for o in objs}
+    lat = {o.id: f.lateral(o) for o in objs}
+    dep = {o.id: f.depth(o) for o in objs}
+    margin = R._margin(f, None)
+    by_id = {o.id: o for o in objs}
     for ia, ib in idx.pairs_within(near):
-        a, b = scene.object(ia), scene.object(ib)
-        d = distance(a, b)
+        a, b = by_id[ia], by_id[ib]
+        d_floor = float(fp[ia].distance(fp[ib]))
+        gap = max(0.0, lo[ia] - hi[ib], lo[ib] - hi[ia])
+        d = math.hypot(d_floor, gap)
         if d > near:
             continue
+        inter = float(fp[ia].intersection(fp[ib]).area) if d_floor == 0.0 else 0.0
+        vover = max(0.0, min(hi[ia], hi[ib]) - max(lo[ia], lo[ib]))
         for s, t in ((a, b), (b, a)):
-            g.edges.append(_edge(s, "near", t, d))
-            for name in _SUPPORT[:4]:
-                if getattr(R, name)(s, t):
-                    g.edges.append(_edge(s, name, t, d))
-            if R.next_to(s, t):
-                g.edges.append(_edge(s, "next_to", t, d))
+            i, j = s.id, t.id
+
+            def e(p, s=s, t=t, d=d):
+                g.edges.append(_edge(s, p, t, d))
+
+            e("near")
+            if inter > 1e-6:
+                if abs(lo[i] - hi[j]) <= 0.03:
+                    e("on")
+                if lo[i] >= hi[j] - 0.03:
+                    e("above")
+                if lo[j] >= hi[i] - 0.03:
+                    e("below")
+                if inter * vover >= 0.9 * s.box.volume - 1e-9:
+                    e("inside")
+            if vover > 0 and gap == 0 and d_floor <= 0.5:
+                if inter < 0.5 * min(fp[i].area, fp[j].area):
+                    e("next_to")
             if s.front and R.facing(s, t):
-                g.edges.append(_edge(s, "facing", t, d))
-            for name in _DIRECTIONAL:
-                if getattr(R, name)(s, t, frame=f):
-                    g.edges.append(_edge(s, name, t, d))
+                e("facing")
+            if lat[i] < lat[j] - margin:
+                e("left_of")
+            if lat[i] > lat[j] + margin:
+                e("right_of")
+            closer = dep[i] < dep[j] - margin
+            farther = dep[i] > dep[j] + margin
+            if f.observer:
+                if closer:
+                    e("in_front_of")
+                if farther:
+                    e("behind")
+            else:
+                if farther:
+                    e("in_front_of")
+                if closer:
+                    e("behind")
     if scene.room is not None:
-        for o in scene.objects:
-            walls = R.walls_near(o, scene.room)
-            if walls:
+        walls = [
+            (w.id, shapely.LineString([w.start.tolist(), w.end.tolist()])) for w in scene.room.walls
+        ]
+        n = len(walls)
+        for o in objs:
+            dw = [(float(fp[o.id].distance(line)), k) for k, (_, line) in enumerate(walls)]
+            close = [k for dd, k in dw if dd <= 0.15]
+            if close:
                 e = _edge(o, "against_wall", None, 0.0)
-                e["wall"] = walls[0]
+                e["wall"] = walls[close[0]][0]
                 g.edges.append(e)
-            if R.in_corner(o, scene.room):
+            corner = sorted(k for dd, k in dw if dd <= 0.3)
+            if any(
+                (q - p) % n in (1, n - 1) for x, p in enumerate(corner) for q in corner[x + 1 :]
+            ):
                 g.edges.append(_edge(o, "in_corner", None, 0.0))
     return g
 
