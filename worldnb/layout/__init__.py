@@ -44,6 +44,7 @@ from .constraints import (
     Walkway,
 )
 from .critique import Issue, critique, layout_from_scene
+from .draw import floor_plan
 from .result import LayoutResult
 from .solver import plan
 from .state import Item, Layout, Placement
@@ -79,6 +80,7 @@ __all__ = [
     "RotationSnap",
     "Walkway",
     "critique",
+    "floor_plan",
     "layout_from_scene",
     "plan",
 ]
