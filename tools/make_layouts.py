@@ -145,4 +145,4 @@ nb = nbf.v4.new_notebook(cells=cells)
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 out = Path(__file__).resolve().parents[1] / "notebooks" / "04_layouts.ipynb"
 nbf.write(nb, out)
-print(out)
+
