@@ -13,6 +13,7 @@ choices by accuracy. Also: the hand-written paraphrase set, ``ask()`` latency on
 Prints one JSON object. Usage: ``python benchmarks/spatial_qa.py [--quick]``.
 """
 
+# ruff: noqa: E501  (question templates are single sentences)
 from __future__ import annotations
 
 import argparse
@@ -485,7 +486,7 @@ def timing(quick: bool) -> dict:
     rng = np.random.default_rng(0)
 
     def grid_scene(n):
-        side = int(math.ceil(math.sqrt(n)))
+        side = math.ceil(math.sqrt(n))
         sc = Scene()
         for i in range(n):
             x, z = (

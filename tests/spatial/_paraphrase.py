@@ -37,8 +37,10 @@ def check(case: dict, ans) -> tuple[bool, bool]:
             ok = isinstance(v, int | float) and abs(v - w) <= max(case["tol"] * abs(w), 0.011)
             ok = ok and (case.get("unit") is None or ans.unit == case["unit"])
         elif isinstance(w, list):
-            ok = isinstance(v, list) and len(v) == len(w) and all(
-                abs(a - b) < 0.01 for a, b in zip(v, w, strict=True)
+            ok = (
+                isinstance(v, list)
+                and len(v) == len(w)
+                and all(abs(a - b) < 0.01 for a, b in zip(v, w, strict=True))
             )
         else:
             ok = v == w

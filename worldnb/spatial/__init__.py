@@ -1,6 +1,6 @@
 """Spatial understanding: relations, measures, navigation and questions in English.
 
-Functional core over objects and boxes (:mod:`.measures`, :mod:`.relations`,
+Functional core over objects and boxes (:mod:`.measures`, :mod:`.predicates`,
 :mod:`.navigation`, :mod:`.frames`), a scene graph (:func:`relations`), structured
 queries (:func:`find`) and :func:`ask`, which answers English questions with an
 :class:`Answer` that carries its evidence.
@@ -17,8 +17,6 @@ Example:
 """
 
 from .answer import Answer
-from .ask import ask
-from .find import find
 from .frames import EgoFrame, Frame, ObjectFrame, RoomFrame, ViewerFrame, turn_direction
 from .graph import SceneGraph, relation, relations
 from .index import SpatialIndex
@@ -33,7 +31,7 @@ from .measures import (
     wall_clearance,
 )
 from .navigation import Route, WalkableGrid, free_space, route, walkable_grid
-from .relations import (
+from .predicates import (
     above,
     against_wall,
     behind,
@@ -54,6 +52,8 @@ from .relations import (
     right_of,
     walls_near,
 )
+from .query import find
+from .questions import ask
 from .scannet import load_vsibench_scenes, scannet_scene
 
 __all__ = [

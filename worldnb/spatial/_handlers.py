@@ -4,6 +4,7 @@ Each ``do_<family>(ctx, match, text, unit)`` returns an Answer, or None when the
 template matched but its slots are not noun phrases (the next template is tried).
 """
 
+# ruff: noqa: E501  (answer sentences and regular expressions read best unbroken)
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ import re
 import numpy as np
 
 from ..errors import QueryError
-from . import relations as R
+from . import predicates as R
 from ._lexicon import AREA_UNITS, UNITS, singular
 from ._np import NP, Context, Ref, parse_np, resolve
 from ._text import parse_length
@@ -193,7 +194,7 @@ def do_count(ctx: Context, m, text, unit):
     objs = ref.objects
     if m["rel2"]:
         rel = REL_NAME[m["rel2"]]
-        others, onp, fail = many(m["b"], ctx)
+        others, _, fail = many(m["b"], ctx)
         if fail is not None:
             return fail
         if others is None:
@@ -508,7 +509,6 @@ def do_rel_dist_yn(ctx: Context, m, text, unit):
     da, db = distance(a, x), distance(b, x)
     closer = m["cmp"] in ("closer", "nearer")
     val = da < db if closer else da > db
-    word = "closer to" if closer else "farther from"
     yes = "Yes" if val else "No"
     return Answer(
         val,

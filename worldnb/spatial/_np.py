@@ -1,6 +1,7 @@
 """Noun phrases: parse "the second red chair from the left by the window" and resolve
 it to scene objects, or to a precise reason why it names none or several."""
 
+# ruff: noqa: E501  (regular expressions read best on one line)
 from __future__ import annotations
 
 import functools
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..scene import OrientedBox, Scene, SceneObject
-from . import relations as R
+from . import predicates as R
 from ._lexicon import (
     COLOURS,
     GREY,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import shapely
 
 from ..scene import Scene, SceneObject
-from . import relations as R
+from . import predicates as R
 from .frames import Frame, RoomFrame
 from .index import SpatialIndex
 from .measures import distance
@@ -91,7 +91,7 @@ def relations(
     Pairs are found with a :class:`SpatialIndex` (STRtree), so big scenes cost
     O(N log N + pairs), not O(N²); each object's footprint, heights and frame
     coordinates are computed once. The definitions are those of
-    :mod:`worldnb.spatial.relations` (tests check the two agree). Directional edges
+    :mod:`worldnb.spatial.predicates` (tests check the two agree). Directional edges
     (left_of, …) use ``frame`` (default the room's); ``facing`` edges use each
     object's own front; objects near walls get ``against_wall`` / ``in_corner`` edges
     to the room (object id −1).

@@ -54,10 +54,12 @@ class AskPanel(W.VBox):
         self.frame = frame
         self.answer = None
         self.history: list = []
+        self._setting = False
         self.question = W.Text(placeholder=placeholder, layout=W.Layout(width="100%"))
         self.button = W.Button(description="Ask", button_style="primary", icon="question")
         self.output = W.HTML(value="")
-        self.question.on_submit(lambda _w: self.ask())
+        self.question.continuous_update = False  # Enter (or leaving the box) asks
+        self.question.observe(self._on_value, "value")
         self.button.on_click(lambda _b: self.ask())
         super().__init__(
             [W.HBox([self.question, self.button]), self.output],
@@ -71,7 +73,11 @@ class AskPanel(W.VBox):
         from ..spatial._html import answer_html
 
         if question is not None:
-            self.question.value = question
+            self._setting = True
+            try:
+                self.question.value = question
+            finally:
+                self._setting = False
         text = self.question.value
         try:
             ans = ask(self.scene, text, frame=self.frame)
@@ -87,6 +93,10 @@ class AskPanel(W.VBox):
         self.output.value = answer_html(ans)
         self._highlight(ans.highlight, COLORS.get(ans.status, "#ffcc00"))
         return ans
+
+    def _on_value(self, change) -> None:
+        if not self._setting and change["new"].strip():
+            self.ask()
 
     def _highlight(self, ids, color: str = "#ffcc00") -> None:
         if self.view is None:

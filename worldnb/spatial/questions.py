@@ -6,6 +6,7 @@ family, several phrasings each), parses the slots as noun phrases
 becomes an Answer with ``value=None`` and the reason — never a guess.
 """
 
+# ruff: noqa: E501  (regular expressions read best on one line)
 from __future__ import annotations
 
 import re
@@ -14,6 +15,7 @@ from ..errors import QueryError
 from ..scene import Scene
 from . import _handlers as H
 from ._np import Context
+from ._templates import TEMPLATES
 from ._text import normalize, requested_unit
 from .answer import Answer
 from .frames import Frame, ObjectFrame, RoomFrame, ViewerFrame
@@ -21,8 +23,6 @@ from .frames import Frame, ObjectFrame, RoomFrame, ViewerFrame
 __all__ = ["MAX_QUESTION_CHARS", "ask"]
 
 MAX_QUESTION_CHARS = 2000
-
-from ._templates import TEMPLATES
 
 _COMPILED = [(fam, re.compile(p)) for fam, p in TEMPLATES]
 

@@ -1,0 +1,163 @@
+"""Questions in English: the hand-written paraphrase set, honest failures, malformed
+input, frames, units, and the structured ``find``."""
+
+from __future__ import annotations
+
+import pytest
+from _paraphrase import cases, check
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from worldnb.errors import QueryError
+from worldnb.scene import Camera, OrientedBox, Room, Scene
+from worldnb.spatial import Answer, ask, find
+
+
+def test_paraphrase_set(room_scene):
+    cs = cases()
+    assert len(cs) >= 200
+    wrong, confident_wrong = [], []
+    for c in cs:
+        a = ask(room_scene, c["q"])
+        ok, conf = check(c, a)
+        if not ok:
+            wrong.append((c["q"], a.value, a.text))
+        if conf and c.get("status") in ("absent", "ambiguous"):
+            confident_wrong.append(c["q"])
+    assert len(wrong) <= 0.05 * len(cs), wrong
+    assert confident_wrong == []
+
+
+def test_answers_carry_evidence_and_highlights(room_scene):
+    a = room_scene.ask("How far is the sofa from the table?")
+    assert isinstance(a, Answer) and a.ok and a.unit == "m"
+    assert sorted(a.highlight) == [7, 8] and a.evidence["measures"]["distance_m"] == pytest.approx(
+        0.4
+    )
+    a = room_scene.ask("Is the bed to the left of the desk?")
+    assert a.value is True and "north = −Z" in a.evidence["frame"]
+    a = room_scene.ask("How far is the chair from the bed?")
+    assert (
+        a.status == "ambiguous"
+        and "chair 5 at the desk" in a.text
+        and set(a.highlight) == {5, 6, 12}
+    )
+    a = room_scene.ask("where is the piano?")
+    assert a.value is None and a.text == "there is no piano in this scene"
+    assert "<table" in a._repr_html_()
+
+
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (None, "string"),
+        (42, "string"),
+        (b"how far", "string"),
+        ("", "empty"),
+        ("   \n", "empty"),
+        ("x" * 10_000, "too long"),
+        ("?!?", "no words"),
+    ],
+)
+def test_malformed_questions_raise(room_scene, bad, match):
+    with pytest.raises(QueryError, match=match):
+        ask(room_scene, bad)
+
+
+def test_bad_options_raise(room_scene):
+    with pytest.raises(QueryError, match="unknown options"):
+        ask(room_scene, "how many chairs?", colour="red")
+    with pytest.raises(QueryError, match="frame"):
+        ask(room_scene, "is the bed left of the desk?", frame="sideways")
+    with pytest.raises(QueryError, match="Scene"):
+        ask("not a scene", "how many chairs?")
+
+
+WORDS = [
+    "the",
+    "a",
+    "chair",
+    "bed",
+    "is",
+    "how",
+    "far",
+    "left",
+    "of",
+    "what",
+    "on",
+    "near",
+    "many",
+    "piano",
+    "?",
+    "between",
+    "and",
+    "facing",
+    "window",
+    "2",
+    "m",
+    "feet",
+    "second",
+    "from",
+    "where",
+    "red",
+    "which",
+    "closest",
+    "to",
+    "standing",
+    "by",
+    "route",
+    "in",
+    "room",
+]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14))
+def test_ordinary_english_never_raises(room_scene, words):
+    q = " ".join(words)
+    if not any(w.isalnum() for w in words):
+        return
+    a = ask(room_scene, q)
+    assert isinstance(a, Answer) and isinstance(a.text, str) and a.text
+    assert a.status in ("ok", "absent", "ambiguous", "unsupported", "impossible")
+    if a.status != "ok":
+        assert a.value is None
+
+
+def test_viewer_frame_is_the_default_with_a_camera():
+    cam = Camera.look_at(eye=(0, 1.6, 5), target=(0, 0.5, 0), fov_y_deg=60, width=320, height=240)
+    s = Scene(room=Room.rectangle(6, 6), cameras={"main": cam})
+    s.add_object("bed", OrientedBox((-1.5, 0.3, 0), (1.6, 0.6, 2)))
+    s.add_object("desk", OrientedBox((1.5, 0.4, 0), (1.2, 0.8, 0.6)))
+    a = s.ask("is the bed to the left of the desk?")
+    assert a.value is True and "viewer" in a.evidence["frame"]
+    # seen from the north wall looking south, the bed is on the right
+    back = Camera.look_at(eye=(0, 1.6, -5), target=(0, 0.5, 0), fov_y_deg=60, width=320, height=240)
+    s.cameras["back"] = back
+    assert s.ask("is the bed to the left of the desk?", frame="back").value is False
+    assert s.ask("in the room's frame, is the bed left of the desk?", frame="back").value is True
+
+
+def test_units_round_trip(room_scene):
+    m = room_scene.ask("How far is the bed from the desk?").value
+    assert room_scene.ask("How far is the bed from the desk in cm?").value == pytest.approx(m * 100)
+    assert room_scene.ask("How far is the bed from the desk in feet?").value == pytest.approx(
+        m / 0.3048, rel=1e-2
+    )
+    assert room_scene.ask("Is the bed longer than 6'6\"?").value is True  # 2.0 m > 1.98 m
+    assert room_scene.ask("Is the bed longer than 7 ft?").value is False
+
+
+def test_find(room_scene):
+    s = room_scene
+    desk = s.object(4)
+    assert [o.id for o in s.find("chairs")] == [5, 6, 12]
+    assert [o.id for o in s.find("chair", where={"color": "RED"})] == [6, 12]
+    assert [o.id for o in s.find(near=desk, within=0.1)] == [5, 13, 14, 15]
+    assert [o.id for o in find(s, on=desk)] == [14, 15]
+    assert [o.id for o in find(s, "couch")] == [7]
+    assert [o.id for o in find(s, where=lambda o: o.box.top > 1.5)] == [9, 11]
+    with pytest.raises(QueryError, match="unknown relation"):
+        find(s, "chair", under=desk)

@@ -1,0 +1,64 @@
+"""The 88 real ScanNet layouts of VSI-Bench: conversion z-up → y-up, yaw-only boxes,
+and questions on them. Needs ../shared/data/vsibench-meta next to the repository."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from worldnb.errors import FormatError, InputError
+from worldnb.spatial import load_vsibench_scenes
+from worldnb.spatial.scannet import DEFAULT_PATH, box_from_scannet
+
+
+def test_all_88_layouts_load_with_their_counts():
+    scenes = load_vsibench_scenes()
+    assert len(scenes) == 88
+    raw = json.loads(DEFAULT_PATH.read_text())
+    for s in scenes:
+        # one object per published box (the published object_counts disagree with the
+        # boxes for 12 labels in 10 scenes, e.g. scene0378_01 lists 1 printer, has 2 boxes)
+        boxes = {lab: len(v) for lab, v in raw[s.meta["scene"]]["object_bbox"].items()}
+        assert {lab: sum(o.label == lab for o in s.objects) for lab in boxes} == boxes
+        assert min(o.box.bottom for o in s.objects) == pytest.approx(0.0, abs=1e-5)
+        assert s.ask("How big is the room?").value == pytest.approx(
+            raw[s.meta["scene"]]["room_size"], rel=1e-2
+        )
+
+
+def test_upright_box_keeps_its_extents_and_maps_z_up_to_y_up():
+    yaw = 0.3
+    c, s = math.cos(yaw), math.sin(yaw)
+    axes = [c, s, 0, -s, c, 0, 0, 0, 1]  # rows: x axis, y axis, z (up) axis, in z-up world
+    b = box_from_scannet(
+        {"centroid": [1, 2, 3], "axesLengths": [2.0, 0.5, 0.8], "normalizedAxes": axes}
+    )
+    assert np.allclose(b.center, [1, 3, -2], atol=1e-6)  # (x, y, z) → (x, z, −y)
+    assert b.size[1] == pytest.approx(0.8)
+    assert sorted(b.size[[0, 2]]) == pytest.approx([0.5, 2.0])
+    # the long side follows the box's x axis (cos, sin) in z-up → (cos, −sin) in (x, z)
+    long_axis = b.rotation[:, 0] if b.size[0] > b.size[2] else b.rotation[:, 2]
+    assert abs(abs(long_axis[[0, 2]] @ [c, -s]) - 1) < 1e-6
+
+
+def test_tilted_box_is_enclosed(rng):
+    R, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+    L = np.array([1.0, 0.4, 0.7])
+    src = {"centroid": [0, 0, 1], "axesLengths": L.tolist(), "normalizedAxes": R.ravel().tolist()}
+    b = box_from_scannet(src)
+    signs = np.array([[(i >> 2) & 1, (i >> 1) & 1, i & 1] for i in range(8)]) * 2 - 1
+    corners = np.array([0, 0, 1]) + (signs * L / 2) @ R
+    yup = corners[:, [0, 2, 1]] * [1, 1, -1]
+    assert b.contains(yup, tol=1e-5).all()
+
+
+def test_missing_or_garbled_file(tmp_path):
+    with pytest.raises(InputError, match="no VSI-Bench meta file"):
+        load_vsibench_scenes(tmp_path / "nope.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(FormatError):
+        load_vsibench_scenes(bad)
