@@ -142,3 +142,15 @@ def test_bad_constraint_arguments():
         Distance("a", "b", min=2, max=1)
     with pytest.raises(InputError, match="walkway width"):
         Walkway(0.01)
+
+
+def test_left_right_agree_with_the_spatial_engine():
+    from worldnb.scene import SceneObject
+    from worldnb.spatial import ObjectFrame, left_of, right_of
+
+    L = lay(bed=(0, -1.0, 0), nightstand=(1.1, -1.8, 0))
+    bed = SceneObject(1, "bed", L.box("bed"), front=True)
+    ns = SceneObject(2, "nightstand", L.box("nightstand"), front=True)
+    frame = ObjectFrame(bed)
+    assert left_of(ns, bed, frame=frame) == ev(LeftOf("nightstand", "bed"), L)[0] is True
+    assert right_of(ns, bed, frame=frame) == ev(RightOf("nightstand", "bed"), L)[0] is False

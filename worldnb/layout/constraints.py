@@ -669,11 +669,11 @@ class _Binary(Constraint):
 
 
 def box_distance(layout: Layout, a: str, b: str) -> float:
-    """Distance between closest points of two placed items (m), 0 when touching."""
-    d = layout.footprint(a).distance(layout.footprint(b))
-    ya, yb = layout.yrange(a), layout.yrange(b)
-    gap = max(0.0, max(ya[0], yb[0]) - min(ya[1], yb[1]))
-    return float(math.hypot(d, gap))
+    """Distance between closest points of two placed items (m), 0 when touching —
+    :func:`worldnb.spatial.distance` on their boxes."""
+    from ..spatial import distance
+
+    return float(distance(layout.box(a), layout.box(b)))
 
 
 class Distance(_Binary):
@@ -713,12 +713,11 @@ class Far(Distance):
 
 
 def facing_angle(layout: Layout, a: str, b: str) -> float:
-    """Angle (degrees) between A's front and the direction from A's centre to B's."""
-    d = layout.center(b) - layout.center(a)
-    n = float(np.linalg.norm(d))
-    if n < 1e-9:
-        return 0.0
-    return math.degrees(math.acos(float(np.clip(layout.front(a) @ d / n, -1, 1))))
+    """Angle (degrees) between A's front and the direction from A's centre to B's —
+    :func:`worldnb.spatial.facing_angle` on their boxes."""
+    from ..spatial import facing_angle as spatial_facing_angle
+
+    return float(spatial_facing_angle(layout.box(a), layout.box(b)))
 
 
 class Facing(_Binary):
