@@ -73,6 +73,7 @@ for _d, _rel in (
     ("south", "south_of"),
 ):
     REL_NAME[f"{_d} of"] = REL_NAME[f"to the {_d} of"] = _rel
+REL_NAME["faces"] = REL_NAME["face"] = "facing"
 REL_NAME_KEYS = tuple(REL_NAME)
 #: compass relations: the room-frame predicate each one is
 _COMPASS_REL = {
@@ -401,6 +402,36 @@ def do_room_size(ctx: Context, m, text, unit):
     )
 
 
+def do_room_dims(ctx: Context, m, text, unit):
+    room = ctx.scene.room
+    if room is None:
+        return unsupported("this scene has no room outline, so its width and length are unknown")
+    rect = room.polygon.minimum_rotated_rectangle
+    xy = np.asarray(rect.exterior.coords)[:3]
+    a, b = sorted([float(np.linalg.norm(xy[1] - xy[0])), float(np.linalg.norm(xy[2] - xy[1]))])
+    adj = m["adj"] or m["adj2"] or m["adj3"]
+    exact = "" if room.is_rectangular else " (of the smallest rectangle around the floor)"
+    if adj in ("dimensions",):
+        (va, u), (vb, _) = length_value(b, unit), length_value(a, unit)
+        return Answer(
+            [va, vb],
+            f"The room is {_fmt(va, u)} by {_fmt(vb, u)}{exact}.",
+            {"measures": {"length_m": round(b, 4), "width_m": round(a, 4)}},
+            [],
+            unit=u,
+        )
+    val = b if adj in ("long", "length") else a
+    v, u = length_value(val, unit)
+    word = "long" if adj in ("long", "length") else "wide"
+    return Answer(
+        v,
+        f"The room is {_fmt(v, u)} {word}{exact}; the longer side counts as its length.",
+        {"measures": {"length_m": round(b, 4), "width_m": round(a, 4)}},
+        [],
+        unit=u,
+    )
+
+
 def do_room_free(ctx: Context, m, text, unit):
     try:
         a = free_floor_area(ctx.scene)
@@ -482,6 +513,8 @@ def do_rel_dist(ctx: Context, m, text, unit):
             "ambiguous",
         )
     best = rows[0]
+    label = re.sub(r"^(?:the|a|an) ", "", best[0])
+    best = (label, *best[1:])
     word = "farthest from" if far else "closest to"
     return Answer(
         best[0],
@@ -1095,7 +1128,7 @@ def do_what_rel(ctx: Context, m, text, unit):
         ]
         desc = f"{_REL_WORDS[rel]} {the(b, ctx) if len(objs) == 1 else 'the ' + onp.head + 's'}"
     # "which chairs are near the table": restrict to the asked label
-    lead = re.match(r"which ([a-z ]+?) (?:is|are) ", text)
+    lead = re.match(r"which ([a-z ]+?) (?:is|are|faces|face|sits|stands|lies) ", text)
     if lead and lead.group(1) not in ("object", "objects", "thing", "things", "item", "items"):
         lnp = _np(lead.group(1), ctx)
         if lnp is not None and lnp.labels is not None:

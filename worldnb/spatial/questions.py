@@ -175,6 +175,7 @@ def ask(scene: Scene, question: str, *, frame=None, near: float = 1.0, **options
     if not re.match(r"(?:how big|how large|what is the size|what 's the size)\b", text):
         # "... in the room" adds nothing to a question about objects
         text = re.sub(r"\s+(?:(?:are|is)\s+)?(?:in|inside) (?:the|this) (?:room|scene)$", "", text)
+        text = re.sub(r"\s+(?:in here|around here|over there)$", "", text)
     text = re.sub(r"\s*,?\s*measured$", "", text)
     for fam, rx in _COMPILED:
         m = rx.fullmatch(text)
