@@ -81,10 +81,15 @@ def bench_worlds(seeds: int) -> dict:
     from tqdm.auto import tqdm
 
     rows = {k: [] for k in ROOM_KINDS}
+    failures = []
     for kind in ROOM_KINDS:
         for seed in tqdm(range(seeds), desc=kind, file=sys.stderr):
             t0 = time.perf_counter()
-            scene = sample_room(kind, seed=seed)
+            try:
+                scene = sample_room(kind, seed=seed)
+            except InfeasibleLayoutError:
+                failures.append(f"{kind} {seed}")
+                continue
             dt = time.perf_counter() - t0
             chk = recheck(scene)
             rows[kind].append(
@@ -97,7 +102,7 @@ def bench_worlds(seeds: int) -> dict:
                     "l_shaped": len(scene.room.floor_xz) > 4,
                 }
             )
-    out = {}
+    out = {"could_not_furnish": failures}
     allrows = [r for v in rows.values() for r in v]
     for name, rs in [*rows.items(), ("all", allrows)]:
         out[name] = {

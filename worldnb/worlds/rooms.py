@@ -120,17 +120,49 @@ def sample_shell(kind: str, rng: np.random.Generator, size=None) -> Room:
     return base.with_openings(openings)
 
 
-def _choose_items(kind: str, rng: np.random.Generator) -> tuple[list, int]:
+def _need(name: str, size) -> float:
+    """Floor a piece needs: its footprint grown by its access zones (m²)."""
+    e = entry(name)
+    if e.placement != "floor" or e.flat:
+        return 0.0
+    a = e.access
+    if e.access_any:  # one free side is enough (a bed)
+        return float((size[0] + max(a.values(), default=0)) * size[2])
+    w = size[0] + a.get("left", 0) + a.get("right", 0)
+    d = size[2] + a.get("front", 0) + a.get("back", 0)
+    return float(w * d)
+
+
+def _choose_items(kind: str, rng: np.random.Generator, area: float = np.inf) -> tuple[list, int]:
+    """Required pieces, then optional extras while their floor needs (footprint plus
+    access zones) stay under 65 % of the room's ``area``: rooms keep space to walk."""
     required, optional = _FURNITURE[kind]
     names = list(required)
+    sizes = {}
+
+    def size_of(n, k):
+        key = (n, k)
+        if key not in sizes:
+            sizes[key] = entry(n).sample_size(rng)
+        return sizes[key]
+
+    sized = [(n, size_of(n, i)) for i, n in enumerate(names)]
+    used = sum(_need(n, s) for n, s in sized)
     for what, p in optional:
-        if rng.random() < p:
-            names += list(what) if isinstance(what, tuple) else [what]
-    # a lamp / monitor needs something to stand on
-    names = [
-        n for n in names if n != "table lamp" or {"nightstand", "desk", "dresser"} & set(names)
+        if rng.random() >= p:
+            continue
+        group = list(what) if isinstance(what, tuple) else [what]
+        extra = [(n, entry(n).sample_size(rng)) for n in group]
+        need = sum(_need(n, s) for n, s in extra)
+        if used + need > 0.65 * area:
+            continue
+        used += need
+        sized += extra
+    # a lamp needs something to stand on
+    present = {n for n, _ in sized}
+    sized = [
+        (n, s) for n, s in sized if n != "table lamp" or {"nightstand", "desk", "dresser"} & present
     ]
-    sized = [(n, entry(n).sample_size(rng)) for n in names]
     # chairs of one room match each other
     chairs = [s for n, s in sized if n == "chair"]
     if chairs:
@@ -167,7 +199,7 @@ def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: flo
             raise InputError(f"size: expected (width, depth) in metres, each 1.5–30, got {size!r}")
     rng = _rng_for(kind, seed)
     room = sample_shell(kind, rng, size)
-    items, n_required = _choose_items(kind, rng)
+    items, n_required = _choose_items(kind, rng, room.area)
     floor = _FLOORS[kind][int(rng.integers(len(_FLOORS[kind])))]
     wall_name = list(_WALLS)[int(rng.integers(len(_WALLS)))]
     result, dropped = None, []
@@ -179,9 +211,10 @@ def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: flo
             dropped.append(items[-1][0])
             items = _drop_last(items)
         else:
-            # even the essentials do not fit: a slightly larger room
+            # even the essentials do not fit: a slightly larger room, more search time
             W, D = room.floor_xz.max(0) - room.floor_xz.min(0)
             room = sample_shell(kind, rng, (_r(W * 1.1), _r(D * 1.1)))
+            time_limit *= 1.5
     if result is None:
         raise InfeasibleLayoutError(
             f"could not furnish a {kind} for seed {seed}", (f"{kind} seed {seed}",)
