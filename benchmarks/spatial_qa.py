@@ -32,6 +32,7 @@ from scipy.optimize import minimize
 import worldnb
 from worldnb.scene import OrientedBox, Room, Scene
 from worldnb.spatial import SpatialIndex, ask, load_vsibench_scenes, relations
+from worldnb.spatial.scannet import DEFAULT_PATH as SCANNET_PATH
 
 REPO = Path(__file__).resolve().parents[1]
 THETAS = np.linspace(0.5, 0.95, 11)
@@ -406,6 +407,51 @@ def score_scene(scene, source, rng, room_area, scores, failures):
             )
 
 
+# ---- what the yaw-only refit of ScanNet boxes costs ------------------------------------------
+class _RawBox:
+    """A ScanNet box as published (general orientation), in y-up, with ``corners()``."""
+
+    def __init__(self, b: dict):
+        c = np.asarray(b["centroid"], np.float64)
+        L = np.asarray(b["axesLengths"], np.float64)
+        A = np.asarray(b["normalizedAxes"], np.float64).reshape(3, 3)
+        signs = np.array([[(i >> 2) & 1, (i >> 1) & 1, i & 1] for i in range(8)]) * 2 - 1
+        zup = c + (signs * (L / 2)) @ A
+        self._corners = np.stack([zup[:, 0], zup[:, 2], -zup[:, 1]], 1)
+        self.longest = float(L.max())
+
+    def corners(self):
+        return self._corners
+
+
+def scannet_fit_effect(scenes) -> dict:
+    """Our answers on the refit scenes scored against VSI-Bench's own definitions on the
+    published boxes: size = longest published axis; distance between the published boxes."""
+    raw = json.loads(SCANNET_PATH.read_text())
+    size_s, dist_s = [], []
+    for s in scenes:
+        info = raw[s.meta["scene"]]["object_bbox"]
+        boxes = [_RawBox(b) for lab in sorted(info) for b in info[lab]]
+        by_id = {i + 1: b for i, b in enumerate(boxes)}
+        uniq = _unique(s)
+        for o in uniq[:6]:
+            a = ask(s, f"How big is the {o.label} in cm?")
+            size_s.append(mra(a.value, by_id[o.id].longest * 100))
+        n = 0
+        for i, a_ in enumerate(uniq):
+            for b_ in uniq[i + 1 :]:
+                d = ref_distance(by_id[a_.id], by_id[b_.id])
+                if d < 0.1 or n >= 4:
+                    continue
+                ans = ask(s, f"How far is the {a_.label} from the {b_.label}?")
+                dist_s.append(mra(ans.value, d))
+                n += 1
+    return {
+        "object_size_vs_published_axes": {"n": len(size_s), "mra": float(np.mean(size_s))},
+        "abs_distance_vs_published_boxes": {"n": len(dist_s), "mra": float(np.mean(dist_s))},
+    }
+
+
 # ---- paraphrases ------------------------------------------------------------------------------
 def paraphrase_score():
     sys.path.insert(0, str(REPO / "tests" / "spatial"))
@@ -573,6 +619,7 @@ def main(argv=None) -> dict:
             src: {fam: {"n": len(v), "score": float(np.mean(v))} for fam, v in sorted(f.items())}
             for src, f in scores.items()
         },
+        "scannet_refit_vs_published_boxes": scannet_fit_effect(scannet),
         "paraphrases": paraphrase_score(),
         "timing": timing(args.quick),
         "failures": failures[:20],

@@ -1,5 +1,7 @@
 """Writes notebooks/03_spatial_questions.ipynb (without outputs): run it after editing."""
 
+# ruff: noqa: E501  (the cells are notebook source, kept as the reader sees them)
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,15 +9,20 @@ from pathlib import Path
 import nbformat as nbf
 
 CELLS = [
-    ("md", """# Spatial questions: ask a scene, see the evidence
+    (
+        "md",
+        """# Spatial questions: ask a scene, see the evidence
 
 `scene.ask("…")` answers questions about space in English — counts, distances, sizes,
 room size, relative distance and direction, relations (left of, on, near, facing, …)
 and routes — by rule, with no language model. Every answer carries its value, one
 sentence, the evidence (objects, numbers, the frame a direction was judged in) and
 the objects to highlight. Absent or ambiguous references get a reason instead of a
-guess. This notebook asks a real ScanNet room and a hand-built one."""),
-    ("code", """import worldnb as wn
+guess. This notebook asks a real ScanNet room and a hand-built one.""",
+    ),
+    (
+        "code",
+        """import worldnb as wn
 from worldnb import spatial
 from worldnb.scene import OrientedBox, Opening, Room, Scene
 from worldnb.widgets import AskPanel
@@ -23,14 +30,23 @@ from worldnb.widgets import AskPanel
 def show(scene, questions):
     for q in questions:
         a = scene.ask(q)
-        print(f"Q: {q}\\nA: {a.text}   [value={a.value!r}, status={a.status}]\\n")"""),
-    ("md", """## A real room: ScanNet `scene0353_00`
+        print(f"Q: {q}\\nA: {a.text}   [value={a.value!r}, status={a.status}]\\n")""",
+    ),
+    (
+        "md",
+        """## A real room: ScanNet `scene0353_00`
 
 The 88 layouts of VSI-Bench's meta info load as scenes (z-up boxes turned into y-up,
-yaw-only boxes; the floor area is the published one)."""),
-    ("code", """scannet = spatial.load_vsibench_scenes(names=["scene0353_00"])[0]
-print(scannet, "—", ", ".join(f"{n} {lab}" for lab, n in sorted(scannet.meta["object_counts"].items())))"""),
-    ("code", """show(scannet, [
+yaw-only boxes; the floor area is the published one).""",
+    ),
+    (
+        "code",
+        """scannet = spatial.load_vsibench_scenes(names=["scene0353_00"])[0]
+print(scannet, "—", ", ".join(f"{n} {lab}" for lab, n in sorted(scannet.meta["object_counts"].items())))""",
+    ),
+    (
+        "code",
+        """show(scannet, [
     "How many chairs are in this room?",
     "Measuring from the closest point of each object, what is the direct distance between the bed and the sofa (in meters)?",
     "What is the length of the longest dimension (length, width, or height) of the refrigerator, measured in centimeters?",
@@ -39,14 +55,20 @@ print(scannet, "—", ", ".join(f"{n} {lab}" for lab, n in sorted(scannet.meta["
     "If I am standing by the bed and facing the sofa, is the refrigerator to my left, right, or back?",
     "How far is the chair from the bed?",       # three chairs: it asks back
     "Where is the piano?",                       # absent: it says so
-])"""),
+])""",
+    ),
     ("md", "Each answer renders its evidence as a table:"),
     ("code", """scannet.ask("How far is the bookshelf from the door in feet?")"""),
-    ("md", """## A hand-built room
+    (
+        "md",
+        """## A hand-built room
 
 A 6 m × 5 m bedroom-study with a door and two windows. The room's frame names walls by
-compass (north = −Z, east = +X); objects with a front face their local +Z."""),
-    ("code", """import math
+compass (north = −Z, east = +X); objects with a front face their local +Z.""",
+    ),
+    (
+        "code",
+        """import math
 room = Room.rectangle(6, 5, openings=[Opening("door", "wall_0", 1.0, 0.9),
                                       Opening("window", "wall_2", 2.0, 1.2, 1.2, sill=0.9),
                                       Opening("window", "wall_1", 2.5, 1.0, 1.2, sill=0.9)])
@@ -64,8 +86,11 @@ add("bookshelf", OrientedBox((-2.8, 1.0, 1.0), (0.8, 2.0, 0.35), math.pi / 2), f
 add("plant", OrientedBox((2.7, 0.4, 2.2), (0.4, 0.8, 0.4)))
 add("chair", OrientedBox((-1.4, 0.45, 0.8), (0.5, 0.9, 0.5), math.pi / 2), front=True, color="red")
 add("cup", OrientedBox((2.0, 0.8, -2.1), (0.1, 0.1, 0.1)), color="blue")
-home"""),
-    ("code", """show(home, [
+home""",
+    ),
+    (
+        "code",
+        """show(home, [
     "What is on the desk?",
     "Is the sofa facing the table?",
     "Is the bed to the left of the desk?",                   # room frame: left = west
@@ -79,12 +104,18 @@ home"""),
     "How much free floor space is there?",
     "How do I get from the bed to the door?",
     "How far is the red chair from the sofa?",               # two red chairs: it asks back
-])"""),
-    ("md", """## The structured API underneath
+])""",
+    ),
+    (
+        "md",
+        """## The structured API underneath
 
 The same engine as plain functions: `find`, `distance`, `relation`, the scene graph,
-routes and free space."""),
-    ("code", """desk = home.find("desk")[0]
+routes and free space.""",
+    ),
+    (
+        "code",
+        """desk = home.find("desk")[0]
 print([o.name for o in home.find("chairs", where={"color": "red"})])
 print([o.name for o in home.find(on=desk)])
 bed, sofa = home.find("bed")[0], home.find("couch")[0]
@@ -94,31 +125,47 @@ graph = spatial.relations(home)
 print(len(graph.edges), "edges; the lamp:", [(e["predicate"], e["object"]) for e in graph.of(3)])
 r = spatial.route(home, bed, desk)
 print(f"route {r.length:.2f} m:", r.text)
-print(len(spatial.free_space(home, (1.2, 0.6))), "spots for a 1.2 m × 0.6 m desk")"""),
-    ("md", """## Ask in the live view
+print(len(spatial.free_space(home, (1.2, 0.6))), "spots for a 1.2 m × 0.6 m desk")""",
+    ),
+    (
+        "md",
+        """## Ask in the live view
 
 `AskPanel(view)` under a `SceneView`: type a question and press Enter; the answer
-appears with its evidence and the objects it speaks of light up."""),
-    ("code", """import ipywidgets as W
+appears with its evidence and the objects it speaks of light up.""",
+    ),
+    (
+        "code",
+        """import ipywidgets as W
 view = home.show(width=560, height=340)
 panel = AskPanel(view)
 panel.ask("What is next to the desk?")
-W.VBox([view, panel])"""),
+W.VBox([view, panel])""",
+    ),
     ("md", "Malformed input is an error with a reason, not an answer:"),
-    ("code", """from worldnb.errors import QueryError
+    (
+        "code",
+        """from worldnb.errors import QueryError
 for bad in ["", 42, "x" * 20_000]:
     try:
         home.ask(bad)
     except QueryError as exc:
-        print("QueryError:", exc)"""),
+        print("QueryError:", exc)""",
+    ),
 ]
 
 
 def main() -> None:
     nb = nbf.v4.new_notebook()
-    nb.cells = [nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src)
-                for kind, src in CELLS]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src)
+        for kind, src in CELLS
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     out = Path(__file__).resolve().parents[2] / "notebooks" / "03_spatial_questions.ipynb"
     nbf.write(nb, out)
 

@@ -161,3 +161,17 @@ def test_find(room_scene):
     assert [o.id for o in find(s, where=lambda o: o.box.top > 1.5)] == [9, 11]
     with pytest.raises(QueryError, match="unknown relation"):
         find(s, "chair", under=desk)
+
+
+def test_names_containing_small_words_are_not_split():
+    # "nightstand" holds "and", "tennis" holds "is": neither may end a noun phrase
+    s = Scene(room=Room.rectangle(6, 5))
+    s.add_object("nightstand", OrientedBox((0, 0.3, 0), (0.5, 0.6, 0.4)))
+    s.add_object("tennis table", OrientedBox((0, 0.4, -2), (1, 0.8, 1)))
+    s.add_object("lamp", OrientedBox((1.5, 0.8, -1), (0.3, 1.6, 0.3)))
+    for q in [
+        "I stand next to the nightstand looking at the tennis table. Is the lamp to my "
+        "left, my right, or behind me?",
+        "Is the lamp to my left or right if I stand by the nightstand and face the tennis table?",
+    ]:
+        assert s.ask(q).value == "right"

@@ -22,6 +22,10 @@ def test_every_family_on_random_rooms_and_scannet():
     for seed in range(2):
         s = B.random_room(seed)
         B.score_scene(s, "procedural", rng, B.shoelace(s.room.floor_xz), scores, failures)
+    from worldnb.worlds import sample_room
+
+    s = sample_room("living_room", seed=3)
+    B.score_scene(s, "procedural", rng, B.shoelace(s.room.floor_xz), scores, failures)
     for s in load_vsibench_scenes()[:4]:
         B.score_scene(s, "scannet", rng, float(s.meta["floor_area"]), scores, failures)
     fams = {f for src in scores.values() for f in src}

@@ -738,8 +738,8 @@ def do_threshold(ctx: Context, m, text, unit):
 
 _EGO = re.compile(
     r".*?\b(?:standing|stand|i am|positioned|located|i was|i'm)\s+(?:right )?(?:by|at|next to|beside|near|in front of)\s+"
-    r"(?P<a>.+?)\s*(?:,\s*)?(?:and\s+)?(?:i am\s+|am\s+)?(?:facing|face|looking at|look at|looking towards?|"
-    r"turned towards?|toward)\s+(?P<b>.+?)\s*(?:,\s*)?(?:(?:then|so)\s+)?"
+    r"(?P<a>.+?)(?:\s*,)?(?:\s+and)?\s+(?:i am\s+|am\s+)?(?:facing|face|looking at|look at|looking towards?|"
+    r"turned towards?|toward)\s+(?P<b>.+?)(?:\s*,)?(?:\s+(?:then|so))?\s+"
     r"(?:is|are|where is|where are|where would|which side is|on which side is|in which direction is|"
     r"what direction is|would|will)\s+(?P<c>.+?)"
     r"(?:\s+(?:be\s+)?(?:to|on|at|in|behind)\s+(?:my|the|me)\b.*|\s+be\b.*|\s+located.*|\s+relative to me.*|"
@@ -748,7 +748,7 @@ _EGO = re.compile(
 _EGO_REV = re.compile(
     r"(?:is|are|where is|where would) (?P<c>.+?) (?:be )?(?:to|on|at|in|behind) (?:my|me)\b.*?"
     r"\b(?:if|when|while|assuming)\b.*?(?:standing|stand|am)\s+(?:by|at|next to|beside|near)\s+(?P<a>.+?)"
-    r"\s*,?\s*(?:and\s+)?(?:facing|face|looking at|look at|looking towards?)\s+(?P<b>.+)$"
+    r"(?:\s*,)?(?:\s+and)?\s+(?:facing|face|looking at|look at|looking towards?)\s+(?P<b>.+)$"
 )
 
 
