@@ -20,8 +20,6 @@ from ..worlds.catalog import CatalogEntry, entry
 
 __all__ = ["Item", "Layout", "Placement", "make_items"]
 
-_SIDES = ("front", "back", "left", "right")
-
 
 @dataclass(frozen=True)
 class Item:
@@ -65,7 +63,7 @@ class Placement:
     support: str | None = None
 
 
-def _one_item(spec, rng_size) -> tuple[str, tuple[float, float, float], CatalogEntry]:
+def _one_item(spec) -> tuple[str, tuple[float, float, float], CatalogEntry]:
     if isinstance(spec, CatalogEntry):
         return spec.name, tuple(float(v) for v in spec.median_size), spec
     if isinstance(spec, str):
@@ -91,7 +89,7 @@ def make_items(items) -> list[Item]:
     """Parse an items list into :class:`Item` s with unique names (``"chair 1"``, …)."""
     if isinstance(items, str) or not hasattr(items, "__iter__"):
         raise InputError(f"items: expected a list of furniture, got {items!r}")
-    parsed = [_one_item(s, None) for s in items]
+    parsed = [_one_item(s) for s in items]
     if not parsed:
         raise InputError("items: the list is empty; name at least one piece of furniture")
     counts: dict[str, int] = {}
