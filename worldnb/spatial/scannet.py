@@ -23,7 +23,7 @@ import numpy as np
 import shapely
 
 from ..errors import FormatError, InputError
-from ..scene import OrientedBox, Scene, SceneObject
+from ..scene import OrientedBox, Scene
 
 __all__ = ["DEFAULT_PATH", "box_from_scannet", "load_vsibench_scenes", "scannet_scene"]
 
@@ -91,11 +91,10 @@ def scannet_scene(name: str, info: dict) -> Scene:
             "object_counts": dict(info.get("object_counts", {})),
         }
     )
-    for i, (label, bx) in enumerate(objs):
+    for label, bx in objs:
         c = bx.center.copy()
         c[1] -= floor
-        scene._objects[i + 1] = SceneObject(i + 1, label, OrientedBox(c, bx.size, bx.yaw))
-    scene._next_id = len(objs) + 1
+        scene.add_object(label, OrientedBox(c, bx.size, bx.yaw))
     return scene
 
 
