@@ -10,7 +10,8 @@ Example:
     >>> from worldnb.scene import Opening, OrientedBox, Room, Scene
     >>> room = Room.rectangle(3, 3, openings=[Opening("door", "wall_0", 1.5, 0.9)])
     >>> scene = Scene(room=room)
-    >>> _ = scene.add_object("wardrobe", OrientedBox((0, 1, 1.2), (1.2, 2, 0.6)), front=True)
+    >>> box = OrientedBox((0, 1, 1.2), (1.2, 2, 0.6), yaw=3.1416)  # back to the south wall
+    >>> _ = scene.add_object("wardrobe", box, front=True)
     >>> [i.kind for i in critique(scene)]
     ['blocked_door']
 """
@@ -121,7 +122,12 @@ def _estimated_room(scene: Scene) -> Room:
 def _door_zones(scene: Scene, room: Room, depth: float) -> list[tuple[str, shapely.Polygon, tuple]]:
     """(label, zone, object ids) for the room's doors and for door objects."""
     out = [
-        (f"door on {o.wall}", opening_zone(room, o, max(depth, o.width)), ()) for o in room.doors
+        (
+            f"door on the {room.wall(o.wall).compass} wall",
+            opening_zone(room, o, max(depth, o.width)),
+            (),
+        )
+        for o in room.doors
     ]
     centre = np.asarray(room.polygon.centroid.coords[0])
     for o in scene.objects:
@@ -260,7 +266,10 @@ def critique(
                 )
 
     # blocked windows
-    wins = [(f"window on {o.wall}", opening_zone(room, o), o.sill, ()) for o in room.windows]
+    wins = [
+        (f"window on the {room.wall(o.wall).compass} wall", opening_zone(room, o), o.sill, ())
+        for o in room.windows
+    ]
     for o in scene.objects:
         if _OPENING_LABELS.get(o.label) == "window":
             wins.append((o.name, o.box.footprint().buffer(0.3), o.box.bottom, (o.id,)))
