@@ -86,6 +86,22 @@ def find_holes(alpha: np.ndarray, threshold: float, dilate: int) -> tuple[np.nda
     return holes, grown
 
 
+def _seen_in(
+    depth: np.ndarray, cam: Camera, other: Camera, other_depth: np.ndarray, tol: float = 0.03
+) -> np.ndarray:
+    """(H, W) bool: pixels of ``cam`` whose surface point ``other`` sees (in its image,
+    depth within ``tol`` relative of ``other_depth``)."""
+    pts = cam.unproject(np.where(np.isfinite(depth), depth, np.nan)).reshape(-1, 3)
+    ok = np.all(np.isfinite(pts), axis=1)
+    uv, z = other.project(np.where(ok[:, None], pts, 0.0))
+    col, row = np.floor(uv[:, 0]).astype(np.int64), np.floor(uv[:, 1]).astype(np.int64)
+    inside = ok & (z > 0) & (col >= 0) & (col < other.width) & (row >= 0) & (row < other.height)
+    seen = np.zeros(len(pts), bool)
+    with np.errstate(invalid="ignore"):
+        seen[inside] = np.abs(other_depth[row[inside], col[inside]] - z[inside]) <= tol * z[inside]
+    return seen.reshape(depth.shape)
+
+
 def call_backend(backend, *args, view: ViewContext | None = None, **kw):
     """Call a backend, passing ``view`` only when it accepts one."""
     accepts = getattr(backend, "accepts", None)
@@ -114,6 +130,7 @@ def expand(
     device: str = "auto",
     on_view: Callable[[ExpandedView], None] | None = None,
     check: Callable[[], None] | None = None,
+    input_depth: np.ndarray | None = None,
 ) -> list[ExpandedView]:
     """Run the expansion loop; ``geometry`` grows in place.
 
@@ -127,6 +144,10 @@ def expand(
         device: render device.
         on_view: called with each finished view (previews, progress).
         check: called between steps; raises to cancel.
+        input_depth: (H, W) metric depth of the input view; new surfels and points are
+            not added where the input camera already saw the surface (its own surfels
+            are sharper there, and footprints sized for another view would overhang
+            object edges in it).
 
     Returns:
         The generated views in path order.
@@ -170,12 +191,18 @@ def expand(
             valid = grown & np.isfinite(d) & (d > 0)
             n_new = int(valid.sum())
             if n_new:
+                # The mesh takes the whole grown hole, so new and old pieces overlap and no
+                # crack opens between them; surfels and points take only the hole itself
+                # (plus one pixel): on the ring they would duplicate the surface that is
+                # already there and blur it.
+                core = valid & ndimage.binary_dilation(holes, iterations=1)
+                if input_depth is not None:
+                    core &= ~_seen_in(d, cam, input_camera, input_depth)
+                K, T = cam.K, cam.T_world_camera
                 geometry.add(
-                    lift_mesh(
-                        d, rgb, cam.K, cam.T_world_camera, config.depth_edge_threshold, valid
-                    ),
-                    lift_surfels(d, rgb, cam.K, cam.T_world_camera, config.surfel_stride, valid),
-                    lift_points(d, rgb, cam.K, cam.T_world_camera, config.point_stride, valid),
+                    lift_mesh(d, rgb, K, T, config.depth_edge_threshold, valid),
+                    lift_surfels(d, rgb, K, T, config.surfel_stride, core),
+                    lift_points(d, rgb, K, T, config.point_stride, core),
                 )
         view = ExpandedView(
             name,

@@ -74,18 +74,45 @@ def _to_world(p: np.ndarray, T: np.ndarray) -> np.ndarray:
     return (p.astype(np.float64) @ T[:3, :3].T + T[:3, 3]).astype(np.float32)
 
 
+#: A jump counts as an edge only if it is this many times the smaller of the jumps
+#: on either side of it (a slanted surface has steady jumps; an occlusion has one).
+EDGE_CONTRAST = 3.0
+
+
+def _connected(d: np.ndarray, axis: int, threshold: float) -> np.ndarray:
+    a, b = (d[:, :-1], d[:, 1:]) if axis == 1 else (d[:-1], d[1:])
+    jump = np.abs(b - a)
+    small = jump <= threshold * np.minimum(a, b)
+    # jumps of the pixel pairs before and after this one along the same axis
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (1, 1)
+    j = np.pad(jump, pad, constant_values=np.inf)
+    j = np.where(np.isfinite(j), j, np.inf)
+    if axis == 1:
+        prev, nxt = j[:, :-2], j[:, 2:]
+    else:
+        prev, nxt = j[:-2], j[2:]
+    steady = jump <= EDGE_CONTRAST * np.minimum(prev, nxt)
+    return small | steady
+
+
 def depth_edges(depth: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """Where neighbouring pixels jump in depth by more than ``threshold`` (relative).
+    """Which neighbouring pixels lie on one surface (are *connected*).
+
+    Two neighbours are connected when their depth jump is small (``|Δz| ≤ threshold ·
+    min(z)``), or when it is steady: no more than :data:`EDGE_CONTRAST` times the smaller
+    of the jumps just before and just after it along the same row or column. The second
+    rule keeps far, steeply slanted surfaces (a floor or ceiling seen at a grazing angle
+    in a small image) in one piece while still cutting occlusion edges, whose jump
+    stands out from its neighbours'.
 
     Returns:
         ``(right, down)``: (H, W−1) and (H−1, W) bool; True where the pixel and its
-        right / lower neighbour are *connected* (|Δz| ≤ threshold · min(z)).
+        right / lower neighbour are connected. Non-finite depth is never connected.
     """
     d = np.asarray(depth, np.float32)
     with np.errstate(invalid="ignore"):
-        right = np.abs(d[:, 1:] - d[:, :-1]) <= threshold * np.minimum(d[:, 1:], d[:, :-1])
-        down = np.abs(d[1:] - d[:-1]) <= threshold * np.minimum(d[1:], d[:-1])
-    return right, down
+        return _connected(d, 1, threshold), _connected(d, 0, threshold)
 
 
 def depth_normals(points: np.ndarray) -> np.ndarray:
@@ -152,6 +179,7 @@ def lift_mesh(
     with np.errstate(invalid="ignore"):
         a, b = depth[1:, :-1], depth[:-1, 1:]
         diag = np.abs(a - b) <= edge_threshold * np.minimum(a, b)
+    diag |= r0 & r1 & d0 & d1  # a quad whose four sides are connected is one surface
     keep1 = o00 & o10 & o01 & r0 & d0 & diag  # (00, 10, 01)
     keep2 = o01 & o10 & o11 & r1 & d1 & diag  # (01, 10, 11)
     f1 = np.stack([i00[keep1], i10[keep1], i01[keep1]], -1)

@@ -277,7 +277,9 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
                 run.advance()
                 run.emit(GenerationEvent("expand", "view", run.step, run.total, v.name, view=v))
 
-            views = expand(pieces, cam, path, depth_b, inpaint_b, cfg, device, on_view, run.check)
+            views = expand(
+                pieces, cam, path, depth_b, inpaint_b, cfg, device, on_view, run.check, geo.depth
+            )
     layers = merge_layers(pieces)
     refine_info = None
     with run.stage("refine"):
