@@ -12,8 +12,10 @@ trimesh's ray caster and the dense Gaussian reference are far too slow to run on
 frame here, so each runs on a random subset of pixels and is extrapolated linearly to
 the frame (both cost the same per pixel, up to noise); the JSON says so.
 
-Usage: ``python benchmarks/render.py [--quick]`` (``--quick``: small sizes, a smoke run).
-The CPU may be shared with other work: times are medians of repeats.
+Usage: ``python benchmarks/render.py [--quick] [--threads N]`` (``--quick``: small sizes,
+a smoke run). The CPU may be shared with other work: times are medians of repeats, each
+with the process CPU time it used, and a fixed matmul before and after shows the load.
+On an oversubscribed machine ``--threads 1`` measures the work itself more faithfully.
 """
 
 from __future__ import annotations
@@ -37,14 +39,35 @@ from worldnb.rendering._reference import reference_gaussians
 
 
 def timed(fn, repeats=5, warmup=1):
+    """Wall-clock median / min, and the process CPU time (all threads) per call."""
     for _ in range(warmup):
         fn()
-    ts = []
+    ts, cpu = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
+        c, t = time.process_time(), time.perf_counter()
         fn()
         ts.append(time.perf_counter() - t)
-    return {"median_s": statistics.median(ts), "min_s": min(ts), "repeats": repeats}
+        cpu.append(time.process_time() - c)
+    return {
+        "median_s": statistics.median(ts),
+        "min_s": min(ts),
+        "cpu_s_per_call": statistics.median(cpu),
+        "repeats": repeats,
+    }
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def calibration() -> dict:
+    """A fixed workload, to judge how busy the shared CPU was."""
+    a = torch.randn(1024, 1024)
+    return {"matmul_1024_s": timed(lambda: a @ a, repeats=5)["median_s"]}
 
 
 def terrain(n: int, size: float = 8.0, seed: int = 0):
@@ -59,6 +82,10 @@ def terrain(n: int, size: float = 8.0, seed: int = 0):
         [np.stack([a, c, b], -1).reshape(-1, 3), np.stack([b, c, d], -1).reshape(-1, 3)]
     )
     return V, F.astype(np.int32)
+
+
+def wall_cpu(t: dict) -> dict:
+    return {"wall_s": t["median_s"], "cpu_s": t["cpu_s_per_call"]}
 
 
 def tris_to_grid(n_tris: int) -> int:
@@ -168,13 +195,22 @@ def _gauss_fwd_bwd(params, cam, size):
 
 
 def _peak_worker(n, size, queue):
-    """In a fresh process: extra resident memory of one forward + backward."""
+    """In a fresh process: peak resident memory of one forward + backward, over the
+    resident memory just before it (inputs and libraries already loaded)."""
     params = scene_gaussians(n)
     cam = gauss_camera(size)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = current_rss_mb()
     out = _gauss_fwd_bwd(params, cam, size)
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put({"peak_extra_rss_mb": (after - before) / 1024, "pairs": out.n_pairs})
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(
+        {
+            "rss_before_mb": before,
+            "peak_rss_mb": peak,
+            "peak_extra_rss_mb": peak - before,
+            "method": "getrusage maxrss minus VmRSS before, in a fresh process",
+            "pairs": out.n_pairs,
+        }
+    )
 
 
 def peak_memory(n, size):
@@ -240,7 +276,10 @@ def bench_gaussians(size, n, ref_pixels, repeats):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     args = ap.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     q = args.quick
     torch.manual_seed(0)
     R = 2 if q else 5
@@ -252,6 +291,7 @@ def main(argv=None):
             "torch": torch.__version__,
             "note": "CPU shared with other work while measuring; times are medians",
         },
+        "calibration_before": calibration(),
     }
     mesh_size, mesh_tris = (128, 10_000) if q else (512, 100_000)
     res["mesh"] = bench_mesh(mesh_size, mesh_tris, ray_subset=50 if q else 400, repeats=R)
@@ -281,32 +321,31 @@ def main(argv=None):
     sizes = [64, 128] if q else [128, 256, 512]
     res["scaling"] = {
         "mesh_vs_pixels": {
-            f"{s}x{s}": timed(lambda s=s: rasterize_mesh(*_mesh_args(mesh_tris, s)), R)["median_s"]
+            f"{s}x{s}": wall_cpu(timed(lambda s=s: rasterize_mesh(*_mesh_args(mesh_tris, s)), R))
             for s in sizes
         },
         "mesh_vs_triangles_512": {
-            str(n): timed(lambda n=n: rasterize_mesh(*_mesh_args(n, mesh_size)), R)["median_s"]
+            str(n): wall_cpu(timed(lambda n=n: rasterize_mesh(*_mesh_args(n, mesh_size)), R))
             for n in ([2_500, 10_000] if q else [25_000, 50_000, 100_000, 200_000])
         },
         "points_vs_count": {
-            str(n): bench_points(pts_size, n, R)["ours"]["median_s"]
+            str(n): wall_cpu(bench_points(pts_size, n, R)["ours"])
             for n in ([25_000, 100_000] if q else [250_000, 500_000, 1_000_000, 2_000_000])
         },
-        "gaussians_forward_vs_pixels": {
-            f"{s}x{s}": timed(lambda s=s: _gauss_fwd(scene_gaussians(n_g), gauss_camera(s), s), 2)[
-                "median_s"
-            ]
-            for s in sizes
-        },
+        "gaussians_forward_vs_pixels": {f"{s}x{s}": _gauss_scaling(n_g, s) for s in sizes},
         "gaussians_forward_vs_count_256": {
-            str(n): timed(
-                lambda n=n: _gauss_fwd(scene_gaussians(n), gauss_camera(g_size), g_size), 2
-            )["median_s"]
+            str(n): _gauss_scaling(n, g_size)
             for n in ([2_500, 10_000] if q else [25_000, 50_000, 100_000, 200_000])
         },
     }
+    res["calibration_after"] = calibration()
     json.dump(res, sys.stdout, indent=2)
     sys.stdout.write("\n")
+
+
+def _gauss_scaling(n, size):
+    params, cam = scene_gaussians(n), gauss_camera(size)
+    return wall_cpu(timed(lambda: _gauss_fwd(params, cam, size), 2))
 
 
 _MESH_CACHE: dict = {}
