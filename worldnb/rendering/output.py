@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import InputError
 from .visualize import colorize_depth, colorize_instance, colorize_normals, side_by_side, to_pil
 
 __all__ = ["RenderOutput"]
+
+_MAPS = ("rgb", "depth", "normals", "instance", "semantic", "alpha")
 
 
 @dataclass(eq=False)
@@ -59,7 +62,10 @@ class RenderOutput:
     def panel(self, maps=("rgb", "depth", "normals", "instance")):
         """A PIL image with the named maps side by side (depth, normals and ids colourised)."""
         if self.is_batch:
-            raise ValueError("panel() shows one camera: use output[i].panel()")
+            raise InputError("panel() shows one camera; for a batch use output[i].panel()")
+        unknown = [m for m in maps if m not in _MAPS]
+        if unknown:
+            raise InputError(f"maps: unknown {unknown}; choose from {list(_MAPS)}")
         painters = {
             "rgb": lambda: self.rgb,
             "depth": lambda: colorize_depth(self.depth),
