@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 import worldnb
 from worldnb import Camera, Gaussians, Mesh, PointCloud, Scene
@@ -133,3 +134,15 @@ def test_mesh_without_colours_is_grey(cam):
     out = render(quad, cam)
     assert np.allclose(out.rgb[out.alpha > 0], 0.7)
     assert np.allclose(out.normals[out.alpha > 0], [0, 1, 0], atol=1e-5)
+
+
+def test_device_and_panel_errors(scene, cam):
+    cpu = render(scene, cam, device="cpu")
+    if not torch.cuda.is_available():  # "auto" is the CPU here
+        assert np.array_equal(cpu.rgb, render(scene, cam).rgb)
+    with pytest.raises(InputError, match="device"):
+        render(scene, cam, device="nonsense")
+    with pytest.raises(InputError, match="maps"):
+        cpu.panel(("rgb", "bogus"))
+    with pytest.raises(InputError, match="batch"):
+        render(scene, [cam, cam]).panel()
