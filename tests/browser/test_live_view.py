@@ -108,14 +108,6 @@ def _matches(ref, colors=("red", "green", "blue"), tol=0.2):
     return lambda a: all(abs(count_color(a, c) - want[c]) <= tol * want[c] for c in colors)
 
 
-def _save_readme_screenshot(page) -> None:
-    """docs/live_view.png (shown in the README): the whole widget, as a small PNG."""
-    shot = png_to_array(page.page.locator(".worldnb-sceneview").first.screenshot())
-    img = Image.fromarray(shot).quantize(colors=64, method=Image.Quantize.MEDIANCUT)
-    (REPO / "docs").mkdir(exist_ok=True)
-    img.save(REPO / "docs" / "live_view.png", optimize=True)
-
-
 def test_red_box_and_blue_points_match_offscreen_render(open_notebook, artifacts_dir, browser):
     page, _ = _open_view(
         open_notebook, "view.toggles['labels'].value = False; view.toggles['boxes'].value = False"
@@ -125,7 +117,6 @@ def test_red_box_and_blue_points_match_offscreen_render(open_notebook, artifacts
     got, want = _check_counts(live, ref, ("red", "green", "blue"), 0.2, artifacts_dir, "render")
     print(json.dumps({"live_pixels": got, "offscreen_pixels": want}))
     assert page.console_errors() == []
-    _save_readme_screenshot(page)
 
     # the same picture from the static page, with no kernel and no network
     html = page.server.root / "view.html"
@@ -231,7 +222,15 @@ def test_save_and_reload_restores_view_from_kernel(open_notebook, artifacts_dir)
     moved = page.wait_for_pixels(
         _matches(ref), 10, "the view at azimuth -60, elevation 40", reference=ref
     )
+    orbit = page.kernel.value("[view.orbit.azimuth, view.orbit.elevation]")
+    assert orbit == pytest.approx([-60, 40], abs=1e-3)
     page.page.keyboard.press("Control+s")
+    saved = page.server.root / page.notebook
+    wait_for(
+        lambda: "application/vnd.jupyter.widget-view+json" in saved.read_text(),
+        20,
+        "the notebook saved with the widget's output",
+    )
     page.page.reload(wait_until="domcontentloaded")
     page.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     back = page.wait_for_pixels(
@@ -281,3 +280,54 @@ def test_binary_buffers_and_decimation_note(open_notebook):
     print(json.dumps({"points_sent": n // 2, "ws_bytes": sent, "bytes_per_point": per_point}))
     assert per_point < 20, f"{per_point:.1f} bytes per point: arrays not sent as binary?"
     assert page.console_errors() == []
+
+
+ROOM = """
+import numpy as np, worldnb
+from worldnb import Camera, Gaussians, worlds
+scene = worlds.sample_room('bedroom', seed=0)
+photo = Camera.look_at(eye=(1.6, 1.5, 1.7), target=(0, 0.5, 0), width=96, height=72)
+scene.cameras['photo'] = photo
+scene.images['photo'] = worldnb.render(scene, photo, device='cpu').rgb
+rng = np.random.default_rng(0)
+n = 300
+scene.layers['splats'] = Gaussians(
+    rng.normal([0, 1.7, 0], [0.6, 0.15, 0.6], (n, 3)), np.log(rng.uniform(0.02, 0.08, (n, 3))),
+    rng.normal(size=(n, 4)), np.full(n, 1.0), rng.uniform(0.3, 1.0, (n, 3)))
+view = scene.show(width=560, height=360)
+bed = next(o for o in scene.objects if o.label == 'bed')
+"""
+
+
+def _orange(a: np.ndarray) -> np.ndarray:
+    r, g, b = (a[..., i].astype(int) for i in range(3))
+    return (r > 200) & (g > 90) & (g < 190) & (b < 80)
+
+
+def test_procedural_room_with_everything_renders(open_notebook, artifacts_dir):
+    """A furnished room with a photo camera and Gaussians; highlight the bed. Also writes
+    the README's screenshot (docs/live_view.png)."""
+    page = open_notebook([ROOM, "view", DONE])
+    page.run_all()
+    page.wait_for_text("cells done", timeout=90)
+    # most of the canvas is covered by the room (not the background)
+    bg = np.array([247, 247, 247])
+    before = page.wait_for_pixels(
+        lambda a: np.mean(np.any(np.abs(a.astype(int) - bg) > 12, axis=-1)) > 0.15,
+        30,
+        "the room drawn",
+    )
+    page.kernel.run("view.highlight([bed.id], color='#ff8800')")
+    after = page.wait_for_pixels(
+        lambda a: _orange(a).sum() > 5 * max(_orange(before).sum(), 100),
+        10,
+        "the bed highlighted in orange",
+        reference=before,
+    )
+    assert _orange(after).sum() > 1000
+    assert page.console_errors() == []
+    shot = png_to_array(page.page.locator(".worldnb-sceneview").first.screenshot())
+    img = Image.fromarray(shot).quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+    (REPO / "docs").mkdir(exist_ok=True)
+    img.save(REPO / "docs" / "live_view.png", optimize=True)
+    assert (REPO / "docs" / "live_view.png").stat().st_size < 100_000

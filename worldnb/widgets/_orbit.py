@@ -77,17 +77,30 @@ def orbit_from_position(position, target, fov: float = 50.0) -> Orbit:
 def default_orbit(bounds: np.ndarray | None, fov: float = 50.0, aspect: float = 1.6) -> Orbit:
     """An orbit that frames ``bounds`` ((2, 3) min/max corners) from the front-right, above.
 
-    The bounding sphere fits the narrower of the two fields of view with a 10 % margin.
+    The closest distance (bisection between 0 and the bounding sphere's) at which all
+    eight corners project inside 90 % of the image.
     """
     if bounds is None:
         return Orbit((0.0, 0.0, 0.0), 30.0, 25.0, 5.0, fov)
     b = np.asarray(bounds, np.float64)
-    center = b.mean(0)
+    center = tuple(float(x) for x in b.mean(0))
     radius = max(float(np.linalg.norm(b[1] - b[0])) / 2, 1e-3)
     half = math.radians(fov) / 2
     half_x = math.atan(math.tan(half) * aspect)
-    distance = 1.1 * radius / math.sin(min(half, half_x))
-    return Orbit(tuple(float(x) for x in center), 30.0, 25.0, distance, fov)
+    far = 1.1 * radius / math.sin(min(half, half_x))
+    corners = np.array([[x, y, z] for x in b[:, 0] for y in b[:, 1] for z in b[:, 2]])
+    w, h = 160, max(round(160 / aspect), 1)
+
+    def fits(d: float) -> bool:
+        uv, depth = Orbit(center, 30.0, 25.0, d, fov).camera(w, h).project(corners)
+        inside = np.abs(uv - [w / 2, h / 2]) <= 0.45 * np.array([w, h])
+        return bool(np.all(depth > 0) and np.all(inside))
+
+    lo, hi = 0.0, far
+    for _ in range(30):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if fits(mid) else (mid, hi)
+    return Orbit(center, 30.0, 25.0, hi, fov)
 
 
 def three_pose(camera: Camera) -> tuple[list[float], list[float]]:

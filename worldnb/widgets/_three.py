@@ -18,6 +18,8 @@ from ._shaders import GAUSSIAN_FRAGMENT, GAUSSIAN_VERTEX
 
 __all__ = ["LayerView", "ObjectView", "build_frustum", "build_layer", "build_object", "build_room"]
 
+#: Scene convention: a mesh layer of this name is the room shell, faces turned inwards.
+ROOM_LAYER = "room"
 DEFAULT_MESH_COLOR = (0.75, 0.75, 0.75)
 EDGE_COLOR = "#555555"
 LABEL_COLOR = "#222222"
@@ -122,7 +124,9 @@ def _mesh(name: str, layer: Mesh, max_faces: int | None) -> LayerView:
         flatShading=True,
         specular="#000000",
         shininess=0,
-        side="DoubleSide",
+        # The room shell (layer "room", faces turned inwards) is drawn one-sided, so
+        # walls between the viewer and the room vanish; other meshes from both sides.
+        side="FrontSide" if name == ROOM_LAYER else "DoubleSide",
         **material_kw,
     )
     obj = three.Mesh(geometry=geometry, material=material, name=name)
@@ -245,9 +249,12 @@ def _flat_mesh(triangles: np.ndarray, color: str, name: str) -> three.Mesh:
     return three.Mesh(geometry=geometry, material=material, name=name)
 
 
-def build_room(room: Room) -> tuple[three.Group, three.Mesh]:
+def build_room(room: Room, shell: bool = True) -> tuple[three.Group, three.Mesh]:
     """Floor, walls (visible from inside; walls facing away from the viewer vanish),
-    door / window outlines, and the ceiling, returned separately (hidden by default)."""
+    door / window outlines, and the ceiling, returned separately (hidden by default).
+
+    With ``shell=False`` (the scene has its own room mesh) only the outlines are drawn.
+    """
     xz = np.asarray(room.floor_xz, np.float64)
     tri = B.triangulate_polygon(xz)
     floor_pts = np.stack([xz[:, 0], np.zeros(len(xz)), xz[:, 1]], -1)
@@ -273,7 +280,7 @@ def build_room(room: Room) -> tuple[three.Group, three.Mesh]:
         inward = np.array([w.normal[0], 0.0, w.normal[1]])
         walls.append(_quad(quad, inward))
     wall_mesh = _flat_mesh(np.concatenate(walls), WALL_COLOR, "walls")
-    children = [floor, wall_mesh]
+    children = [floor, wall_mesh] if shell else []
     for kind, color in OPENING_COLORS.items():
         segs = []
         for o in room.openings:

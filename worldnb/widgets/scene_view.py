@@ -327,6 +327,14 @@ class SceneView(W.VBox):
         self._refresh_toggles()
         self._apply_highlight()
 
+    def __repr__(self) -> str:
+        o = self.orbit
+        return (
+            f"SceneView({self._scene!r}; {self._size[0]}×{self._size[1]} px, "
+            f"azimuth {o.azimuth:.1f}°, elevation {o.elevation:.1f}°, "
+            f"distance {o.distance:.2f} m, fov {o.fov:.1f}°)"
+        )
+
     # ---- building -----------------------------------------------------------------
     def _make_layer_view(self, name: str, layer) -> T.LayerView:
         return T.build_layer(
@@ -371,7 +379,7 @@ class SceneView(W.VBox):
         self._objects_group.children = tuple(ov.group for ov in self._objects.values())
         self._labels_group.children = tuple(ov.label for ov in self._objects.values())
         if scene.room is not None:
-            room, ceiling = T.build_room(scene.room)
+            room, ceiling = T.build_room(scene.room, shell=T.ROOM_LAYER not in scene.layers)
             self._room_group.children = (room,)
             ceiling.visible = True
             self._ceiling_group.children = (ceiling,)
@@ -389,7 +397,8 @@ class SceneView(W.VBox):
             groups["boxes"] = self._objects_group
             groups["labels"] = self._labels_group
         if self._scene.room is not None:
-            groups["room"] = self._room_group
+            own_shell = T.ROOM_LAYER in self._scene.layers
+            groups["doors & windows" if own_shell else "room"] = self._room_group
             groups["ceiling"] = self._ceiling_group
         if self._scene.cameras:
             groups["cameras"] = self._cameras_group
