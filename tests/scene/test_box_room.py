@@ -95,6 +95,9 @@ def test_openings_positions_and_errors():
         Room.rectangle(4, 3, openings=[Opening("door", "wall_9", 1, 0.9)])
     with pytest.raises(InputError, match="kind"):
         Opening("hatch", 0, 1, 1)
+    with pytest.raises(InputError, match="openings"):
+        Room.rectangle(4, 3, openings=door)
+    assert Room.rectangle(4, 3, openings=None).openings == ()
 
 
 def test_bad_floor():

@@ -29,13 +29,40 @@ def test_layers_copy_their_input():
         (lambda: PointCloud(np.zeros((3, 3)), rgb=np.full((3, 3), 2.0)), r"\[0, 1\]"),
         (lambda: Mesh(np.zeros((3, 3)), [[0, 1, 3]]), "faces"),
         (lambda: Mesh(np.zeros((3, 3)), [[0, 1.5, 2]]), "faces"),
+        # 2**32 + 2 would wrap to a valid index 2 in an int32 cast
+        (lambda: Mesh(np.zeros((3, 3)), np.array([[0, 1, 2**32 + 2]])), "int32"),
+        (lambda: PointCloud(np.zeros((1, 3)), instance=[2**31]), "instance"),
+        (lambda: PointCloud(np.zeros((2, 3)), rgb=[[1, 0, 0], [1]]), "rgb"),
+        (
+            lambda: Mesh(
+                np.zeros((3, 3)), [[0, 1, 2]], uv=np.zeros((3, 2)), texture=[[[0, 0, 0]], [[0, 0]]]
+            ),
+            "texture",
+        ),
         (lambda: Mesh(np.zeros((3, 3)), [[0, 1, 2]], texture=np.zeros((4, 4, 3))), "uv"),
-        (lambda: Gaussians(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 4)), np.zeros(2),
-                           np.zeros((2, 3))), "quats"),
-        (lambda: Gaussians(np.zeros((2, 3)), np.zeros((3, 3)), np.ones((2, 4)), np.zeros(2),
-                           np.zeros((2, 3))), "scales"),
-        (lambda: Gaussians(np.zeros((2, 3)), np.zeros((2, 3)), np.ones((2, 4)), np.zeros(2),
-                           np.zeros((2, 3)), sh_rest=np.zeros((2, 5, 3))), "sh_rest"),
+        (
+            lambda: Gaussians(
+                np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 4)), np.zeros(2), np.zeros((2, 3))
+            ),
+            "quats",
+        ),
+        (
+            lambda: Gaussians(
+                np.zeros((2, 3)), np.zeros((3, 3)), np.ones((2, 4)), np.zeros(2), np.zeros((2, 3))
+            ),
+            "scales",
+        ),
+        (
+            lambda: Gaussians(
+                np.zeros((2, 3)),
+                np.zeros((2, 3)),
+                np.ones((2, 4)),
+                np.zeros(2),
+                np.zeros((2, 3)),
+                sh_rest=np.zeros((2, 5, 3)),
+            ),
+            "sh_rest",
+        ),
     ],
 )
 def test_layer_bad_input(make, word):
@@ -44,8 +71,14 @@ def test_layer_bad_input(make, word):
 
 
 def test_gaussians_properties():
-    g = Gaussians(np.zeros((2, 3)), np.log(np.full((2, 3), 0.1)), [[1, 0, 0, 0]] * 2,
-                  [0.0, 100.0], np.full((2, 3), 0.5), sh_rest=np.zeros((2, 15, 3)))
+    g = Gaussians(
+        np.zeros((2, 3)),
+        np.log(np.full((2, 3), 0.1)),
+        [[1, 0, 0, 0]] * 2,
+        [0.0, 100.0],
+        np.full((2, 3), 0.5),
+        sh_rest=np.zeros((2, 15, 3)),
+    )
     assert g.sh_degree == 3
     np.testing.assert_allclose(g.alphas, [0.5, 1.0], atol=1e-6)
     np.testing.assert_allclose(g.stds, 0.1, rtol=1e-6)
@@ -91,11 +124,15 @@ def test_scene_rejects_bad_parts():
         Scene(objects=[SceneObject(1, "a", box), SceneObject(1, "b", box)])
     with pytest.raises(InputError, match="label"):
         SceneObject(1, "  ", OrientedBox((0, 0.5, 0), (1, 1, 1)))
+    with pytest.raises(InputError, match="objects"):
+        Scene(objects=3)
+    assert Scene(objects=None).objects == ()
 
 
 def test_scene_object_dict_round_trip():
-    o = SceneObject(7, "sofa", OrientedBox((0, 0.4, 0), (2, 0.8, 0.9), 0.5), front=True,
-                    attrs={"color": "grey"})
+    o = SceneObject(
+        7, "sofa", OrientedBox((0, 0.4, 0), (2, 0.8, 0.9), 0.5), front=True, attrs={"color": "grey"}
+    )
     assert SceneObject.from_dict(o.to_dict()) == o
     np.testing.assert_allclose(o.front_direction, o.box.front)
 

@@ -50,6 +50,13 @@ def as_array(
     if np.dtype(dtype).kind in "iu" and arr.dtype.kind == "f":
         if arr.size and not np.all(np.isfinite(arr) & (arr == np.round(arr))):
             raise InputError(f"{name}: expected integers, got non-integer floats")
+    if np.dtype(dtype).kind in "iu" and arr.dtype.kind in "iuf" and arr.size:
+        info = np.iinfo(dtype)  # a cast would wrap out-of-range values silently
+        if arr.min() < info.min or arr.max() > info.max:
+            raise InputError(
+                f"{name}: values must fit {np.dtype(dtype).name} "
+                f"([{info.min}, {info.max}]), got [{arr.min()}, {arr.max()}]"
+            )
     if arr.ndim != len(shape) or any(
         s is not None and s != a for s, a in zip(shape, arr.shape, strict=True)
     ):
@@ -69,7 +76,10 @@ def as_array(
 
 def as_colors(name: str, value, n: int) -> np.ndarray:
     """Colours as float32 in [0, 1], shape (n, 3). uint8 input is scaled by 1/255."""
-    arr = np.asarray(value.detach().cpu().numpy() if hasattr(value, "detach") else value)
+    try:
+        arr = np.asarray(value.detach().cpu().numpy() if hasattr(value, "detach") else value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name}: could not read as an array ({exc})") from None
     if arr.dtype == np.uint8:
         arr = arr.astype(np.float32) / 255.0
     out = as_array(name, arr, (n, 3))

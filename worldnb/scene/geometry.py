@@ -92,13 +92,16 @@ class Mesh:
         )
         self.uv = None if uv is None else as_array("uv", uv, (nv, 2))
         if texture is not None:
-            tex = np.asarray(texture)
+            try:
+                tex = np.asarray(texture)
+            except (TypeError, ValueError) as exc:
+                raise InputError(f"texture: could not read as an image array ({exc})") from None
             if tex.ndim != 3 or tex.shape[2] != 3:
                 raise InputError(f"texture: expected shape (H, W, 3), got {tex.shape}")
             h, w = tex.shape[:2]
             texture = as_colors("texture", tex.reshape(-1, 3), h * w).reshape(h, w, 3)
         self.texture = texture
-        if (self.texture is None) != (self.uv is None) and self.texture is not None:
+        if self.texture is not None and self.uv is None:
             raise InputError("texture given without uv: pass uv (V, 2) with a texture")
         self.instance = (
             None

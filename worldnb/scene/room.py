@@ -144,6 +144,12 @@ class Room:
         self.height = as_positive("height", height)
         self.polygon = shapely.Polygon(self.floor_xz.astype(np.float64))
         self.walls = tuple(self._make_walls())
+        if openings is None:
+            openings = ()
+        if isinstance(openings, str | dict | Opening) or not hasattr(openings, "__iter__"):
+            raise InputError(
+                f"openings: expected a list of Opening objects, got {type(openings).__name__}"
+            )
         self.openings = tuple(self._check_opening(o) for o in openings)
 
     @classmethod
@@ -274,7 +280,7 @@ class Room:
     __hash__ = None
 
     def __repr__(self) -> str:
-        lo, hi = self.bounds[0], self.bounds[2 - 1]
+        lo, hi = self.bounds
         return (
             f"Room({hi[0] - lo[0]:.2f} × {hi[2] - lo[2]:.2f} m, {self.area:.1f} m², "
             f"height {self.height:.2f} m, {len(self.doors)} door(s), "

@@ -88,7 +88,7 @@ class SceneObject:
     def __eq__(self, other) -> bool:
         if not isinstance(other, SceneObject):
             return NotImplemented
-        return self.to_dict() == other.to_dict() or (
+        return (
             self.id == other.id
             and self.label == other.label
             and self.box == other.box
@@ -140,6 +140,12 @@ class Scene:
         self.room = room
         self._objects: dict[int, SceneObject] = {}
         self._next_id = 1
+        if objects is None:
+            objects = ()
+        if isinstance(objects, str | dict | SceneObject) or not hasattr(objects, "__iter__"):
+            raise InputError(
+                f"objects: expected a list of SceneObjects, got {type(objects).__name__}"
+            )
         for o in objects:
             o = SceneObject.from_dict(o) if isinstance(o, dict) else o
             if not isinstance(o, SceneObject):
