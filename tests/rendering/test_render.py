@@ -146,3 +146,15 @@ def test_device_and_panel_errors(scene, cam):
         cpu.panel(("rgb", "bogus"))
     with pytest.raises(InputError, match="batch"):
         render(scene, [cam, cam]).panel()
+
+
+def test_textured_mesh_and_uv_without_texture(cam):
+    V = [[-5, 0, -5], [5, 0, -5], [5, 0, 5], [-5, 0, 5]]
+    Fc = [[0, 2, 1], [0, 3, 2]]
+    uv = [[0, 0], [1, 0], [1, 1], [0, 1]]
+    tex = np.zeros((2, 2, 3), np.float32)
+    tex[:, :, 1] = 1.0  # all green
+    out = render(Mesh(V, Fc, uv=uv, texture=tex), cam)
+    assert np.allclose(out.rgb[out.alpha > 0], [0, 1, 0])
+    out = render(Mesh(V, Fc, uv=uv), cam)  # uv without a texture: plain grey
+    assert np.allclose(out.rgb[out.alpha > 0], 0.7)

@@ -135,7 +135,7 @@ def _prepare(scene, layers, device) -> _Prepared:
                     "vertices": t(lay.vertices),
                     "faces": t(lay.faces, torch.long),
                     "vertex_colors": t(lay.vertex_colors),
-                    "uv": t(lay.uv),
+                    "uv": t(lay.uv) if lay.texture is not None else None,  # uv alone: unused
                     "texture": t(lay.texture),
                     "instance": t(lay.instance, torch.int32),
                 }
