@@ -99,3 +99,10 @@ def test_bad_inputs_raise_query_error():
         distance("bed", OrientedBox((0, 0, 0), (1, 1, 1)))
     with pytest.raises(QueryError, match="no room outline"):
         floor_area(Scene())
+    box = OrientedBox((0, 0.5, 0), (1, 1, 1))
+    with pytest.raises(QueryError, match="room"):
+        wall_clearance(box, None)
+    with pytest.raises(QueryError, match="floor_area"):
+        floor_area(Scene(meta={"floor_area": "large"}))
+    with pytest.raises(QueryError, match="label"):
+        count(Scene(), 3)

@@ -56,3 +56,16 @@ def test_free_space_spots_are_free(room_scene):
     assert len(free_space(room_scene, (7.0, 7.0))) == 0
     with pytest.raises(QueryError, match="footprint"):
         free_space(room_scene, (1.0, -2))
+
+
+@pytest.mark.parametrize("cell", [0, -0.1, float("nan"), 50.0, "0.1"])
+def test_bad_cell_sizes_are_query_errors(room_scene, cell):
+    with pytest.raises(QueryError, match="cell"):
+        walkable_grid(room_scene, cell=cell)
+    with pytest.raises(QueryError, match="cell"):
+        free_space(room_scene, (1.0, 0.6), cell=cell)
+
+
+def test_unreadable_points_are_query_errors(room_scene):
+    with pytest.raises(QueryError, match="point"):
+        route(room_scene, "the kitchen", (0.0, 0.0))

@@ -21,12 +21,24 @@ def box_of(x, name: str = "object") -> OrientedBox:
     )
 
 
+def _point(x) -> np.ndarray:
+    try:
+        p = np.asarray(x, np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise QueryError(
+            f"expected an object, a box, an (x, z) or an (x, y, z) point, got {x!r}"
+        ) from None
+    if not np.all(np.isfinite(p)):
+        raise QueryError(f"expected a finite point, got {x!r}")
+    return p
+
+
 def center_xz(x) -> np.ndarray:
     """(2,) float64 floor position of an object, box, (x, z) or (x, y, z) point."""
     if isinstance(x, SceneObject | OrientedBox):
         c = box_of(x).center
         return np.array([c[0], c[2]], np.float64)
-    p = np.asarray(x, np.float64).reshape(-1)
+    p = _point(x)
     if p.shape == (2,):
         return p
     if p.shape == (3,):
@@ -38,7 +50,7 @@ def center_xyz(x) -> np.ndarray:
     """(3,) float64 centre of an object or box, or an (x, y, z) / (x, z) point (y = 0)."""
     if isinstance(x, SceneObject | OrientedBox):
         return box_of(x).center.astype(np.float64)
-    p = np.asarray(x, np.float64).reshape(-1)
+    p = _point(x)
     if p.shape == (3,):
         return p
     if p.shape == (2,):

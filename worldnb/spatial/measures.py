@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import shapely
 
 from ..errors import QueryError
-from ..scene import Scene
+from ..scene import Room, Scene
 from ._boxes import box_of, vertical_gap
 
 __all__ = [
@@ -56,6 +56,8 @@ def clearance(a, b) -> float:
 
 def wall_clearance(obj, room) -> tuple[float, str]:
     """(gap in m, wall id) from an object's footprint to the nearest wall of ``room``."""
+    if not isinstance(room, Room):
+        raise QueryError(f"room: expected a Room, got {type(room).__name__}")
     fp = box_of(obj).footprint()
     best = (math.inf, "")
     for w in room.walls:
@@ -94,6 +96,8 @@ def count(scene: Scene, label: str | None = None) -> int:
     """How many objects carry ``label`` (all objects when None)."""
     if label is None:
         return len(scene.objects)
+    if not isinstance(label, str):
+        raise QueryError(f"label: expected a string like 'chair' or None, got {label!r}")
     label = label.strip().lower()
     return sum(1 for o in scene.objects if o.label == label)
 
@@ -107,7 +111,15 @@ def floor_area(scene: Scene) -> float:
     if scene.room is not None:
         return scene.room.area
     if "floor_area" in scene.meta:
-        return float(scene.meta["floor_area"])
+        try:
+            area = float(scene.meta["floor_area"])
+        except (TypeError, ValueError):
+            area = math.nan
+        if not (math.isfinite(area) and area >= 0):
+            raise QueryError(
+                f"scene.meta['floor_area'] must be a number of m², got {scene.meta['floor_area']!r}"
+            )
+        return area
     raise QueryError("this scene has no room outline and no stored floor area")
 
 

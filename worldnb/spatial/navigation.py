@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,6 +59,20 @@ def _obstacles(scene: Scene, ignore=()) -> list[shapely.Polygon]:
     ]
 
 
+def _grid_axes(floor, cell) -> tuple[np.ndarray, np.ndarray]:
+    """Cell-centre x and z coordinates covering ``floor``'s bounds; checks ``cell``."""
+    if isinstance(cell, bool) or not isinstance(cell, numbers.Real) or not 0 < cell < math.inf:
+        raise QueryError(f"cell: expected a positive cell size in metres, got {cell!r}")
+    x0, z0, x1, z1 = floor.bounds
+    xs, zs = np.arange(x0 + cell / 2, x1, cell), np.arange(z0 + cell / 2, z1, cell)
+    if len(xs) == 0 or len(zs) == 0:
+        raise QueryError(
+            f"cell: {cell} m is too coarse for a {x1 - x0:.2f} × {z1 - z0:.2f} m floor; "
+            "use a smaller cell"
+        )
+    return xs, zs
+
+
 def _floor(scene: Scene):
     if scene.room is not None:
         return scene.room.polygon
@@ -75,17 +90,17 @@ def walkable_grid(
 
     A scene without a room walks on its objects' bounding rectangle plus 0.5 m.
     """
-    if not (isinstance(body_width, int | float) and body_width > 0):
+    if isinstance(body_width, bool) or not (
+        isinstance(body_width, numbers.Real) and 0 < body_width < math.inf
+    ):
         raise QueryError(f"body_width: expected a positive width in metres, got {body_width!r}")
     r = body_width / 2
     floor = _floor(scene)
+    xs, zs = _grid_axes(floor, cell)
     free = floor.buffer(-r, join_style="mitre")
     obs = _obstacles(scene, ignore)
     if obs:
         free = free.difference(shapely.union_all(obs).buffer(r, quad_segs=4))
-    x0, z0, x1, z1 = floor.bounds
-    xs = np.arange(x0 + cell / 2, x1, cell)
-    zs = np.arange(z0 + cell / 2, z1, cell)
     X, Z = np.meshgrid(xs, zs)
     mask = shapely.contains_xy(free, X, Z) if not free.is_empty else np.zeros(X.shape, bool)
     return WalkableGrid(mask, np.array([xs[0], zs[0]]), cell, float(body_width))
@@ -238,10 +253,9 @@ def free_space(
     if w <= 0 or d <= 0:
         raise QueryError(f"footprint: width and depth must be > 0 m, got {(w, d)}")
     floor = _floor(scene)
+    xs, zs = _grid_axes(floor, cell)
     probe = OrientedBox((0, 0.5, 0), (w, 1.0, d), yaw).footprint()
     # Minkowski-style test on a grid: translate the probe to each cell centre.
-    x0, z0, x1, z1 = floor.bounds
-    xs, zs = np.arange(x0 + cell / 2, x1, cell), np.arange(z0 + cell / 2, z1, cell)
     X, Z = np.meshgrid(xs, zs)
     centres = np.stack([X.ravel(), Z.ravel()], 1)
     cand = centres[shapely.contains_xy(floor.buffer(-min(w, d) / 2 + 1e-9), *centres.T)]
