@@ -53,3 +53,11 @@ def test_bad_input_names_the_argument(kwargs, name):
     args.update(kwargs)
     with pytest.raises(InputError, match=name):
         splat_points(**args)
+
+
+def test_no_points(make_K):
+    frags = splat_points(
+        torch.zeros(0, 3), make_K(8, 6), torch.eye(4), 8, 6, colors=torch.zeros(0, 3)
+    )
+    assert (frags.point == -1).all() and torch.isinf(frags.depth).all()
+    assert frags.rgb.shape == (6, 8, 3)

@@ -83,6 +83,13 @@ def splat_points(
     if not math.isfinite(radius) or radius < 0:
         raise InputError(f"radius: expected a finite number of pixels >= 0, got {radius}")
     K, T = camera_tensors(K, T_camera_world, dtype=xyz.dtype, device=device)
+    if n == 0:
+        point = torch.full((height, width), -1, dtype=torch.int64, device=device)
+        depth = torch.full((height, width), float("inf"), dtype=xyz.dtype, device=device)
+        rgb = None
+        if colors is not None:
+            rgb = torch.zeros(height, width, colors.shape[1], dtype=colors.dtype, device=device)
+        return PointFragments(point, depth, rgb)
 
     with torch.no_grad():
         pc = xyz.detach() @ T[:3, :3].T + T[:3, 3]
