@@ -51,8 +51,15 @@ from worldnb.generation.evaluate import (
 from worldnb.generation.tiny import build_tiny_depth_model, build_tiny_inpaint_pipeline
 
 
-def true_scene(size: int):
-    """The ground-truth scene and its input camera."""
+def true_scene(size: int, source: str = "demo"):
+    """The ground-truth scene and its input camera: ``"demo"`` (hand-built textured
+    room) or ``"worlds"`` (a furnished procedural living room, flat colours)."""
+    if source == "worlds":
+        from worldnb.worlds import room_cameras, sample_room
+
+        scene = sample_room("living_room", seed=1)
+        cam = room_cameras(scene, 3, size, np.random.default_rng(0))[1]
+        return scene, cam
     return textured_room(seed=0), textured_room_camera(size)
 
 
@@ -71,8 +78,8 @@ def lift_all(depth, rgb, K, T, cfg):
     lift_points(depth, rgb, K, T, cfg.point_stride)
 
 
-def accuracy(size: int, n_views: int, refine_iters: int) -> dict:
-    room, cam = true_scene(size)
+def accuracy(size: int, n_views: int, refine_iters: int, source: str = "demo") -> dict:
+    room, cam = true_scene(size, source)
     gt = worldnb.render(room, cam, device="cpu")
     depth, inpaint = OracleDepth(room, cam, device="cpu"), OracleInpaint(room, cam, device="cpu")
     cfg = GenerationConfig(
@@ -132,6 +139,7 @@ def accuracy(size: int, n_views: int, refine_iters: int) -> dict:
                 worldnb.render(scene, c, layers=["mesh"], device="cpu").alpha
             )
     return {
+        "truth": source,
         "size": size,
         "n_views": n_views,
         "refine_iters": refine_iters,
@@ -216,12 +224,17 @@ def main() -> None:
     result = {
         "benchmark": "generate",
         "torch_threads": torch.get_num_threads(),
-        "ground_truth": "hand-built textured room (worldnb.generation.demo), oracle depth "
-        "and oracle inpainting (renders of the true scene)",
+        "ground_truth": {
+            "demo": "hand-built textured room (worldnb.generation.demo)",
+            "worlds": "procedural living room (worldnb.worlds.sample_room, seed 1)",
+        }[args.truth]
+        + "; oracle depth and oracle inpainting (renders of the true scene)",
     }
     targets = {}
     if "accuracy" in parts:
-        acc = accuracy(size, 2 if args.quick else args.views, 5 if args.quick else args.refine)
+        acc = accuracy(
+            size, 2 if args.quick else args.views, 5 if args.quick else args.refine, args.truth
+        )
         result["accuracy"] = acc
         targets.update(
             {

@@ -176,3 +176,17 @@ def test_segments_alpha_mask_and_relative_depth(flat_image):
             segment="sam",
             progress=False,
         )
+
+
+def test_refinement_stage_runs_and_is_recorded(room_render):
+    steps = []
+    scene = worldnb.generate(
+        room_render.rgb[::2, ::2],
+        GenerationConfig(n_views=0, refine_iters=3, surfel_stride=2),
+        depth=lambda rgb: np.full(rgb.shape[:2], 2.5),
+        progress=False,
+        callback=lambda e: steps.append(e.message) if e.status == "step" else None,
+    )
+    info = scene.meta["refine"]
+    assert info["steps"] == 3 == len(steps) and info["last_loss"] <= info["first_loss"]
+    assert len(scene.layers["gaussians"]) == 16 * 16

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import BackendError, CancelledError, InputError
 from ..scene import Camera, Gaussians, Mesh, PointCloud, Scene
+from ._hf import pick_device
 from .config import GenerationConfig
 from .depth import as_depth_estimator
 from .expand import ExpandedView, Geometry, call_backend, expand
@@ -291,8 +292,6 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
             def on_step(i: int, loss: float):
                 run.emit(GenerationEvent("refine", "step", run.step, run.total, f"{i}: {loss:.4f}"))
 
-            from ..rendering._common import resolve_device
-
             res = refine_gaussians(
                 layers["gaussians"],
                 targets,
@@ -300,7 +299,7 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
                 cfg.refine_lr,
                 cfg.ssim_weight,
                 cfg.refine_patience,
-                device=resolve_device(device),
+                device=pick_device(device),
                 seed=cfg.seed,
                 callback=on_step,
             )
