@@ -70,8 +70,9 @@ class Mesh:
         vertices: (V, 3) float32 world positions.
         faces: (F, 3) int32 vertex indices, counter-clockwise seen from the front.
         vertex_colors: optional (V, 3) colours in [0, 1] (or uint8).
-        uv: optional (V, 2) texture coordinates (u right, v up, as in glTF flipped:
-            v = 0 is the top row of ``texture``).
+        uv: optional (V, 2) texture coordinates in glTF's convention: u runs right,
+            v runs down, (0, 0) is the top-left corner of ``texture`` (v = 0 is its
+            first row).
         texture: optional (H, W, 3) float32 image in [0, 1] (or uint8).
         instance: optional (F,) int32 object id per face (−1 = none).
     """
@@ -143,7 +144,8 @@ class Gaussians:
         scales: (N, 3) **log** standard deviations along the local axes.
         quats: (N, 4) rotations, **wxyz**; need not be normalised, must be non-zero.
         opacities: (N,) **logit** opacities.
-        colors: (N, 3) RGB in [0, 1] (the zeroth-order colour).
+        colors: (N, 3) zeroth-order RGB, nominally in [0, 1]; not clamped, since
+            3DGS files hold DC terms outside that range (``colors = 0.5 + SH_C0·f_dc``).
         sh_rest: optional (N, K, 3) higher-order SH coefficients, K = (deg+1)² − 1 with
             deg ∈ {1, 2, 3} (same meaning and order as the reference ``f_rest``).
     """
