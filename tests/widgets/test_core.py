@@ -147,3 +147,23 @@ def test_texture_rgba_shapes_and_stride():
 def test_orbit_from_degenerate_position():
     o = orbit_from_position([1, 1, 1], [1, 1, 1])
     assert math.isfinite(o.azimuth) and o.distance > 0
+
+
+def test_euler_xyz_matches_the_quaternion(rng):
+    from worldnb.widgets._orbit import _quaternion_xyzw_to_matrix, euler_xyz
+
+    for q in rng.normal(size=(20, 4)):
+        x, y, z, order = euler_xyz(q)
+        cx, sx, cy, sy, cz, sz = (
+            math.cos(x),
+            math.sin(x),
+            math.cos(y),
+            math.sin(y),
+            math.cos(z),
+            math.sin(z),
+        )
+        Rx = np.array([[1, 0, 0], [0, cx, -sx], [0, sx, cx]])
+        Ry = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
+        Rz = np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]])
+        assert order == "XYZ"
+        assert np.allclose(Rx @ Ry @ Rz, _quaternion_xyzw_to_matrix(q), atol=1e-9)

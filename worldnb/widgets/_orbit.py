@@ -16,7 +16,14 @@ import numpy as np
 
 from ..scene.camera import Camera, opencv_to_opengl
 
-__all__ = ["Orbit", "camera_from_three", "default_orbit", "orbit_from_position", "three_pose"]
+__all__ = [
+    "Orbit",
+    "camera_from_three",
+    "default_orbit",
+    "euler_xyz",
+    "orbit_from_position",
+    "three_pose",
+]
 
 #: Elevation is kept inside ±89° so the view direction never becomes parallel to +Y.
 MAX_ELEVATION = 89.0
@@ -107,6 +114,21 @@ def three_pose(camera: Camera) -> tuple[list[float], list[float]]:
     """three.js ``position`` [x, y, z] and ``quaternion`` [x, y, z, w] of a camera."""
     d = camera.to_threejs()
     return d["position"], d["quaternion"]
+
+
+def euler_xyz(quaternion) -> tuple[float, float, float, str]:
+    """three.js ``Euler`` (order XYZ) of a rotation given as a quaternion x, y, z, w.
+
+    Sent together with the quaternion so the browser's derived ``rotation`` equals the
+    kernel's and pythreejs has nothing to send back (no echo racing the next update).
+    """
+    m = _quaternion_xyzw_to_matrix(quaternion)
+    y = math.asin(max(-1.0, min(1.0, m[0, 2])))
+    if abs(m[0, 2]) < 0.9999999:
+        x, z = math.atan2(-m[1, 2], m[2, 2]), math.atan2(-m[0, 1], m[0, 0])
+    else:
+        x, z = math.atan2(m[2, 1], m[1, 1]), 0.0
+    return (x, y, z, "XYZ")
 
 
 def _quaternion_xyzw_to_matrix(q) -> np.ndarray:

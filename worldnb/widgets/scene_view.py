@@ -14,7 +14,14 @@ from ..scene.camera import Camera
 from ..scene.geometry import LAYER_TYPES
 from ..scene.scene import Scene
 from . import _three as T
-from ._orbit import Orbit, camera_from_three, default_orbit, orbit_from_position, three_pose
+from ._orbit import (
+    Orbit,
+    camera_from_three,
+    default_orbit,
+    euler_xyz,
+    orbit_from_position,
+    three_pose,
+)
 
 __all__ = ["SceneView"]
 
@@ -465,6 +472,7 @@ class SceneView(W.VBox):
                 self._controls.target = tuple(orbit.target)
                 self._cam.position = tuple(position)
                 self._cam.quaternion = tuple(quaternion)
+                self._cam.rotation = euler_xyz(quaternion)
                 self._cam.fov = float(orbit.fov)
             self._set_sliders(orbit)
         finally:
