@@ -175,3 +175,24 @@ def test_names_containing_small_words_are_not_split():
         "Is the lamp to my left or right if I stand by the nightstand and face the tennis table?",
     ]:
         assert s.ask(q).value == "right"
+
+
+def test_size_against_a_length_uses_the_longest_side():
+    """ "bigger than 1 foot" compares a length: the longest side, never the volume in m³."""
+    s = Scene(room=Room.rectangle(6, 5))
+    s.add_object("lamp", OrientedBox((1.5, 0.8, 0), (0.3, 1.6, 0.3)))  # 0.144 m³, 1.6 m tall
+    s.add_object("bed", OrientedBox((-1.5, 0.3, 0), (1.6, 0.6, 2.0)))
+    a = s.ask("is the lamp larger than 1 foot?")
+    assert a.value is True and "1.60 m" in a.text
+    assert s.ask("is the bed bigger than 1.9 m?").value is True  # longest side 2.0 m
+    assert s.ask("is the bed smaller than 1.95 m?").value is False
+    assert s.ask("is the bed bigger than the lamp?").value is True  # object vs object: volume
+
+
+def test_equal_distances_are_not_called_closer():
+    s = Scene(room=Room.rectangle(6, 5))
+    s.add_object("bed", OrientedBox((0, 0.3, 0), (1, 0.6, 1)))
+    s.add_object("lamp", OrientedBox((2, 0.3, 0), (0.3, 0.6, 0.3)))
+    s.add_object("desk", OrientedBox((-2, 0.3, 0), (0.3, 0.6, 0.3)))
+    a = s.ask("is the lamp closer to the bed than the desk?")
+    assert a.value is False and "equally far" in a.text

@@ -543,10 +543,15 @@ def do_rel_dist_yn(ctx: Context, m, text, unit):
     closer = m["cmp"] in ("closer", "nearer")
     val = da < db if closer else da > db
     yes = "Yes" if val else "No"
+    verdict = (
+        "so they are equally far"
+        if da == db
+        else f"so {the(a if val == closer else b, ctx)} is closer"
+    )
     return Answer(
         val,
         f"{yes}: {the(a, ctx)} is {da:.2f} m and {the(b, ctx)} {db:.2f} m from {the(x, ctx)}, "
-        f"so {the(a if val == closer else b, ctx)} is closer.",
+        f"{verdict}.",
         {"objects": [a.id, b.id, x.id], "measures": {"a_m": round(da, 4), "b_m": round(db, 4)}},
         [a.id, b.id, x.id],
     )
@@ -580,6 +585,8 @@ def _size_measure(adj: str, o) -> float:
 
 
 _SMALLER = {"smaller", "shorter", "narrower", "lower", "smallest", "shortest", "lowest"}
+#: adjectives :func:`_size_measure` answers with a volume (m³)
+_VOLUME_ADJ = {"bigger", "larger", "smaller", "biggest", "largest", "smallest"}
 
 
 def do_size_cmp_yn(ctx: Context, m, text, unit):
@@ -593,10 +600,14 @@ def do_size_cmp_yn(ctx: Context, m, text, unit):
     va = _size_measure(adj, a)
     if lim is not None:
         metres, u = lim
+        # "bigger than 1 m" measures a length, not the volume: the longest side (VSI-Bench's size)
+        subject = f"{the(a, ctx)} is"
+        if adj in _VOLUME_ADJ:
+            subject, va = f"{the(a, ctx)}'s longest side is", _size_measure("in size", a)
         val = va < metres if adj in _SMALLER else va > metres
         return Answer(
             val,
-            f"{'Yes' if val else 'No'}: {the(a, ctx)} is {va:.2f} m ({va / UNITS[u][1]:.3g} {u}).",
+            f"{'Yes' if val else 'No'}: {subject} {va:.2f} m ({va / UNITS[u][1]:.3g} {u}).",
             {"objects": [a.id], "measures": {"value_m": round(va, 4), "limit_m": metres}},
             [a.id],
         )
@@ -610,7 +621,7 @@ def do_size_cmp_yn(ctx: Context, m, text, unit):
     return Answer(
         val,
         f"{'Yes' if val else 'No'}: {the(a, ctx)} {va:.2f} vs {the(b, ctx)} {vb:.2f} "
-        f"({'m³' if adj in ('bigger', 'larger', 'smaller') else 'm'}).",
+        f"({'m³' if adj in _VOLUME_ADJ else 'm'}).",
         {"objects": [a.id, b.id], "measures": {"a": round(va, 4), "b": round(vb, 4)}},
         [a.id, b.id],
     )
