@@ -72,16 +72,27 @@ def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
     """An :class:`InfeasibleLayoutError` naming a small conflicting set (not raised)."""
     t_end = time.perf_counter() + budget
     names = list(layout.items)
-    step = max(0.3, budget / (len(names) + 4))
-    # 1. deletion filter over items
-    for n in reversed(list(names)):
-        if time.perf_counter() > t_end or len(names) == 1:
-            break
-        if n not in names:
-            continue
-        rest = _without(layout, names, cons, n)
-        if rest and not _feasible(layout, rest, cons, seed, step):
-            names = rest
+    step = max(0.3, budget / 8)
+
+    # 1. deletion filter over items, in blocks (halves, quarters, … then one by one),
+    #    smallest pieces first: a few big pieces usually carry the conflict
+    def size(n):
+        it = layout.items[n]
+        return it.size[0] * it.size[2]
+
+    block = max(1, len(names) // 2)
+    while block >= 1 and time.perf_counter() < t_end and len(names) > 1:
+        order = sorted(names, key=size)
+        for i in range(0, len(order), block):
+            if time.perf_counter() > t_end or len(names) == 1:
+                break
+            rest = list(names)
+            for n in order[i : i + block]:
+                if n in rest:
+                    rest = _without(layout, rest, cons, n)
+            if rest and len(rest) < len(names) and not _feasible(layout, rest, cons, seed, step):
+                names = rest
+        block //= 2
     # 2. deletion filter over the hard rules that can be relaxed: drop each one that
     #    the set stays impossible without; what remains takes part in the conflict
     fixed = (C.InsideRoom, C.NoOverlap, C.RotationSnap, C.OnTopOf)
@@ -99,6 +110,17 @@ def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
         if not _feasible(layout, names, base + trial, seed, step):
             involved = trial
     items = [layout.items[n] for n in names]
+    if len(items) == len(layout.items) and len(items) > 3:
+        # the search ran out of time without narrowing the request: say so plainly
+        # rather than claim a conflict that was never shown
+        listed = ", ".join(i.name for i in items)
+        msg = (
+            f"no layout was found within the time limit for all {len(items)} pieces "
+            f"({listed}) in {_room_words(layout)} while the doors stay clear, each piece "
+            "keeps its access space and a walkway reaches every piece. Try fewer or "
+            "smaller pieces, a larger room, or a longer time_limit."
+        )
+        return InfeasibleLayoutError(msg, tuple(i.describe() for i in items))
     if len(items) == 1:
         what = f"{items[0].describe()} cannot stand in {_room_words(layout)}"
     else:
