@@ -103,19 +103,25 @@ def bench_worlds(seeds: int) -> dict:
                     "l_shaped": len(scene.room.floor_xz) > 4,
                 }
             )
+        # partial results survive an interrupted run
+        print(json.dumps({kind: _world_summary(rows[kind])}), file=sys.stderr, flush=True)
     out = {"could_not_furnish": failures}
     allrows = [r for v in rows.values() for r in v]
     for name, rs in [*rows.items(), ("all", allrows)]:
-        out[name] = {
-            "rooms": len(rs),
-            **{f"{k}_pct": pct([r[k] for r in rs]) for k in CHECKS},
-            "soft_score_mean_pct": pct([r["score"] for r in rs]),
-            "objects_mean": round(float(np.mean([r["objects"] for r in rs])), 2),
-            "rooms_with_dropped_items_pct": pct([r["dropped"] > 0 for r in rs]),
-            "l_shaped_pct": pct([r["l_shaped"] for r in rs]),
-            "time_per_room": summary([r["time"] for r in rs]),
-        }
+        out[name] = _world_summary(rs)
     return out
+
+
+def _world_summary(rs: list[dict]) -> dict:
+    return {
+        "rooms": len(rs),
+        **{f"{k}_pct": pct([r[k] for r in rs]) for k in CHECKS},
+        "soft_score_mean_pct": pct([r["score"] for r in rs]),
+        "objects_mean": round(float(np.mean([r["objects"] for r in rs])), 2),
+        "rooms_with_dropped_items_pct": pct([r["dropped"] > 0 for r in rs]),
+        "l_shaped_pct": pct([r["l_shaped"] for r in rs]),
+        "time_per_room": summary([r["time"] for r in rs]),
+    }
 
 
 def requests(n: int) -> list[tuple[str, object, list]]:
