@@ -299,3 +299,24 @@ def test_studio_composes_available_panels(scene):
     with pytest.raises(InputError, match="not available"):
         studio(scene, panels=["Nope"])
     assert studio(panels=[]).panels == {}
+
+
+def test_textured_mesh_and_camera_thumbnail_go_as_rgba_textures(scene, rng):
+    tex = rng.random((5, 7, 3)).astype(np.float32)  # odd width: RGBA keeps rows aligned
+    quad = wn.Mesh(
+        [[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]],
+        [[0, 1, 2], [0, 2, 3]],
+        uv=[[0, 1], [1, 1], [1, 0], [0, 0]],
+        texture=tex,
+    )
+    scene.layers["poster"] = quad
+    view = SceneView(scene)
+    mesh = view._layers["poster"].obj
+    assert mesh.geometry.attributes["uv"].array.dtype == np.float32
+    data = mesh.material.map.data
+    assert data.dtype == np.uint8 and data.shape == (5, 7, 4)
+    assert np.array_equal(data[0, 0, :3], np.rint(tex[0, 0] * 255).astype(np.uint8))
+    # the photo camera's frustum carries a thumbnail of scene.images["photo"]
+    frustum = view._cameras_group.children[0]
+    thumb = frustum.children[1].material.map.data
+    assert thumb.dtype == np.uint8 and thumb.shape[2] == 4 and max(thumb.shape[:2]) <= 64
