@@ -1,0 +1,179 @@
+"""What every question family shares: relation words, slot → object resolution,
+how objects are named in answers, numbers with units."""
+
+from __future__ import annotations
+
+import re
+
+from .._lexicon import UNITS, singular
+from .._np import NP, Context, Ref, parse_np, resolve
+from ..answer import Answer
+
+REL_NAME: dict[str, str] = {}  # phrase → relation name
+REL_NAME.update(
+    {
+        "to the left of": "left_of",
+        "on the left of": "left_of",
+        "left of": "left_of",
+        "to the right of": "right_of",
+        "on the right of": "right_of",
+        "right of": "right_of",
+        "in front of": "in_front_of",
+        "ahead of": "in_front_of",
+        "behind": "behind",
+        "in back of": "behind",
+        "at the back of": "behind",
+        "on top of": "on",
+        "resting on": "on",
+        "sitting on": "on",
+        "standing on": "on",
+        "lying on": "on",
+        "placed on": "on",
+        "on": "on",
+        "above": "above",
+        "over": "above",
+        "under": "below",
+        "underneath": "below",
+        "beneath": "below",
+        "below": "below",
+        "next to": "next_to",
+        "beside": "next_to",
+        "adjacent to": "next_to",
+        "alongside": "next_to",
+        "near to": "near",
+        "near": "near",
+        "close to": "near",
+        "by": "near",
+        "facing": "facing",
+        "pointed at": "facing",
+        "turned towards": "facing",
+        "turned toward": "facing",
+        "inside of": "inside",
+        "inside": "inside",
+        "within": "inside",
+        "in": "inside",
+        "between": "between",
+    }
+)
+for _d, _rel in (
+    ("west", "west_of"),
+    ("east", "east_of"),
+    ("north", "north_of"),
+    ("south", "south_of"),
+):
+    REL_NAME[f"{_d} of"] = REL_NAME[f"to the {_d} of"] = _rel
+REL_NAME["faces"] = REL_NAME["face"] = "facing"
+REL_NAME_KEYS = tuple(REL_NAME)
+#: compass relations: the room-frame predicate each one is
+COMPASS_REL = {
+    "west_of": "left_of",
+    "east_of": "right_of",
+    "north_of": "behind",
+    "south_of": "in_front_of",
+}
+
+# ---- small helpers --------------------------------------------------------------------
+
+
+def unsupported(reason: str, **evidence) -> Answer:
+    return Answer(None, reason, dict(evidence), [], "unsupported")
+
+
+def from_ref(ref: Ref) -> Answer:
+    if ref.status == "ambiguous":
+        return Answer(
+            None,
+            ref.reason,
+            {"candidates": [o.name for o in ref.objects]},
+            [o.id for o in ref.objects],
+            "ambiguous",
+        )
+    return Answer(None, ref.reason, {}, [], "absent")
+
+
+def noun_phrase(text: str, ctx: Context) -> NP | None:
+    return parse_np(text, ctx.vocab)
+
+
+def _unknown_noun(text: str):
+    """An Answer for "the dog" (a determiner and a noun this scene has no word for)."""
+    m = re.fullmatch(r"(?:the|a|an|any|my|that|this) ([a-z]+(?: [a-z]+)?)", text.strip())
+    if m and not re.search(r"\b(of|in|on|at|to|from|with|by|wall|room|floor)\b", m.group(1)):
+        return Answer(None, f"there is no {singular(m.group(1))} in this scene", {}, [], "absent")
+    return None
+
+
+def one(text: str, ctx: Context):
+    """(object, None) or (None, failing Answer); (None, None) if not a noun phrase."""
+    np_ = noun_phrase(text, ctx)
+    if np_ is None:
+        return None, _unknown_noun(text)
+    ref = resolve(np_, ctx, one=True)
+    if ref.status != "ok":
+        return None, from_ref(ref)
+    if np_.wall is not None:
+        return np_, None
+    return ref.objects[0], None
+
+
+def many(text: str, ctx: Context):
+    """(objects, NP, None) or (None, NP, failing Answer); (None, None, None) if no NP."""
+    np_ = noun_phrase(text, ctx)
+    if np_ is None:
+        fail = _unknown_noun(text)
+        return None, (NP(text, text, set()) if fail else None), fail
+    ref = resolve(np_, ctx, one=not (np_.plural or np_.every or np_.labels is None))
+    if ref.status != "ok":
+        return None, np_, from_ref(ref)
+    return ref.objects, np_, None
+
+
+def the(o, ctx: Context | None = None) -> str:
+    """ "the chair" when it is the only one of its label, else its name ("chair 2")."""
+    if ctx is not None and o.id in ctx.openings:
+        return o.attrs["name"]
+    if ctx is not None and sum(1 for e in ctx.entities if e.label == o.label) == 1:
+        return f"the {o.label}"
+    return o.name
+
+
+def cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def length_value(metres: float, unit: str | None, default: str = "m") -> tuple[float, str]:
+    u = unit or default
+    per = {v[0]: v[1] for v in UNITS.values()}[u]
+    v = metres / per
+    # three significant figures: a 5 cm gap stays 0.05, not 0.1 (MRA scores relative error)
+    return (float(f"{v:.3g}") if abs(v) < 100 else round(v, 1)), u
+
+
+def fmt(v: float, u: str) -> str:
+    return f"{v:g} {u}"
+
+
+def split_options(s: str) -> list[str]:
+    s = re.sub(r"\b(?:or|and)\b", ",", s)
+    s = re.sub(r"(?:^|,)\s*(?:\(?[a-d][.)]|\([a-d]\))\s+", ",", s)
+    return [p.strip(" ,.()") for p in s.split(",") if p.strip(" ,.()")]
+
+
+def why_unsupported(text: str, ctx: Context) -> str:
+    if re.match(
+        r"(why|who|when|what time|should|would you|can you|do you like|how do you)\b", text
+    ):
+        return (
+            f"I answer questions about what is where, how big, how far and how to walk there; "
+            f"'{text}' is not one of those"
+        )
+    m = ctx.vocab.regex.search(text)
+    if m:
+        return (
+            f"I could not understand this question about the {m.group(1)}; try e.g. "
+            f"'how far is the {m.group(1)} from ...?' or 'what is next to the {m.group(1)}?'"
+        )
+    return (
+        "I could not understand the question; I answer counts, distances, sizes, room size, "
+        "relative distance and direction, relations (left of, on, near, ...) and routes"
+    )

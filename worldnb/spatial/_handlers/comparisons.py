@@ -1,0 +1,293 @@
+"""Comparisons: which is closer or farther, bigger or smaller, distance and size
+thresholds, superlatives."""
+
+# ruff: noqa: E501  (answer sentences and regular expressions read best unbroken)
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .._lexicon import UNITS
+from .._np import NP, Context, resolve
+from .._text import parse_length
+from ..answer import Answer
+from ..measures import distance
+from .common import cap, from_ref, many, noun_phrase, one, split_options, the, unsupported
+
+
+def _category_distance(np_: NP, x, ctx: Context):
+    ref = resolve(np_, ctx, one=False)
+    if ref.status == "absent":
+        return None, from_ref(ref)
+    objs = [o for o in ref.objects if o is not x]
+    if not objs:
+        return None, Answer(None, f"there is no other {np_.head} in this scene", {}, [], "absent")
+    d = [distance(o, x) for o in objs]
+    k = int(np.argmin(d))
+    return (d[k], objs[k]), None
+
+
+def do_rel_dist(ctx: Context, m, text, unit):
+    opts = m.groupdict().get("opts") or m.groupdict().get("opts3") or m.groupdict().get("opts2")
+    if not opts:
+        return None
+    x, fx = one(m["x"], ctx)
+    if fx is not None:
+        return fx
+    if x is None or isinstance(x, NP):
+        return None
+    names = split_options(opts)
+    far = m["sup"] in ("farthest", "furthest", "farther", "further")
+    rows = []
+    for nm in names:
+        np_ = noun_phrase(nm, ctx)
+        if np_ is None:
+            return unsupported(f"I don't know what '{nm}' is in this scene")
+        r, fail = _category_distance(np_, x, ctx)
+        if fail is not None:
+            return fail
+        rows.append((nm, np_, r[0], r[1]))
+    if len(rows) < 2:
+        return None
+    rows.sort(key=lambda r: -r[2] if far else r[2])
+    if abs(rows[0][2] - rows[1][2]) < 0.01:
+        return Answer(
+            None,
+            f"{rows[0][0]} and {rows[1][0]} are equally far from {the(x, ctx)} "
+            f"({rows[0][2]:.2f} m); I cannot pick one",
+            {},
+            [r[3].id for r in rows[:2]],
+            "ambiguous",
+        )
+    best = rows[0]
+    label = re.sub(r"^(?:the|a|an) ", "", best[0])
+    best = (label, *best[1:])
+    word = "farthest from" if far else "closest to"
+    return Answer(
+        best[0],
+        f"{cap(best[0])} is {word} {the(x, ctx)} ({best[2]:.2f} m).",
+        {
+            "objects": [x.id, *[r[3].id for r in rows]],
+            "measures": {f"{r[0]}_m": round(r[2], 4) for r in rows},
+        },
+        [x.id, best[3].id],
+    )
+
+
+def do_rel_dist_yn(ctx: Context, m, text, unit):
+    x, fx = one(m["x"], ctx)
+    if fx is not None:
+        return fx
+    a, fa = one(m["a"], ctx)
+    if fa is not None:
+        return fa
+    b, fb = one(m["b"], ctx)
+    if fb is not None:
+        return fb
+    if x is None or a is None or b is None:
+        return None
+    da, db = distance(a, x), distance(b, x)
+    closer = m["cmp"] in ("closer", "nearer")
+    val = da < db if closer else da > db
+    yes = "Yes" if val else "No"
+    verdict = (
+        "so they are equally far"
+        if da == db
+        else f"so {the(a if val == closer else b, ctx)} is closer"
+    )
+    return Answer(
+        val,
+        f"{yes}: {the(a, ctx)} is {da:.2f} m and {the(b, ctx)} {db:.2f} m from {the(x, ctx)}, "
+        f"{verdict}.",
+        {"objects": [a.id, b.id, x.id], "measures": {"a_m": round(da, 4), "b_m": round(db, 4)}},
+        [a.id, b.id, x.id],
+    )
+
+
+def _size_measure(adj: str, o) -> float:
+    s = o.box.size
+    if adj in (
+        "taller",
+        "shorter",
+        "higher",
+        "lower",
+        "tallest",
+        "shortest",
+        "highest",
+        "lowest",
+        "tall",
+        "high",
+        "in height",
+    ):
+        return float(o.box.top if adj in ("higher", "lower", "highest", "lowest") else s[1])
+    if adj in ("longer", "longest", "long", "in length"):
+        return float(max(s[0], s[2]))
+    if adj in ("wider", "narrower", "widest", "wide", "in width"):
+        return float(s[0])
+    if adj in ("deep",):
+        return float(s[2])
+    if adj in ("in size",):
+        return float(max(s))
+    return float(np.prod(s))
+
+
+_SMALLER = {"smaller", "shorter", "narrower", "lower", "smallest", "shortest", "lowest"}
+#: adjectives :func:`_size_measure` answers with a volume (m³)
+_VOLUME_ADJ = {"bigger", "larger", "smaller", "biggest", "largest", "smallest"}
+
+
+def do_size_cmp_yn(ctx: Context, m, text, unit):
+    adj = m["adj"]
+    a, fa = one(m["a"], ctx)
+    if fa is not None:
+        return fa
+    if a is None or isinstance(a, NP):
+        return None
+    lim = parse_length(m["b"])
+    va = _size_measure(adj, a)
+    if lim is not None:
+        metres, u = lim
+        # "bigger than 1 m" measures a length, not the volume: the longest side (VSI-Bench's size)
+        subject = f"{the(a, ctx)} is"
+        if adj in _VOLUME_ADJ:
+            subject, va = f"{the(a, ctx)}'s longest side is", _size_measure("in size", a)
+        val = va < metres if adj in _SMALLER else va > metres
+        return Answer(
+            val,
+            f"{'Yes' if val else 'No'}: {subject} {va:.2f} m ({va / UNITS[u][1]:.3g} {u}).",
+            {"objects": [a.id], "measures": {"value_m": round(va, 4), "limit_m": metres}},
+            [a.id],
+        )
+    b, fb = one(m["b"], ctx)
+    if fb is not None:
+        return fb
+    if b is None or isinstance(b, NP):
+        return None
+    vb = _size_measure(adj, b)
+    val = va < vb if adj in _SMALLER else va > vb
+    return Answer(
+        val,
+        f"{'Yes' if val else 'No'}: {the(a, ctx)} {va:.2f} vs {the(b, ctx)} {vb:.2f} "
+        f"({'m³' if adj in _VOLUME_ADJ else 'm'}).",
+        {"objects": [a.id, b.id], "measures": {"a": round(va, 4), "b": round(vb, 4)}},
+        [a.id, b.id],
+    )
+
+
+def do_size_thr(ctx: Context, m, text, unit):
+    a, fa = one(m["a"], ctx)
+    if fa is not None:
+        return fa
+    if a is None or isinstance(a, NP):
+        return None
+    lim = parse_length(m["len"])
+    if lim is None:
+        return None
+    metres, u = lim
+    va = _size_measure(m["adj"], a)
+    more = m["cmp"] in ("more than", "at least", "over")
+    val = (
+        (va >= metres if m["cmp"] == "at least" else va > metres)
+        if more
+        else (va <= metres if m["cmp"] == "at most" else va < metres)
+    )
+    return Answer(
+        val,
+        f"{'Yes' if val else 'No'}: {the(a, ctx)} is {va:.2f} m {m['adj']} ({va / UNITS[u][1]:.3g} {u}).",
+        {"objects": [a.id], "measures": {"value_m": round(va, 4), "limit_m": metres}},
+        [a.id],
+    )
+
+
+def do_size_cmp_which(ctx: Context, m, text, unit):
+    names = split_options(m["opts"])
+    objs = []
+    for nm in names:
+        o, f = one(nm, ctx)
+        if f is not None:
+            return f
+        if o is None or isinstance(o, NP):
+            return None
+        objs.append((nm, o))
+    if len(objs) < 2:
+        return None
+    adj = m["adj"]
+    vals = [_size_measure(adj, o) for _, o in objs]
+    k = int(np.argmin(vals) if adj in _SMALLER else np.argmax(vals))
+    nm, o = objs[k]
+    return Answer(
+        o.label,
+        f"{cap(the(o, ctx))} is {adj}.",
+        {
+            "objects": [x.id for _, x in objs],
+            "measures": {the(x, ctx): round(v, 4) for (_, x), v in zip(objs, vals, strict=True)},
+        },
+        [o.id],
+    )
+
+
+def do_superlative(ctx: Context, m, text, unit):
+    objs, np_, fail = many(m["a"], ctx)
+    if fail is not None and fail.status == "absent":
+        return fail
+    if np_ is None:
+        return None
+    if objs is None:
+        ref = resolve(np_, ctx, one=False)
+        objs = ref.objects
+    adj = m["adj"]
+    vals = [_size_measure(adj, o) for o in objs]
+    order = np.argsort(vals)
+    k = int(order[0] if adj in _SMALLER else order[-1])
+    if len(vals) > 1:
+        other = vals[int(order[1] if adj in _SMALLER else order[-2])]
+        if abs(other - vals[k]) <= 0.01 * max(abs(other), abs(vals[k])):
+            return Answer(
+                None,
+                f"there is no single {adj} {np_.head}: several measure the same",
+                {},
+                [o.id for o in objs],
+                "ambiguous",
+            )
+    o = objs[k]
+    return Answer(
+        o.name,
+        f"The {adj} {np_.head if np_.labels else 'object'} is {o.name}.",
+        {
+            "objects": [x.id for x in objs],
+            "measures": {x.name: round(v, 4) for x, v in zip(objs, vals, strict=True)},
+        },
+        [o.id],
+    )
+
+
+def do_threshold(ctx: Context, m, text, unit):
+    a, fa = one(m["a"], ctx)
+    if fa is not None:
+        return fa
+    b, fb = one(m["b"], ctx)
+    if fb is not None:
+        return fb
+    if a is None or b is None or isinstance(a, NP) or isinstance(b, NP):
+        return None
+    lim = parse_length(m["len"])
+    if lim is None:
+        return None
+    metres, u = lim
+    d = distance(a, b)
+    cmp = m["cmp"]
+    if cmp in ("more than", "over", "farther than", "further than"):
+        val = d > metres
+    elif cmp in ("at least", "no less than"):
+        val = d >= metres
+    elif cmp in ("at most", "no more than", "within"):
+        val = d <= metres
+    else:
+        val = d < metres
+    return Answer(
+        val,
+        f"{'Yes' if val else 'No'}: {the(a, ctx)} is {d:.2f} m ({d / UNITS[u][1]:.3g} {u}) from {the(b, ctx)}.",
+        {"objects": [a.id, b.id], "measures": {"distance_m": round(d, 4), "limit_m": metres}},
+        [a.id, b.id],
+    )

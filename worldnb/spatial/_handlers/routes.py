@@ -1,0 +1,212 @@
+"""Directions and routes: egocentric direction (standing by A facing B), route plans,
+turn-by-turn routes and walking distances."""
+
+# ruff: noqa: E501  (answer sentences and regular expressions read best unbroken)
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ...errors import QueryError
+from .._np import NP, Context
+from ..answer import Answer
+from ..frames import EgoFrame, turn_direction
+from ..navigation import route
+from .common import fmt, length_value, noun_phrase, one, the, unsupported
+
+_EGO = re.compile(
+    r".*?\b(?:standing|stand|i am|positioned|located|i was|i'm)\s+(?:right )?(?:by|at|next to|beside|near|in front of)\s+"
+    r"(?P<a>.+?)(?:\s*,)?(?:\s+and)?\s+(?:i am\s+|am\s+)?(?:facing|face|looking at|look at|looking towards?|"
+    r"turned towards?|toward)\s+(?P<b>.+?)(?:\s*,)?(?:\s+(?:then|so))?\s+"
+    r"(?:is|are|where is|where are|where would|which side is|on which side is|in which direction is|"
+    r"what direction is|would|will)\s+(?P<c>.+?)"
+    r"(?:\s+(?:be\s+)?(?:to|on|at|in|behind)\s+(?:my|the|me)\b.*|\s+be\b.*|\s+located.*|\s+relative to me.*|"
+    r"\s+from me.*|\s+for me.*|\s+:.*|\s+,.*|\s+(?:front|back|left|right)\b.*)?$"
+)
+_EGO_REV = re.compile(
+    r"(?:is|are|where is|where would) (?P<c>.+?) (?:be )?(?:to|on|at|in|behind) (?:my|me)\b.*?"
+    r"\b(?:if|when|while|assuming)\b.*?(?:standing|stand|am)\s+(?:by|at|next to|beside|near)\s+(?P<a>.+?)"
+    r"(?:\s*,)?(?:\s+and)?\s+(?:facing|face|looking at|look at|looking towards?)\s+(?P<b>.+)$"
+)
+
+
+def do_direction(ctx: Context, m, text, unit):
+    mm = _EGO.fullmatch(text) or _EGO_REV.fullmatch(text)
+    if mm is None:
+        return None
+    objs = []
+    for key in ("a", "b", "c"):
+        o, f = one(mm[key], ctx)
+        if f is not None:
+            return f
+        if o is None or isinstance(o, NP):
+            return None
+        objs.append(o)
+    a, b, c = objs
+    if a is b:
+        return unsupported("you cannot stand by and face the same object")
+    if re.search(r"front[- ]left|front[- ]right|back[- ]left|back[- ]right", text):
+        levels = "quadrant"
+    elif re.search(r"\b(back|behind)\b", text):
+        levels = "left-right-back"
+    else:
+        levels = "left-right"
+    f = EgoFrame(a, b)
+    f.name = f"standing by {the(a, ctx)}, facing {the(b, ctx)}"
+    v = f.direction(c, levels)
+    ang = f.bearing(c)
+    where = {"left": "to your left", "right": "to your right", "back": "behind you"}.get(
+        v, f"to your {v}"
+    )
+    return Answer(
+        v,
+        f"Standing by {the(a, ctx)} and facing {the(b, ctx)}, {the(c, ctx)} is {where} "
+        f"({abs(ang):.0f}° to the {'right' if ang > 0 else 'left'}).",
+        {
+            "objects": [a.id, b.id, c.id],
+            "frame": f.describe(),
+            "measures": {"bearing_deg": round(ang, 2)},
+        },
+        [a.id, b.id, c.id],
+    )
+
+
+def do_route_plan(ctx: Context, m, text, unit):
+    st = re.search(
+        r"(?:beginning|starting|start|standing) (?:at|by|from|next to) (?P<a>.+?) (?:and )?facing (?P<b>.+?)(?: ,)? (?:you|i|and|,)\b",
+        text,
+    )
+    if st is None:
+        return None
+    pos_obj, f = one(st["a"], ctx)
+    if f is not None:
+        return f
+    face, f = one(st["b"], ctx)
+    if f is not None:
+        return f
+    if pos_obj is None or face is None:
+        return None
+    body = text[text.index(":", st.end()) + 1 :] if ":" in text[st.end() :] else text[st.end() :]
+    steps = re.findall(
+        r"(?:^|\s)\d+\s*(?:\.|\))?\s*(go forward until (?P<t>.+?)|\[ ?please fill in ?\])(?=\s+\d+\s*(?:\.|\))?\s+|\s+you have|\s*$)",
+        body,
+    )
+    if not steps:
+        return None
+    pos = np.array([pos_obj.box.center[0], pos_obj.box.center[2]], np.float64)
+    heading = np.array([face.box.center[0], face.box.center[2]]) - pos
+    turns, pending, ids = [], 0, [pos_obj.id, face.id]
+    for step, target in steps:
+        if step.startswith("["):
+            pending += 1
+            continue
+        t, f = one(target, ctx)
+        if f is not None:
+            return f
+        if t is None or isinstance(t, NP):
+            return None
+        ids.append(t.id)
+        goal = np.array([t.box.center[0], t.box.center[2]], np.float64)
+        leg = goal - pos
+        if pending:
+            turn, _ = turn_direction(heading, leg, straight_deg=0.0)
+            turns.append(f"turn {turn}")
+            pending = 0
+        heading, pos = leg, goal
+    tail = text.split("destination", 1)[1] if "destination" in text else text
+    opts = re.findall(
+        r"\b([a-d])\s*[.)]?\s+((?:turn (?:left|right|back)\s*,?\s*(?:and\s*)?)+)", tail
+    )
+    value: object = turns
+    txt = f"The turns are: {', '.join(turns)}."
+    if opts:
+        for letter, seq in opts:
+            got = re.findall(r"turn (?:left|right|back)", seq)
+            if got == turns:
+                value = letter.upper()
+                txt = f"Option {letter.upper()}: {', '.join(turns)}."
+                break
+        else:
+            return Answer(
+                None,
+                f"none of the options matches the turns I measure ({', '.join(turns)})",
+                {"turns": turns},
+                ids,
+                "ambiguous",
+            )
+    return Answer(
+        value,
+        txt,
+        {
+            "objects": ids,
+            "turns": turns,
+            "frame": f"starting by {the(pos_obj, ctx)} facing {the(face, ctx)}",
+        },
+        ids,
+    )
+
+
+def _route_ends(rest: str):
+    rest = rest.strip()
+    m = re.fullmatch(
+        r"(?:from (?P<a>.+?) to (?P<b>.+?)|to (?P<b2>.+?) from (?P<a2>.+?))(?: (?:facing|looking at) (?P<f>.+))?",
+        rest,
+    )
+    if m is None:
+        return None
+    return (m["a"] or m["a2"], m["b"] or m["b2"], m["f"])
+
+
+def do_route(ctx: Context, m, text, unit, length_only=False):
+    ends = _route_ends(m["rest"])
+    if ends is None:
+        tgt = re.fullmatch(r"(?:to )?(?P<b>.+)", m["rest"].strip())
+        if tgt and noun_phrase(tgt["b"], ctx) is not None:
+            return Answer(
+                None,
+                "from where? say e.g. 'how do I get from the bed to the door'",
+                {},
+                [],
+                "ambiguous",
+            )
+        return None
+    objs = []
+    for s in ends[:2]:
+        o, f = one(s, ctx)
+        if f is not None:
+            return f
+        if o is None or isinstance(o, NP):
+            return None
+        objs.append(o)
+    facing = None
+    if ends[2]:
+        facing, f = one(ends[2], ctx)
+        if f is not None:
+            return f
+    try:
+        r = route(ctx.scene, objs[0], objs[1], facing=facing)
+    except QueryError as exc:
+        return Answer(
+            None, str(exc), {"objects": [o.id for o in objs]}, [o.id for o in objs], "impossible"
+        )
+    ids = [o.id for o in objs]
+    ev = {
+        "objects": ids,
+        "path_xz": np.round(r.points, 3).tolist(),
+        "measures": {"route_length_m": round(r.length, 3)},
+    }
+    if length_only:
+        v, u = length_value(r.length, unit)
+        return Answer(
+            v,
+            f"The walk from {the(objs[0], ctx)} to {the(objs[1], ctx)} is {fmt(v, u)}.",
+            ev,
+            ids,
+            unit=u,
+        )
+    return Answer(r.steps, f"From {the(objs[0], ctx)}: {r.text} ({r.length:.1f} m).", ev, ids)
+
+
+def do_walk_dist(ctx: Context, m, text, unit):
+    return do_route(ctx, m, text, unit, length_only=True)
