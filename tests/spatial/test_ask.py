@@ -196,3 +196,11 @@ def test_equal_distances_are_not_called_closer():
     s.add_object("desk", OrientedBox((-2, 0.3, 0), (0.3, 0.6, 0.3)))
     a = s.ask("is the lamp closer to the bed than the desk?")
     assert a.value is False and "equally far" in a.text
+
+
+def test_nearest_other_of_a_single_object_is_absent_not_a_crash():
+    s = Scene(room=Room.rectangle(6, 5))
+    s.add_object("bed", OrientedBox((-1.5, 0.3, 0), (1.6, 0.6, 2.0)))
+    s.add_object("lamp", OrientedBox((1.5, 0.8, 0), (0.3, 1.6, 0.3)))
+    a = s.ask("how far is the lamp from the nearest lamp?")
+    assert a.status == "absent" and a.value is None and "no other lamp" in a.text

@@ -116,6 +116,15 @@ def one(text: str, ctx: Context):
     return ref.objects[0], None
 
 
+def one_object(text: str, ctx: Context):
+    """Like :func:`one` for slots that must name one object (not a wall): (object,
+    None), (None, failing Answer), or (None, None) when the template does not fit."""
+    o, fail = one(text, ctx)
+    if fail is not None or o is None or isinstance(o, NP):
+        return None, fail
+    return o, None
+
+
 def many(text: str, ctx: Context):
     """(objects, NP, None) or (None, NP, failing Answer); (None, None, None) if no NP."""
     np_ = noun_phrase(text, ctx)

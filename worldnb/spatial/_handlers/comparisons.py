@@ -13,7 +13,17 @@ from .._np import NP, Context, resolve
 from .._text import parse_length
 from ..answer import Answer
 from ..measures import distance
-from .common import cap, from_ref, many, noun_phrase, one, split_options, the, unsupported
+from .common import (
+    cap,
+    from_ref,
+    many,
+    noun_phrase,
+    one,
+    one_object,
+    split_options,
+    the,
+    unsupported,
+)
 
 
 def _category_distance(np_: NP, x, ctx: Context):
@@ -32,11 +42,9 @@ def do_rel_dist(ctx: Context, m, text, unit):
     opts = m.groupdict().get("opts") or m.groupdict().get("opts3") or m.groupdict().get("opts2")
     if not opts:
         return None
-    x, fx = one(m["x"], ctx)
-    if fx is not None:
+    x, fx = one_object(m["x"], ctx)
+    if x is None:
         return fx
-    if x is None or isinstance(x, NP):
-        return None
     names = split_options(opts)
     far = m["sup"] in ("farthest", "furthest", "farther", "further")
     rows = []
@@ -139,11 +147,9 @@ _VOLUME_ADJ = {"bigger", "larger", "smaller", "biggest", "largest", "smallest"}
 
 def do_size_cmp_yn(ctx: Context, m, text, unit):
     adj = m["adj"]
-    a, fa = one(m["a"], ctx)
-    if fa is not None:
+    a, fa = one_object(m["a"], ctx)
+    if a is None:
         return fa
-    if a is None or isinstance(a, NP):
-        return None
     lim = parse_length(m["b"])
     va = _size_measure(adj, a)
     if lim is not None:
@@ -159,11 +165,9 @@ def do_size_cmp_yn(ctx: Context, m, text, unit):
             {"objects": [a.id], "measures": {"value_m": round(va, 4), "limit_m": metres}},
             [a.id],
         )
-    b, fb = one(m["b"], ctx)
-    if fb is not None:
+    b, fb = one_object(m["b"], ctx)
+    if b is None:
         return fb
-    if b is None or isinstance(b, NP):
-        return None
     vb = _size_measure(adj, b)
     val = va < vb if adj in _SMALLER else va > vb
     return Answer(
@@ -176,11 +180,9 @@ def do_size_cmp_yn(ctx: Context, m, text, unit):
 
 
 def do_size_thr(ctx: Context, m, text, unit):
-    a, fa = one(m["a"], ctx)
-    if fa is not None:
+    a, fa = one_object(m["a"], ctx)
+    if a is None:
         return fa
-    if a is None or isinstance(a, NP):
-        return None
     lim = parse_length(m["len"])
     if lim is None:
         return None
@@ -204,11 +206,9 @@ def do_size_cmp_which(ctx: Context, m, text, unit):
     names = split_options(m["opts"])
     objs = []
     for nm in names:
-        o, f = one(nm, ctx)
-        if f is not None:
+        o, f = one_object(nm, ctx)
+        if o is None:
             return f
-        if o is None or isinstance(o, NP):
-            return None
         objs.append((nm, o))
     if len(objs) < 2:
         return None

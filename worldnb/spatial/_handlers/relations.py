@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from .. import predicates as R
-from .._np import NP, Context, resolve
+from .._np import Context, resolve
 from ..answer import Answer
 from ..frames import RoomFrame
 from ..measures import distance, wall_clearance
@@ -21,6 +21,7 @@ from .common import (
     many,
     noun_phrase,
     one,
+    one_object,
     the,
     unsupported,
 )
@@ -236,11 +237,9 @@ def do_what_rel(ctx: Context, m, text, unit):
 
 
 def do_what_faces(ctx: Context, m, text, unit):
-    b, fb = one(m["b"], ctx)
-    if fb is not None:
+    b, fb = one_object(m["b"], ctx)
+    if b is None:
         return fb
-    if b is None or isinstance(b, NP):
-        return None
     if not b.front:
         return Answer(
             [],
@@ -259,11 +258,9 @@ def do_what_faces(ctx: Context, m, text, unit):
 
 
 def do_nearest(ctx: Context, m, text, unit):
-    a, fa = one(m["a"], ctx)
-    if fa is not None:
+    a, fa = one_object(m["a"], ctx)
+    if a is None:
         return fa
-    if a is None or isinstance(a, NP):
-        return None
     if m.groupdict().get("b"):
         cands, bnp, fail = many(m["b"], ctx)
         if bnp is None:
@@ -273,7 +270,7 @@ def do_nearest(ctx: Context, m, text, unit):
         if cands is None:
             cands = resolve(bnp, ctx, one=False).objects
     else:
-        cands = [o for o in ctx.entities if o.label != a.label or o is not a]
+        cands = ctx.entities
     cands = [o for o in cands if o is not a]
     if not cands:
         return Answer(
@@ -306,11 +303,9 @@ def do_nearest(ctx: Context, m, text, unit):
 def do_direction_wall(ctx: Context, m, text, unit):
     if ctx.scene.room is None:
         return unsupported("this scene has no room outline, so it has no walls I can name")
-    a, fa = one(m["a"], ctx)
-    if fa is not None:
+    a, fa = one_object(m["a"], ctx)
+    if a is None:
         return fa
-    if a is None or isinstance(a, NP):
-        return None
     d, wid = wall_clearance(a, ctx.scene.room)
     w = ctx.scene.room.wall(wid)
     return Answer(
@@ -355,11 +350,9 @@ def do_corner(ctx: Context, m, text, unit):
     room = ctx.scene.room
     if room is None:
         return unsupported("this scene has no room outline, so it has no corners")
-    a, fa = one(m["a"], ctx)
-    if fa is not None:
+    a, fa = one_object(m["a"], ctx)
+    if a is None:
         return fa
-    if a is None or isinstance(a, NP):
-        return None
     val = R.in_corner(a, room)
     walls = R.walls_near(a, room, 0.3)
     return Answer(
@@ -416,11 +409,9 @@ def do_where(ctx: Context, m, text, unit):
 
 
 def do_attr(ctx: Context, m, text, unit):
-    a, fa = one(m["a"], ctx)
-    if fa is not None:
+    a, fa = one_object(m["a"], ctx)
+    if a is None:
         return fa
-    if a is None or isinstance(a, NP):
-        return None
     what = (m.groupdict().get("what") or "material").replace("colour", "color")
     keys = ("color", "colour") if what == "color" else ("material",)
     for k in keys:

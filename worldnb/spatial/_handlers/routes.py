@@ -9,11 +9,11 @@ import re
 import numpy as np
 
 from ...errors import QueryError
-from .._np import NP, Context
+from .._np import Context
 from ..answer import Answer
 from ..frames import EgoFrame, turn_direction
 from ..navigation import route
-from .common import fmt, length_value, noun_phrase, one, the, unsupported
+from .common import fmt, length_value, noun_phrase, one, one_object, the, unsupported
 
 _EGO = re.compile(
     r".*?\b(?:standing|stand|i am|positioned|located|i was|i'm)\s+(?:right )?(?:by|at|next to|beside|near|in front of)\s+"
@@ -37,11 +37,9 @@ def do_direction(ctx: Context, m, text, unit):
         return None
     objs = []
     for key in ("a", "b", "c"):
-        o, f = one(mm[key], ctx)
-        if f is not None:
+        o, f = one_object(mm[key], ctx)
+        if o is None:
             return f
-        if o is None or isinstance(o, NP):
-            return None
         objs.append(o)
     a, b, c = objs
     if a is b:
@@ -101,11 +99,9 @@ def do_route_plan(ctx: Context, m, text, unit):
         if step.startswith("["):
             pending += 1
             continue
-        t, f = one(target, ctx)
-        if f is not None:
+        t, f = one_object(target, ctx)
+        if t is None:
             return f
-        if t is None or isinstance(t, NP):
-            return None
         ids.append(t.id)
         goal = np.array([t.box.center[0], t.box.center[2]], np.float64)
         leg = goal - pos
@@ -173,11 +169,9 @@ def do_route(ctx: Context, m, text, unit, length_only=False):
         return None
     objs = []
     for s in ends[:2]:
-        o, f = one(s, ctx)
-        if f is not None:
+        o, f = one_object(s, ctx)
+        if o is None:
             return f
-        if o is None or isinstance(o, NP):
-            return None
         objs.append(o)
     facing = None
     if ends[2]:

@@ -13,7 +13,7 @@ from .._lexicon import AREA_UNITS
 from .._np import NP, Context, resolve
 from ..answer import Answer
 from ..measures import distance, floor_area, free_floor_area, size, wall_clearance
-from .common import cap, fmt, from_ref, length_value, noun_phrase, one, the, unsupported
+from .common import cap, fmt, from_ref, length_value, noun_phrase, one, one_object, the, unsupported
 
 
 def _pick_nearest_to(objs_text: str, other, ctx: Context):
@@ -26,6 +26,10 @@ def _pick_nearest_to(objs_text: str, other, ctx: Context):
         if ref.status != "ok":
             return None, from_ref(ref)
         cands = [o for o in ref.objects if o is not other]
+        if not cands:
+            return None, Answer(
+                None, f"there is no other {np_.head} in this scene", {}, [other.id], "absent"
+            )
         return min(cands, key=lambda o: distance(o, other)), None
     return one(objs_text, ctx)
 
@@ -62,11 +66,9 @@ def do_wall_dist(ctx: Context, m, text, unit):
     room = ctx.scene.room
     if room is None:
         return unsupported("this scene has no room outline, so I cannot measure to its walls")
-    a, fa = one(m["a"], ctx)
-    if fa is not None:
+    a, fa = one_object(m["a"], ctx)
+    if a is None:
         return fa
-    if a is None or isinstance(a, NP):
-        return None
     w = re.sub(r"^the ", "", m["w"]).replace(" wall", "").strip()
     if w in ("wall", "nearest", "closest", "any"):
         d, wid = wall_clearance(a, room)
@@ -102,11 +104,9 @@ _SIZE_ADJ = {
 
 
 def do_size(ctx: Context, m, text, unit):
-    a, fa = one(m["a"], ctx)
-    if fa is not None:
+    a, fa = one_object(m["a"], ctx)
+    if a is None:
         return fa
-    if a is None or isinstance(a, NP):
-        return None
     adj = (m.groupdict().get("adj") or "size").strip()
     s = size(a)
     what = _SIZE_ADJ.get(adj, "longest")
