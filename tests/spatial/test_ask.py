@@ -204,3 +204,21 @@ def test_nearest_other_of_a_single_object_is_absent_not_a_crash():
     s.add_object("lamp", OrientedBox((1.5, 0.8, 0), (0.3, 1.6, 0.3)))
     a = s.ask("how far is the lamp from the nearest lamp?")
     assert a.status == "absent" and a.value is None and "no other lamp" in a.text
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "is the north wall against a wall?",
+        "what is near the north wall?",
+        "is the north wall near the bed?",
+        "is there a wall?",
+        "is the bed between the north wall and the desk?",
+        "which is the tallest wall?",
+    ],
+)
+def test_a_wall_where_an_object_belongs_is_not_answered(room_scene, q):
+    """Walls are not objects: these used to crash (IndexError, QueryError) or answer
+    "Yes: 0 of the 0 walls ..."."""
+    a = room_scene.ask(q)
+    assert a.value is None and a.status != "ok"

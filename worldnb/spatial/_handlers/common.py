@@ -126,8 +126,11 @@ def one_object(text: str, ctx: Context):
 
 
 def many(text: str, ctx: Context):
-    """(objects, NP, None) or (None, NP, failing Answer); (None, None, None) if no NP."""
+    """(objects, NP, None) or (None, NP, failing Answer); (None, None, None) if the
+    text names no objects (not a noun phrase, or a wall)."""
     np_ = noun_phrase(text, ctx)
+    if np_ is not None and np_.wall is not None:
+        return None, None, None
     if np_ is None:
         fail = _unknown_noun(text)
         return None, (NP(text, text, set()) if fail else None), fail

@@ -60,7 +60,7 @@ def _plural_text(np_: NP) -> str:
 
 def do_exists(ctx: Context, m, text, unit):
     np_ = noun_phrase(m["a"], ctx)
-    if np_ is None:
+    if np_ is None or np_.wall is not None:
         return None
     ref = resolve(np_, ctx, one=False)
     if ref.status == "absent":

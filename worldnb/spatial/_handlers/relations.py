@@ -20,7 +20,6 @@ from .common import (
     cap,
     many,
     noun_phrase,
-    one,
     one_object,
     the,
     unsupported,
@@ -131,8 +130,8 @@ def do_rel_yn(ctx: Context, m, text, unit):
         parts = re.split(r"\s+and\s+", m["b"], maxsplit=1)
         if len(parts) != 2:
             return None
-        b, fb = one(parts[0], ctx)
-        c, fc = one(parts[1], ctx)
+        b, fb = one_object(parts[0], ctx)
+        c, fc = one_object(parts[1], ctx)
         if fb is not None or fc is not None:
             return fb or fc
         if b is None or c is None:
@@ -196,8 +195,8 @@ def do_what_rel(ctx: Context, m, text, unit):
         parts = re.split(r"\s+and\s+", m["b"], maxsplit=1)
         if len(parts) != 2:
             return None
-        b, fb = one(parts[0], ctx)
-        c, fc = one(parts[1], ctx)
+        b, fb = one_object(parts[0], ctx)
+        c, fc = one_object(parts[1], ctx)
         if fb is not None or fc is not None:
             return fb or fc
         if b is None or c is None:

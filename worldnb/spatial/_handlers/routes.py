@@ -13,7 +13,7 @@ from .._np import Context
 from ..answer import Answer
 from ..frames import EgoFrame, turn_direction
 from ..navigation import route
-from .common import fmt, length_value, noun_phrase, one, one_object, the, unsupported
+from .common import fmt, length_value, noun_phrase, one_object, the, unsupported
 
 _EGO = re.compile(
     r".*?\b(?:standing|stand|i am|positioned|located|i was|i'm)\s+(?:right )?(?:by|at|next to|beside|near|in front of)\s+"
@@ -77,10 +77,10 @@ def do_route_plan(ctx: Context, m, text, unit):
     )
     if st is None:
         return None
-    pos_obj, f = one(st["a"], ctx)
+    pos_obj, f = one_object(st["a"], ctx)
     if f is not None:
         return f
-    face, f = one(st["b"], ctx)
+    face, f = one_object(st["b"], ctx)
     if f is not None:
         return f
     if pos_obj is None or face is None:
@@ -175,8 +175,8 @@ def do_route(ctx: Context, m, text, unit, length_only=False):
         objs.append(o)
     facing = None
     if ends[2]:
-        facing, f = one(ends[2], ctx)
-        if f is not None:
+        facing, f = one_object(ends[2], ctx)
+        if facing is None:
             return f
     try:
         r = route(ctx.scene, objs[0], objs[1], facing=facing)
