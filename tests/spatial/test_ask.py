@@ -222,3 +222,16 @@ def test_a_wall_where_an_object_belongs_is_not_answered(room_scene, q):
     "Yes: 0 of the 0 walls ..."."""
     a = room_scene.ask(q)
     assert a.value is None and a.status != "ok"
+
+
+def test_a_wall_modifier_is_never_dropped():
+    """'the chair by the north wall' used to fall back to any chair when none stood there."""
+    s = Scene(room=Room.rectangle(6, 5))
+    s.add_object("bed", OrientedBox((-1.5, 0.3, 0), (1.6, 0.6, 2.0)))
+    s.add_object("chair", OrientedBox((1.0, 0.45, 0.5), (0.5, 0.9, 0.5)))  # 1.75 m from walls
+    a = s.ask("how far is the chair by the north wall from the bed?")
+    assert a.status == "absent" and a.value is None
+    s.add_object("chair", OrientedBox((2.7, 0.45, -1.0), (0.5, 0.9, 0.5)))  # at the east wall
+    a = s.ask("how far is the chair by the east wall from the bed?")
+    assert a.ok and sorted(a.highlight) == [1, 3]
+    assert s.ask("how far is the chair by the north wall from the bed?").status == "absent"

@@ -364,6 +364,17 @@ def _measure(o, what: str) -> float:
     return float(max(s[0], s[2]))
 
 
+def _by_wall(o, room, which: str) -> bool:
+    """Whether ``o`` stands within 0.3 m of the wall ``which`` names: a compass side,
+    a wall id (``"wall_2"``), or any wall (``"any"``, ``"nearest"``)."""
+    near = R.walls_near(o, room, 0.3)
+    if which in ("north", "south", "east", "west"):
+        return any(room.wall(w).compass == which for w in near)
+    if which.startswith("wall_"):
+        return which in near
+    return bool(near)
+
+
 def resolve(np_: NP, ctx: Context, one: bool = True) -> Ref:
     """Objects a noun phrase names. ``one``: the question needs a single object."""
     if np_.wall is not None:
@@ -407,9 +418,13 @@ def resolve(np_: NP, ctx: Context, one: bool = True) -> Ref:
         if sub.wall is not None:
             if ctx.scene.room is None:
                 return Ref([], "absent", "this scene has no walls recorded")
-            hit = [c for c in cands if R.against_wall(c, ctx.scene.room, 0.3)]
-            if hit:
-                cands = hit
+            room = ctx.scene.room
+            hit = [c for c in cands if _by_wall(c, room, sub.wall)]
+            if not hit:  # never drop the words: "the chair by the north wall" must be by it
+                where = "a wall" if sub.wall in ("any", "nearest", "closest") else sub.text
+                return Ref([], "absent", f"there is no {kind} {prep.replace('_', ' ')} {where}")
+            cands = hit
+            notes.append(f"{prep.replace('_', ' ')} {sub.text}")
             continue
         sref = resolve(sub, ctx, one=False)
         if sref.status != "ok":
@@ -504,7 +519,7 @@ def resolve(np_: NP, ctx: Context, one: bool = True) -> Ref:
             return Ref(
                 cands,
                 "ambiguous",
-                f"the {np_.text}: counted from where? say 'from the left', 'from the right' or 'from the door'",
+                f"the {re.sub(r'^(?:the|a|an) ', '', np_.text)}: counted from where? say 'from the left', 'from the right' or 'from the door'",
             )
         order = np.argsort(key, kind="stable")
         n = np_.ordinal
