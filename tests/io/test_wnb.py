@@ -166,8 +166,15 @@ def test_bad_paths(scene, tmp_path):
         worldnb.load(tmp_path / "x.xyz")
     with pytest.raises(InputError, match="file path"):
         worldnb.load(42)
-    with pytest.raises(InputError, match=r"expected a worldnb\.Scene"):
-        sio.save_wnb("not a scene", tmp_path / "x.wnb")
+    for save, ext in (
+        (sio.save_wnb, "wnb"),
+        (sio.save_json, "json"),
+        (sio.save_ply, "ply"),
+        (sio.save_glb, "glb"),
+    ):
+        with pytest.raises(InputError, match=r"expected a worldnb\.Scene"):
+            save("not a scene", tmp_path / f"x.{ext}")
+        assert not (tmp_path / f"x.{ext}").exists()
 
 
 def test_failed_save_mid_write_leaves_no_file_and_keeps_the_old_one(scene, tmp_path, monkeypatch):

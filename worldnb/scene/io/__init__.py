@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ...errors import InputError
 from ..scene import Scene
-from ._files import as_path
+from ._files import as_path, check_scene
 from .equality import scenes_equal
 from .glb import save_glb
 from .gltf_read import load_gltf
@@ -122,8 +122,7 @@ def export(scene: Scene, path, **options) -> Path:
     Raises:
         InputError: unusable path, unknown extension or option, or nothing to write.
     """
-    if not isinstance(scene, Scene):
-        raise InputError(f"scene: expected a worldnb.Scene, got {type(scene).__name__}")
+    check_scene(scene)
     path = as_path(path)
     suffix = _suffix(path, _WRITERS, "export")
     return _call(_WRITERS[suffix], "export", suffix, scene, path, **options)

@@ -25,6 +25,15 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
+def check_scene(scene):
+    """``scene`` itself when it is a :class:`~worldnb.scene.Scene`, else an InputError."""
+    from ..scene import Scene
+
+    if not isinstance(scene, Scene):
+        raise InputError(f"scene: expected a worldnb.Scene, got {type(scene).__name__}")
+    return scene
+
+
 def as_path(path, what: str = "path") -> Path:
     """``path`` as a :class:`Path` (str or os.PathLike), or an InputError."""
     if isinstance(path, bytes) or not isinstance(path, str | os.PathLike):

@@ -34,7 +34,7 @@ from ...errors import InputError
 from ..camera import _rotation_to_quaternion_xyzw, opencv_to_opengl
 from ..geometry import Gaussians, Mesh, PointCloud
 from ..scene import Scene
-from ._files import as_path, atomic_write
+from ._files import as_path, atomic_write, check_scene
 from ._glb_builder import (
     ARRAY_BUFFER,
     ELEMENT_ARRAY_BUFFER,
@@ -160,6 +160,7 @@ def glb_bytes(
     """
     from ... import __version__
 
+    check_scene(scene)
     b = GlbBuilder(f"worldnb {__version__}")
     roots: list[int] = []
     if isinstance(layers, str):

@@ -34,7 +34,7 @@ from plyfile import PlyData, PlyElement
 from ...errors import FormatError, InputError
 from ..geometry import SH_C0, Gaussians, Mesh, PointCloud
 from ..scene import Scene
-from ._files import as_path, atomic_write, check_readable, reading
+from ._files import as_path, atomic_write, check_readable, check_scene, reading
 from ._records import expect
 
 __all__ = ["gaussians_ply_properties", "load_ply", "save_ply"]
@@ -136,6 +136,7 @@ def save_ply(scene: Scene, path, *, layer: str | None = None, text: bool = False
     Raises:
         InputError: no such layer, or no Gaussians / points layer to pick.
     """
+    check_scene(scene)
     path = as_path(path)
     _, lay = _pick_layer(scene, layer)
     if lay.kind == "gaussians":

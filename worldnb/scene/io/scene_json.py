@@ -34,7 +34,15 @@ from pathlib import Path
 
 from ...errors import FormatError
 from ..scene import Scene
-from ._files import MAX_FILE_BYTES, as_path, atomic_write, check_readable, read_bytes, reading
+from ._files import (
+    MAX_FILE_BYTES,
+    as_path,
+    atomic_write,
+    check_readable,
+    check_scene,
+    read_bytes,
+    reading,
+)
 from ._records import (
     cameras_record,
     expect,
@@ -73,6 +81,7 @@ def save_json(scene: Scene, path, *, cameras: bool = True, indent: int | None = 
         cameras: include the scene's cameras.
         indent: JSON indent (None for one line).
     """
+    check_scene(scene)
     path = as_path(path)
     text = json.dumps(scene_to_json_dict(scene, cameras), indent=indent, allow_nan=False)
     return atomic_write(path, lambda f: f.write(text.encode() + b"\n"))

@@ -42,7 +42,7 @@ from safetensors.numpy import save as st_save
 from ...errors import FormatError, InputError
 from ..geometry import LAYER_TYPES
 from ..scene import Scene
-from ._files import as_path, atomic_write, check_readable, reading
+from ._files import as_path, atomic_write, check_readable, check_scene, reading
 from ._records import (
     cameras_record,
     expect,
@@ -113,8 +113,7 @@ def save_wnb(scene: Scene, path) -> Path:
         >>> worldnb.load(path) == scene
         True
     """
-    if not isinstance(scene, Scene):
-        raise InputError(f"scene: expected a worldnb.Scene, got {type(scene).__name__}")
+    check_scene(scene)
     path = as_path(path)
     if path.suffix.lower() != ".wnb":
         raise InputError(
