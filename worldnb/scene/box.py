@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 
 from ..errors import InputError
 from ._validate import as_array
@@ -36,7 +37,7 @@ class OrientedBox:
         True
     """
 
-    def __init__(self, center, size, yaw: float = 0.0):
+    def __init__(self, center: ArrayLike, size: ArrayLike, yaw: float = 0.0):
         self.center = as_array("center", center, (3,), copy=True)
         self.size = as_array("size", size, (3,), copy=True)
         if np.any(self.size <= 0):
@@ -68,14 +69,17 @@ class OrientedBox:
 
     @property
     def volume(self) -> float:
+        """Volume in m³."""
         return float(np.prod(self.size.astype(np.float64)))
 
     @property
     def bottom(self) -> float:
+        """Height (y, m) of the box's lowest face."""
         return float(self.center[1] - self.size[1] / 2)
 
     @property
     def top(self) -> float:
+        """Height (y, m) of the box's highest face."""
         return float(self.center[1] + self.size[1] / 2)
 
     def corners(self) -> np.ndarray:
@@ -84,12 +88,12 @@ class OrientedBox:
         local = signs * (self.size.astype(np.float64) / 2)
         return (local @ self.rotation.T + self.center).astype(np.float32)
 
-    def to_local(self, xyz) -> np.ndarray:
+    def to_local(self, xyz: ArrayLike) -> np.ndarray:
         """(N, 3) world points → box-local coordinates (float64)."""
         xyz = as_array("xyz", xyz, (None, 3), np.float64)
         return (xyz - self.center) @ self.rotation
 
-    def contains(self, xyz, tol: float = 1e-6) -> np.ndarray:
+    def contains(self, xyz: ArrayLike, tol: float = 1e-6) -> np.ndarray:
         """(N,) bool: which world points lie inside (or on) the box."""
         local = self.to_local(xyz)
         return np.all(np.abs(local) <= self.size / 2 + tol, axis=1)
@@ -100,10 +104,12 @@ class OrientedBox:
         return shapely.Polygon(c.astype(np.float64))
 
     def to_dict(self) -> dict:
+        """Plain-JSON record: ``center``, ``size``, ``yaw``."""
         return {"center": self.center.tolist(), "size": self.size.tolist(), "yaw": self.yaw}
 
     @classmethod
     def from_dict(cls, d: dict) -> OrientedBox:
+        """The box :meth:`to_dict` describes (InputError if a field is missing or bad)."""
         try:
             return cls(d["center"], d["size"], d.get("yaw", 0.0))
         except (KeyError, TypeError) as exc:

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import InputError
 from ._validate import as_array, as_int, as_positive
@@ -91,7 +92,15 @@ class Camera:
         True
     """
 
-    def __init__(self, K, width: int, height: int, T_world_camera=None, near=0.01, far=100.0):
+    def __init__(
+        self,
+        K: ArrayLike,
+        width: int,
+        height: int,
+        T_world_camera: ArrayLike | None = None,
+        near: float = 0.01,
+        far: float = 100.0,
+    ):
         self.width = as_int("width", width)
         self.height = as_int("height", height)
         K = as_array("K", K, (3, 3))
@@ -153,18 +162,22 @@ class Camera:
     # ---- derived ------------------------------------------------------------------
     @property
     def fx(self) -> float:
+        """Horizontal focal length in pixels (``K[0, 0]``)."""
         return float(self.K[0, 0])
 
     @property
     def fy(self) -> float:
+        """Vertical focal length in pixels (``K[1, 1]``)."""
         return float(self.K[1, 1])
 
     @property
     def cx(self) -> float:
+        """Principal point column in pixels (``K[0, 2]``; pixel centres at +0.5)."""
         return float(self.K[0, 2])
 
     @property
     def cy(self) -> float:
+        """Principal point row in pixels (``K[1, 2]``)."""
         return float(self.K[1, 2])
 
     @property
@@ -174,6 +187,7 @@ class Camera:
 
     @property
     def fov_x_deg(self) -> float:
+        """Horizontal field of view in degrees."""
         return math.degrees(2 * math.atan(0.5 * self.width / self.fx))
 
     @property
@@ -265,6 +279,7 @@ class Camera:
         }
 
     def to_dict(self) -> dict:
+        """Plain-JSON record: ``K``, ``width``, ``height``, ``T_world_camera``, near, far."""
         return {
             "K": self.K.tolist(),
             "width": self.width,
@@ -276,6 +291,7 @@ class Camera:
 
     @classmethod
     def from_dict(cls, d: dict) -> Camera:
+        """The camera :meth:`to_dict` describes (InputError if a field is missing or bad)."""
         try:
             return cls(
                 d["K"],

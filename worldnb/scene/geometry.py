@@ -7,6 +7,7 @@ float32 RGB in [0, 1] (uint8 input is scaled by 1/255).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import InputError
 from ._validate import as_array, as_colors
@@ -35,7 +36,13 @@ class PointCloud:
 
     kind = "points"
 
-    def __init__(self, xyz, rgb=None, normals=None, instance=None):
+    def __init__(
+        self,
+        xyz: ArrayLike,
+        rgb: ArrayLike | None = None,
+        normals: ArrayLike | None = None,
+        instance: ArrayLike | None = None,
+    ):
         self.xyz = as_array("xyz", xyz, (None, 3), copy=True)
         n = len(self.xyz)
         self.rgb = np.full((n, 3), 0.5, np.float32) if rgb is None else as_colors("rgb", rgb, n)
@@ -79,7 +86,15 @@ class Mesh:
 
     kind = "mesh"
 
-    def __init__(self, vertices, faces, vertex_colors=None, uv=None, texture=None, instance=None):
+    def __init__(
+        self,
+        vertices: ArrayLike,
+        faces: ArrayLike,
+        vertex_colors: ArrayLike | None = None,
+        uv: ArrayLike | None = None,
+        texture: ArrayLike | None = None,
+        instance: ArrayLike | None = None,
+    ):
         self.vertices = as_array("vertices", vertices, (None, 3), copy=True)
         self.faces = as_array("faces", faces, (None, 3), np.int32, copy=True)
         nv = len(self.vertices)
@@ -115,6 +130,7 @@ class Mesh:
 
     @property
     def bounds(self) -> np.ndarray | None:
+        """(2, 3) min / max corner, or None when empty."""
         return _bounds(self.vertices)
 
     @property
@@ -126,6 +142,7 @@ class Mesh:
         return (n / np.where(norm > 0, norm, 1)).astype(np.float32)
 
     def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays that define this layer (for persistence)."""
         out = {"vertices": self.vertices, "faces": self.faces}
         for name in ("vertex_colors", "uv", "texture", "instance"):
             if getattr(self, name) is not None:
@@ -152,7 +169,15 @@ class Gaussians:
 
     kind = "gaussians"
 
-    def __init__(self, means, scales, quats, opacities, colors, sh_rest=None):
+    def __init__(
+        self,
+        means: ArrayLike,
+        scales: ArrayLike,
+        quats: ArrayLike,
+        opacities: ArrayLike,
+        colors: ArrayLike,
+        sh_rest: ArrayLike | None = None,
+    ):
         self.means = as_array("means", means, (None, 3), copy=True)
         n = len(self.means)
         self.scales = as_array("scales", scales, (n, 3), copy=True)
@@ -183,6 +208,7 @@ class Gaussians:
 
     @property
     def bounds(self) -> np.ndarray | None:
+        """(2, 3) min / max corner of the means, or None when empty."""
         return _bounds(self.means)
 
     @property
@@ -196,6 +222,7 @@ class Gaussians:
         return np.exp(self.scales)
 
     def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays that define this layer (for persistence)."""
         out = {
             "means": self.means,
             "scales": self.scales,

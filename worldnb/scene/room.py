@@ -8,10 +8,12 @@ is a *negative* shoelace area. Compass: north = −Z, east = +X, south = +Z, wes
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 
 from ..errors import InputError
 from ._validate import as_array, as_positive
@@ -33,6 +35,7 @@ class Wall:
 
     @property
     def length(self) -> float:
+        """Wall length in metres."""
         return float(np.linalg.norm(self.end - self.start))
 
     @property
@@ -42,6 +45,7 @@ class Wall:
 
     @property
     def midpoint(self) -> np.ndarray:
+        """(2,) float32 (x, z) middle of the wall."""
         return ((self.start + self.end) / 2).astype(np.float32)
 
     @property
@@ -55,7 +59,7 @@ class Wall:
         """(x, z) point ``offset`` metres along the wall from its start."""
         return (self.start + self.direction * offset).astype(np.float32)
 
-    def distance_to(self, xz) -> np.ndarray:
+    def distance_to(self, xz: ArrayLike) -> np.ndarray:
         """(N,) distance from (N, 2) floor points to this wall segment."""
         p = as_array("xz", np.atleast_2d(xz) if np.ndim(xz) == 1 else xz, (None, 2), np.float64)
         a, b = self.start.astype(np.float64), self.end.astype(np.float64)
@@ -99,6 +103,7 @@ class Opening:
             )
 
     def to_dict(self) -> dict:
+        """Plain-JSON record of the opening (its constructor's arguments)."""
         return {
             "kind": self.kind,
             "wall": self.wall,
@@ -124,7 +129,9 @@ class Room:
         12.0
     """
 
-    def __init__(self, floor_xz, height: float = 2.7, openings=()):
+    def __init__(
+        self, floor_xz: ArrayLike, height: float = 2.7, openings: Iterable[Opening | dict] = ()
+    ):
         xz = as_array("floor_xz", floor_xz, (None, 2), np.float64)
         if len(xz) >= 2 and np.allclose(xz[0], xz[-1]):
             xz = xz[:-1]  # a closed ring: drop the repeated first vertex
@@ -219,6 +226,7 @@ class Room:
 
     @property
     def is_rectangular(self) -> bool:
+        """Whether the floor is a rectangle (four corners filling their bounding rectangle)."""
         return len(self.floor_xz) == 4 and math.isclose(
             self.polygon.area, self.polygon.minimum_rotated_rectangle.area, rel_tol=1e-6
         )
@@ -239,21 +247,25 @@ class Room:
 
     @property
     def doors(self) -> tuple[Opening, ...]:
+        """The openings that are doors."""
         return tuple(o for o in self.openings if o.kind == "door")
 
     @property
     def windows(self) -> tuple[Opening, ...]:
+        """The openings that are windows."""
         return tuple(o for o in self.openings if o.kind == "window")
 
-    def contains_xz(self, xz) -> np.ndarray:
+    def contains_xz(self, xz: ArrayLike) -> np.ndarray:
         """(N,) bool: which (x, z) floor points lie inside (or on) the floor polygon."""
         xz = as_array("xz", xz, (None, 2), np.float64)
         return shapely.covers(self.polygon, shapely.points(xz))
 
-    def with_openings(self, openings) -> Room:
+    def with_openings(self, openings: Iterable[Opening | dict]) -> Room:
+        """The same floor and height with other openings."""
         return Room(self.floor_xz, self.height, openings)
 
     def to_dict(self) -> dict:
+        """Plain-JSON record: ``floor_xz``, ``height``, ``openings``."""
         return {
             "floor_xz": self.floor_xz.tolist(),
             "height": self.height,
@@ -262,6 +274,7 @@ class Room:
 
     @classmethod
     def from_dict(cls, d: dict) -> Room:
+        """The room :meth:`to_dict` describes (InputError if a field is missing or bad)."""
         try:
             return cls(d["floor_xz"], d.get("height", 2.7), [Opening(**o) for o in d["openings"]])
         except (KeyError, TypeError) as exc:

@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import InputError
 from .box import OrientedBox
 from .camera import Camera
-from .geometry import LAYER_TYPES
+from .geometry import LAYER_TYPES, Gaussians, Mesh, PointCloud
 from .room import Room
 
 __all__ = ["Scene", "SceneObject"]
@@ -64,6 +64,7 @@ class SceneObject:
         return self.box.front if self.front else None
 
     def to_dict(self) -> dict:
+        """Plain record: ``id``, ``label``, ``box``, ``front`` (+ ``geometry``, ``attrs``)."""
         d = {"id": self.id, "label": self.label, "box": self.box.to_dict(), "front": self.front}
         if self.geometry is not None:
             d["geometry"] = self.geometry
@@ -73,6 +74,7 @@ class SceneObject:
 
     @classmethod
     def from_dict(cls, d: dict) -> SceneObject:
+        """The object :meth:`to_dict` describes (InputError if a field is missing or bad)."""
         try:
             return cls(
                 d["id"],
@@ -134,7 +136,15 @@ class Scene:
         ['bed']
     """
 
-    def __init__(self, room=None, objects=(), layers=None, cameras=None, images=None, meta=None):
+    def __init__(
+        self,
+        room: Room | None = None,
+        objects: Iterable[SceneObject | dict] = (),
+        layers: dict[str, PointCloud | Mesh | Gaussians] | None = None,
+        cameras: dict[str, Camera] | None = None,
+        images: dict[str, np.ndarray] | None = None,
+        meta: dict | None = None,
+    ):
         if room is not None and not isinstance(room, Room):
             raise InputError(f"room: expected a Room, got {type(room).__name__}")
         self.room = room
