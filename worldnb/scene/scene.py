@@ -6,6 +6,7 @@ import copy as _copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,6 +15,10 @@ from .box import OrientedBox
 from .camera import Camera
 from .geometry import LAYER_TYPES, Gaussians, Mesh, PointCloud
 from .room import Room
+
+if TYPE_CHECKING:
+    from ..spatial import Answer
+    from ..widgets import SceneView
 
 __all__ = ["Scene", "SceneObject"]
 
@@ -251,7 +256,7 @@ class Scene:
         return export(self, path, **options)
 
     # ---- conveniences from other engines (imported lazily) -------------------------
-    def show(self, **options):
+    def show(self, **options) -> SceneView:
         """A live 3D view of this scene (:class:`worldnb.widgets.SceneView`)."""
         from ..widgets import SceneView
 
@@ -263,7 +268,7 @@ class Scene:
 
         return to_html(self, path, **options)
 
-    def ask(self, question: str, **options):
+    def ask(self, question: str, **options) -> Answer:
         """Answer a spatial question in English (:func:`worldnb.spatial.ask`)."""
         from ..spatial import ask
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import QueryError
 from ..scene import Camera, Room, SceneObject
@@ -65,6 +66,7 @@ class Frame:
         return math.degrees(math.atan2(r, f))
 
     def describe(self) -> str:
+        """How answers name this frame ("the room's frame (north = −Z, east = +X)")."""
         return self.name
 
     def __repr__(self) -> str:
@@ -97,6 +99,8 @@ class ViewerFrame(Frame):
         self.name = f"the viewer's frame ({name})"
 
     def lateral(self, x) -> float:
+        """Horizontal image direction ``right / forward`` (the camera's ``x / z``), so
+        left/right agree with the picture; things behind the camera count as 1 mm ahead."""
         r, f = self.coords(center_xz(x))[0]
         return r / max(f, 1e-3)
 
@@ -188,11 +192,21 @@ class EgoFrame(Frame):
         return "right" if ang > 0 else "left"
 
 
-def turn_direction(heading_in, heading_out, back_deg: float = 135.0, straight_deg: float = 20.0):
+def turn_direction(
+    heading_in: ArrayLike,
+    heading_out: ArrayLike,
+    back_deg: float = 135.0,
+    straight_deg: float = 20.0,
+) -> tuple[str, float]:
     """'left', 'right', 'back' or 'straight' for a change of heading on the floor.
 
     Args:
         heading_in, heading_out: (2,) (x, z) directions (need not be unit).
+        back_deg: turns of at least this many degrees are 'back'.
+        straight_deg: turns of less than this many degrees are 'straight'.
+
+    Returns:
+        (turn, signed angle in degrees, right positive).
     """
     f, g = unit(heading_in), unit(heading_out)
     r = _right_of(f)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import shapely
 
@@ -12,6 +13,9 @@ from . import predicates as R
 from .frames import Frame, RoomFrame
 from .index import SpatialIndex
 from .measures import distance
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["SceneGraph", "relation", "relations"]
 
@@ -71,7 +75,7 @@ class SceneGraph:
             if e["subject"] == object_id and (predicate is None or e["predicate"] == predicate)
         ]
 
-    def to_networkx(self):
+    def to_networkx(self) -> nx.MultiDiGraph:
         """The graph as a ``networkx.MultiDiGraph`` (needs networkx installed)."""
         import networkx as nx
 

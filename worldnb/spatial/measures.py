@@ -78,6 +78,7 @@ class Size:
 
     @property
     def longest(self) -> float:
+        """The largest of width, height and depth (m)."""
         return max(self.width, self.height, self.depth)
 
     @property

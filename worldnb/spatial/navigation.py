@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 
 from ..errors import QueryError
 from ..scene import OrientedBox, Scene, SceneObject
@@ -39,10 +40,12 @@ class WalkableGrid:
     body_width: float
 
     def to_cell(self, xz) -> tuple[int, int]:
+        """(row, col) of the cell nearest an (x, z) point, object or box (maybe off the grid)."""
         p = (center_xz(xz) - self.origin) / self.cell
         return round(float(p[1])), round(float(p[0]))
 
-    def to_xz(self, rc) -> np.ndarray:
+    def to_xz(self, rc: ArrayLike) -> np.ndarray:
+        """(..., 2) float64 (x, z) centres of (..., 2) (row, col) cells."""
         rc = np.asarray(rc, np.float64)
         return self.origin + rc[..., ::-1] * self.cell
 
@@ -122,6 +125,7 @@ class Route:
 
     @property
     def text(self) -> str:
+        """The steps as one sentence."""
         return ", ".join(self.steps)
 
 

@@ -28,6 +28,7 @@ Definitions (thresholds are keyword arguments):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import shapely
@@ -245,7 +246,7 @@ def in_corner(a, room: Room, tol: float = 0.3) -> bool:
     return any((j - i) % n in (1, n - 1) for k, i in enumerate(idx) for j in idx[k + 1 :])
 
 
-def nearest(target, candidates, key=distance):
+def nearest(target, candidates: Iterable, key: Callable[..., float] = distance):
     """The candidate closest to ``target`` (closest points; ``target`` itself skipped)."""
     cands = [c for c in candidates if c is not target]
     if not cands:
@@ -253,7 +254,7 @@ def nearest(target, candidates, key=distance):
     return min(cands, key=lambda c: key(target, c))
 
 
-def farthest(target, candidates, key=distance):
+def farthest(target, candidates: Iterable, key: Callable[..., float] = distance):
     """The candidate farthest from ``target`` (closest points; ``target`` itself skipped)."""
     cands = [c for c in candidates if c is not target]
     if not cands:
