@@ -235,3 +235,15 @@ def test_a_wall_modifier_is_never_dropped():
     a = s.ask("how far is the chair by the east wall from the bed?")
     assert a.ok and sorted(a.highlight) == [1, 3]
     assert s.ask("how far is the chair by the north wall from the bed?").status == "absent"
+
+
+def test_ordinals_counted_from_a_wall(room_scene):
+    """'the second chair from the north wall' used to raise IndexError. The hand room's
+    chairs stand 0.75 m (chair 5), 2.55 m (chair 6) and 3.05 m (chair 12) from the north
+    wall (z = −2.5), and 0.55, 0.2 and 1.35 m from their nearest wall."""
+    a = room_scene.ask("how tall is the second chair from the north wall?")
+    assert a.ok and 6 in a.highlight and 5 not in a.highlight
+    a = room_scene.ask("how tall is the first chair from the wall?")
+    assert a.ok and 6 in a.highlight
+    a = room_scene.ask("how tall is the last chair from the north wall?")
+    assert a.ok and 12 in a.highlight

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+import shapely
 
 from ..scene import OrientedBox, Scene, SceneObject
 from . import predicates as R
@@ -364,15 +365,26 @@ def _measure(o, what: str) -> float:
     return float(max(s[0], s[2]))
 
 
-def _by_wall(o, room, which: str) -> bool:
-    """Whether ``o`` stands within 0.3 m of the wall ``which`` names: a compass side,
-    a wall id (``"wall_2"``), or any wall (``"any"``, ``"nearest"``)."""
-    near = R.walls_near(o, room, 0.3)
+def _walls_named(room, which: str) -> list:
+    """The walls ``which`` names: a compass side, a wall id (``"wall_2"``), or any wall
+    (``"any"``, ``"nearest"``); empty when the room has no such wall."""
     if which in ("north", "south", "east", "west"):
-        return any(room.wall(w).compass == which for w in near)
+        return [w for w in room.walls if w.compass == which]
     if which.startswith("wall_"):
-        return which in near
-    return bool(near)
+        return [w for w in room.walls if w.id == which]
+    return list(room.walls)
+
+
+def _by_wall(o, room, which: str) -> bool:
+    """Whether ``o`` stands within 0.3 m of a wall ``which`` names."""
+    near = R.walls_near(o, room, 0.3)
+    return any(w.id in near for w in _walls_named(room, which))
+
+
+def _wall_gap(o, walls) -> float:
+    """Floor gap (m) from ``o``'s footprint to the nearest of ``walls``."""
+    fp = o.box.footprint()
+    return min(float(fp.distance(shapely.LineString([w.start, w.end]))) for w in walls)
 
 
 def resolve(np_: NP, ctx: Context, one: bool = True) -> Ref:
@@ -498,7 +510,14 @@ def resolve(np_: NP, ctx: Context, one: bool = True) -> Ref:
         cands = [cands[k]]
         notes.append(f"on the {np_.side} in {ctx.frame.describe()}")
     if np_.ordinal is not None:
-        if np_.order_anchor is not None:
+        if np_.order_anchor is not None and np_.order_anchor.wall is not None:
+            room = ctx.scene.room
+            walls = [] if room is None else _walls_named(room, np_.order_anchor.wall)
+            if not walls:
+                return Ref([], "absent", f"this scene has no {np_.order_anchor.text} recorded")
+            key = [_wall_gap(c, walls) for c in cands]
+            how = f"counted from {np_.order_anchor.text}"
+        elif np_.order_anchor is not None:
             aref = resolve(np_.order_anchor, ctx)
             if aref.status != "ok":
                 return aref
