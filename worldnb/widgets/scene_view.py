@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable
 
 import ipywidgets as W
@@ -116,6 +117,8 @@ class SceneView(W.VBox):
         self._show_ceiling = bool(show_ceiling)
         self._syncing = False
         self._links: list[W.Widget] = []
+        #: camera states the kernel sent, newest last (to spot stale replies)
+        self._pushed: deque[tuple] = deque(maxlen=16)
         self._highlighted: dict[int, str] = {}
         self._layers: dict[str, T.LayerView] = {}
         self._objects: dict[int, T.ObjectView] = {}
@@ -171,7 +174,7 @@ class SceneView(W.VBox):
         self._apply_orbit(orbit)
         for s in (self.azimuth, self.elevation, self.distance, self.fov):
             s.observe(self._on_slider, names="value")
-        self._cam.observe(self._on_three_camera, names=["position", "quaternion"])
+        self._cam.observe(self._on_three_camera, names=["position"])
         self._controls.observe(self._on_three_camera, names=["target"])
 
         self._build_content(scene)
@@ -195,6 +198,20 @@ class SceneView(W.VBox):
     def camera(self) -> Camera:
         """The camera the browser shows now, as a :class:`~worldnb.Camera` (canvas size)."""
         w, h = self._size
+        pos = np.asarray(self._cam.position, np.float64)
+        target = np.asarray(self._controls.target, np.float64)
+        if np.linalg.norm(pos - target) > 1e-9:
+            # OrbitControls always keeps the camera looking at its target with +Y up, so
+            # position + target + fov fix the view (the synced quaternion can lag behind).
+            return Camera.look_at(
+                pos,
+                target,
+                fov_y_deg=self._cam.fov,
+                width=w,
+                height=h,
+                near=self._cam.near,
+                far=self._cam.far,
+            )
         return camera_from_three(
             self._cam.position,
             self._cam.quaternion,
@@ -474,6 +491,7 @@ class SceneView(W.VBox):
                 self._cam.quaternion = tuple(quaternion)
                 self._cam.rotation = euler_xyz(quaternion)
                 self._cam.fov = float(orbit.fov)
+            self._pushed.append(self._camera_state())
             self._set_sliders(orbit)
         finally:
             self._syncing = False
@@ -506,12 +524,48 @@ class SceneView(W.VBox):
             )
         )
 
+    def _camera_state(self) -> tuple:
+        return (
+            tuple(self._cam.position),
+            tuple(self._cam.quaternion),
+            tuple(self._cam.rotation),
+            tuple(self._controls.target),
+        )
+
+    def _is_stale_echo(self) -> bool:
+        """Is the camera the browser just sent one the kernel pushed before its latest?
+
+        pythreejs can send a camera pose back after applying it (float noise from
+        OrbitControls' own update). If that reply arrives after the kernel has pushed a
+        newer pose, accepting it would make kernel and browser disagree.
+        """
+        if len(self._pushed) < 2:
+            return False
+        now = np.r_[self._cam.position, self._controls.target]
+        latest = np.r_[self._pushed[-1][0], self._pushed[-1][3]]
+        scale = max(float(np.abs(latest).max()), 1.0)
+        if np.allclose(now, latest, atol=1e-6 * scale):
+            return False
+        return any(
+            np.allclose(now, np.r_[old[0], old[3]], atol=1e-6 * scale)
+            for old in list(self._pushed)[:-1]
+        )
+
     def _on_three_camera(self, change) -> None:
         """The browser moved the camera (OrbitControls): follow with the sliders."""
         if self._syncing:
             return
         self._syncing = True
         try:
+            if self._is_stale_echo():
+                position, quaternion, rotation, target = self._pushed[-1]
+                with self._cam.hold_sync(), self._controls.hold_sync():
+                    self._controls.target = target
+                    self._cam.position = position
+                    self._cam.quaternion = quaternion
+                    self._cam.rotation = rotation
+                return
+            self._pushed.clear()
             self._set_sliders(self.orbit)
         finally:
             self._syncing = False
