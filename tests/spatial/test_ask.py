@@ -215,6 +215,7 @@ def test_nearest_other_of_a_single_object_is_absent_not_a_crash():
         "is there a wall?",
         "is the bed between the north wall and the desk?",
         "which is the tallest wall?",
+        "is the sofa closer to the north wall than the bed?",
     ],
 )
 def test_a_wall_where_an_object_belongs_is_not_answered(room_scene, q):

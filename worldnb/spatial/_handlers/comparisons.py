@@ -93,8 +93,8 @@ def do_rel_dist_yn(ctx: Context, m, text, unit):
     b, fb = one(m["b"], ctx)
     if fb is not None:
         return fb
-    if x is None or a is None or b is None:
-        return None
+    if any(v is None or isinstance(v, NP) for v in (x, a, b)):
+        return None  # not three objects (a wall, say): another template may fit
     da, db = distance(a, x), distance(b, x)
     closer = m["cmp"] in ("closer", "nearer")
     val = da < db if closer else da > db
