@@ -161,6 +161,8 @@ def test_find(room_scene):
     assert [o.id for o in find(s, where=lambda o: o.box.top > 1.5)] == [9, 11]
     with pytest.raises(QueryError, match="unknown relation"):
         find(s, "chair", under=desk)
+    with pytest.raises(QueryError, match="pair"):
+        find(s, between=desk)
 
 
 def test_names_containing_small_words_are_not_split():

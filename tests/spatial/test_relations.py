@@ -170,6 +170,9 @@ def test_index_pairs_match_brute_force(rng):
         if a.box.footprint().distance(b.box.footprint()) <= 0.7
     }
     assert set(SpatialIndex(objs).pairs_within(0.7)) == brute
+    assert set(SpatialIndex(s).pairs_within(0.7)) == brute  # a Scene works too
+    with pytest.raises(QueryError, match="objects"):
+        SpatialIndex(3)
 
 
 def test_bad_frames_and_objects_are_named():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import shapely
 
-from ..scene import SceneObject
+from ..errors import QueryError
+from ..scene import Scene, SceneObject
 from ._boxes import box_of
 
 __all__ = ["SpatialIndex"]
@@ -15,7 +18,7 @@ class SpatialIndex:
     """Footprints of many objects in an STRtree: pairs within a distance in O(N log N).
 
     Args:
-        objects: SceneObjects (their boxes' footprints are indexed).
+        objects: SceneObjects (their boxes' footprints are indexed), or a Scene.
 
     Example:
         >>> from worldnb.scene import OrientedBox, SceneObject
@@ -25,7 +28,11 @@ class SpatialIndex:
         [(1, 2), (2, 3), (3, 4)]
     """
 
-    def __init__(self, objects):
+    def __init__(self, objects: Iterable[SceneObject] | Scene):
+        if isinstance(objects, Scene):
+            objects = objects.objects
+        if not isinstance(objects, Iterable):
+            raise QueryError(f"objects: expected SceneObjects, got {type(objects).__name__}")
         self.objects: list[SceneObject] = list(objects)
         self.footprints = [box_of(o).footprint() for o in self.objects]
         self.tree = shapely.STRtree(self.footprints)

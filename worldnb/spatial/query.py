@@ -79,6 +79,8 @@ def find(
         if name not in _BINARY:
             raise QueryError(f"unknown relation {name!r}; known: {', '.join(sorted(_BINARY))}")
         if name == "between":
+            if not isinstance(other, tuple | list) or len(other) != 2:
+                raise QueryError(f"between: expected a pair (b, c) of objects, got {other!r}")
             b, c = other
             out = [o for o in out if o is not b and o is not c and R.between(o, b, c)]
         elif name in ("left_of", "right_of", "in_front_of", "behind"):
