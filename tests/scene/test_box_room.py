@@ -107,3 +107,11 @@ def test_bad_floor():
         Room([(0, 0), (1, 1), (1, 0), (0, 1)])  # bow tie
     with pytest.raises(InputError, match="height"):
         Room.rectangle(2, 2, height=-1)
+
+
+def test_repeated_vertices_make_no_zero_length_wall():
+    doubled = Room([(0, 0), (1, 0), (1, 0), (1, 1), (0, 1)])
+    closed = Room([(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)])
+    assert len(doubled.walls) == len(closed.walls) == 4
+    assert all(w.length > 0 and np.all(np.isfinite(w.normal)) for w in doubled.walls)
+    assert doubled == closed

@@ -133,8 +133,9 @@ class Room:
         self, floor_xz: ArrayLike, height: float = 2.7, openings: Iterable[Opening | dict] = ()
     ):
         xz = as_array("floor_xz", floor_xz, (None, 2), np.float64)
-        if len(xz) >= 2 and np.allclose(xz[0], xz[-1]):
-            xz = xz[:-1]  # a closed ring: drop the repeated first vertex
+        # a repeated vertex (a closed ring's last = first, or a doubled corner) would make
+        # a zero-length wall with no direction: keep each vertex once
+        xz = xz[~np.all(np.isclose(xz, np.roll(xz, -1, axis=0)), axis=1)] if len(xz) > 1 else xz
         if len(xz) < 3:
             raise InputError(f"floor_xz: a floor needs at least 3 vertices, got {len(xz)}")
         poly = shapely.Polygon(xz)
