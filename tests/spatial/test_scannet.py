@@ -62,3 +62,12 @@ def test_missing_or_garbled_file(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(FormatError):
         load_vsibench_scenes(bad)
+    nan_box = {"centroid": [0, 0, float("nan")], "axesLengths": [1, 1, 1]}
+    nan_box["normalizedAxes"] = np.eye(3).ravel().tolist()
+    for info in (
+        {"room_size": 10, "object_bbox": [{"centroid": [0, 0, 0]}]},  # a list, not a dict
+        {"room_size": 10, "object_bbox": {"bed": [nan_box]}},
+    ):
+        bad.write_text(json.dumps({"scene0000_00": info}))
+        with pytest.raises(FormatError, match="scene0000_00"):
+            load_vsibench_scenes(bad)

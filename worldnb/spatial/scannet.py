@@ -77,10 +77,15 @@ def scannet_scene(name: str, info: dict) -> Scene:
         area = float(info["room_size"])
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"{name}: meta info is missing or has a bad field: {exc}") from None
+    if not isinstance(bboxes, dict) or not all(isinstance(v, list) for v in bboxes.values()):
+        raise FormatError(f"{name}: 'object_bbox' must map each label to a list of boxes")
     objs = []
     for label in sorted(bboxes):
         for b in bboxes[label]:
-            objs.append((label, box_from_scannet(b)))
+            try:
+                objs.append((label, box_from_scannet(b)))
+            except InputError as exc:  # NaN / inf in the numbers
+                raise FormatError(f"{name}: a {label} box holds invalid values ({exc})") from None
     floor = min((bx.bottom for _, bx in objs), default=0.0)
     scene = Scene(
         meta={
