@@ -49,6 +49,8 @@ def box_from_scannet(b: dict) -> OrientedBox:
         A = np.asarray(b["normalizedAxes"], np.float64).reshape(3, 3)  # rows = axes
     except (KeyError, ValueError, TypeError) as exc:
         raise FormatError(f"ScanNet box is missing or has a bad field: {exc}") from None
+    if not (np.all(np.isfinite(c)) and np.all(np.isfinite(L)) and np.all(np.isfinite(A))):
+        raise FormatError(f"ScanNet box holds non-finite numbers: {b!r}")
     signs = np.array([[(i >> 2) & 1, (i >> 1) & 1, i & 1] for i in range(8)]) * 2 - 1
     corners = c + (signs * (L / 2)) @ A
     pts = corners @ _ZUP_TO_YUP.T
@@ -84,8 +86,8 @@ def scannet_scene(name: str, info: dict) -> Scene:
         for b in bboxes[label]:
             try:
                 objs.append((label, box_from_scannet(b)))
-            except InputError as exc:  # NaN / inf in the numbers
-                raise FormatError(f"{name}: a {label} box holds invalid values ({exc})") from None
+            except (FormatError, InputError) as exc:
+                raise FormatError(f"{name}: a {label} box is unusable ({exc})") from None
     floor = min((bx.bottom for _, bx in objs), default=0.0)
     scene = Scene(
         meta={
