@@ -312,11 +312,3 @@ def _check_image(name: str, img: np.ndarray) -> np.ndarray:
         else:
             raise InputError(f"images[{name!r}]: unsupported dtype {img.dtype}")
     return img
-
-
-def iter_layers(scene: Scene, kinds: Iterable[str] | None = None):
-    """(name, layer) pairs of the given kinds ("points", "mesh", "gaussians")."""
-    kinds = set(kinds) if kinds is not None else None
-    for name, layer in scene.layers.items():
-        if kinds is None or layer.kind in kinds:
-            yield name, layer
