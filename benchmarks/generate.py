@@ -210,6 +210,12 @@ def main() -> None:
         default="accuracy,lift,tiny",
         help="comma-separated subset of: accuracy, lift, tiny",
     )
+    ap.add_argument(
+        "--truth",
+        default="demo",
+        choices=["demo", "worlds"],
+        help="ground truth: the hand-built textured room or a procedural world",
+    )
     args = ap.parse_args()
     torch.manual_seed(0)
     # keep stdout pure JSON: the model libraries log notices while loading
