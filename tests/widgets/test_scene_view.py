@@ -338,3 +338,13 @@ def test_a_late_reply_with_an_older_camera_does_not_rewind_the_kernel(scene):
     view._cam.position = tuple(np.add(view._cam.position, (0.5, 0.0, 0.0)))
     assert view.azimuth.value != pytest.approx(10.0, abs=0.1)
     assert np.allclose(view.camera.position, view._cam.position)
+
+
+def test_a_late_quaternion_reply_is_undone(scene):
+    view = SceneView(scene)
+    view.azimuth.value = 10.0
+    q_a = view._cam.quaternion
+    view.elevation.value = 50.0
+    q_b = view._cam.quaternion
+    view._cam.quaternion = q_a  # a late reply: the newest position, an older orientation
+    assert view._cam.quaternion == q_b

@@ -174,7 +174,7 @@ class SceneView(W.VBox):
         self._apply_orbit(orbit)
         for s in (self.azimuth, self.elevation, self.distance, self.fov):
             s.observe(self._on_slider, names="value")
-        self._cam.observe(self._on_three_camera, names=["position"])
+        self._cam.observe(self._on_three_camera, names=["position", "quaternion"])
         self._controls.observe(self._on_three_camera, names=["target"])
 
         self._build_content(scene)
@@ -532,32 +532,37 @@ class SceneView(W.VBox):
             tuple(self._controls.target),
         )
 
-    def _is_stale_echo(self) -> bool:
-        """Is the camera the browser just sent one the kernel pushed before its latest?
+    def _echo_of(self) -> str | None:
+        """Is the camera the browser just sent one the kernel pushed itself?
 
         pythreejs can send a camera pose back after applying it (float noise from
-        OrbitControls' own update). If that reply arrives after the kernel has pushed a
-        newer pose, accepting it would make kernel and browser disagree.
+        OrbitControls' own update), and that reply can arrive after the kernel has pushed
+        a newer pose. Returns ``"latest"`` (an echo of the newest pose), ``"older"`` (a
+        late echo of an earlier one) or None (a pose the user made in the browser).
         """
-        if len(self._pushed) < 2:
-            return False
+        if not self._pushed:
+            return None
         now = np.r_[self._cam.position, self._controls.target]
-        latest = np.r_[self._pushed[-1][0], self._pushed[-1][3]]
-        scale = max(float(np.abs(latest).max()), 1.0)
-        if np.allclose(now, latest, atol=1e-6 * scale):
-            return False
-        return any(
-            np.allclose(now, np.r_[old[0], old[3]], atol=1e-6 * scale)
-            for old in list(self._pushed)[:-1]
-        )
+        scale = max(float(np.abs(now).max()), 1.0)
+        pushed = list(self._pushed)
+        if np.allclose(now, np.r_[pushed[-1][0], pushed[-1][3]], atol=1e-6 * scale):
+            return "latest"
+        if any(np.allclose(now, np.r_[p[0], p[3]], atol=1e-6 * scale) for p in pushed[:-1]):
+            return "older"
+        return None
 
     def _on_three_camera(self, change) -> None:
-        """The browser moved the camera (OrbitControls): follow with the sliders."""
+        """The browser moved the camera (OrbitControls): follow with the sliders.
+
+        Echoes of poses the kernel sent are not moves: the kernel keeps its newest pose
+        (and re-sends it), so kernel and browser never end up disagreeing.
+        """
         if self._syncing:
             return
         self._syncing = True
         try:
-            if self._is_stale_echo():
+            echo = self._echo_of()
+            if echo is not None:
                 position, quaternion, rotation, target = self._pushed[-1]
                 with self._cam.hold_sync(), self._controls.hold_sync():
                     self._controls.target = target
