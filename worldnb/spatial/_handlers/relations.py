@@ -103,6 +103,21 @@ def best_split(text: str, ctx: Context):
     return best[1], best[2], best[3]
 
 
+def _between_anchors(text: str, ctx: Context):
+    """ "B and C" → (b, c, None); (None, None, failing Answer) when one of them fails to
+    resolve; (None, None, None) when the text is not two objects."""
+    parts = re.split(r"\s+and\s+", text, maxsplit=1)
+    if len(parts) != 2:
+        return None, None, None
+    b, fb = one_object(parts[0], ctx)
+    c, fc = one_object(parts[1], ctx)
+    if fb is not None or fc is not None:
+        return None, None, fb or fc
+    if b is None or c is None:
+        return None, None, None
+    return b, c, None
+
+
 def do_rel_yn(ctx: Context, m, text, unit):
     body = re.sub(r"^(?:is|are|was|were|does|do|can|could|would|will|should) ", "", text)
     body = re.sub(
@@ -127,15 +142,9 @@ def do_rel_yn(ctx: Context, m, text, unit):
     if fail is not None:
         return fail
     if rel == "between":
-        parts = re.split(r"\s+and\s+", m["b"], maxsplit=1)
-        if len(parts) != 2:
-            return None
-        b, fb = one_object(parts[0], ctx)
-        c, fc = one_object(parts[1], ctx)
-        if fb is not None or fc is not None:
-            return fb or fc
-        if b is None or c is None:
-            return None
+        b, c, early = _between_anchors(m["b"], ctx)
+        if b is None:
+            return early
         results = [R.between(s, b, c) for s in subj]
         val = all(results)
         names = " and ".join(the(x, ctx) for x in subj)
@@ -192,15 +201,9 @@ def do_what_rel(ctx: Context, m, text, unit):
         return None
     rel = REL_NAME.get(m["rel"], {"face": "facing"}.get(m["rel"], m["rel"]))
     if rel == "between":
-        parts = re.split(r"\s+and\s+", m["b"], maxsplit=1)
-        if len(parts) != 2:
-            return None
-        b, fb = one_object(parts[0], ctx)
-        c, fc = one_object(parts[1], ctx)
-        if fb is not None or fc is not None:
-            return fb or fc
-        if b is None or c is None:
-            return None
+        b, c, early = _between_anchors(m["b"], ctx)
+        if b is None:
+            return early
         hits = [o for o in ctx.entities if o is not b and o is not c and R.between(o, b, c)]
         anchors = [b, c]
         desc = f"between {the(b, ctx)} and {the(c, ctx)}"
