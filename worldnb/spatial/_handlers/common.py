@@ -125,6 +125,20 @@ def one_object(text: str, ctx: Context):
     return o, None
 
 
+def objects(ctx: Context, *texts: str):
+    """Resolve each slot to one object, in order: (objects, None); (None, the first
+    failing Answer); (None, None) when some slot is not one object (a wall, no NP)."""
+    got = []
+    for text in texts:
+        o, fail = one(text, ctx)
+        if fail is not None:
+            return None, fail
+        got.append(o)
+    if any(o is None or isinstance(o, NP) for o in got):
+        return None, None
+    return got, None
+
+
 def many(text: str, ctx: Context):
     """(objects, NP, None) or (None, NP, failing Answer); (None, None, None) if the
     text names no objects (not a noun phrase, or a wall)."""

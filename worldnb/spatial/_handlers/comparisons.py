@@ -18,7 +18,7 @@ from .common import (
     from_ref,
     many,
     noun_phrase,
-    one,
+    objects,
     one_object,
     split_options,
     the,
@@ -84,17 +84,10 @@ def do_rel_dist(ctx: Context, m, text, unit):
 
 
 def do_rel_dist_yn(ctx: Context, m, text, unit):
-    x, fx = one(m["x"], ctx)
-    if fx is not None:
-        return fx
-    a, fa = one(m["a"], ctx)
-    if fa is not None:
-        return fa
-    b, fb = one(m["b"], ctx)
-    if fb is not None:
-        return fb
-    if any(v is None or isinstance(v, NP) for v in (x, a, b)):
-        return None  # not three objects (a wall, say): another template may fit
+    got, early = objects(ctx, m["x"], m["a"], m["b"])
+    if got is None:
+        return early  # None when not three objects (a wall, say): another template may fit
+    x, a, b = got
     da, db = distance(a, x), distance(b, x)
     closer = m["cmp"] in ("closer", "nearer")
     val = da < db if closer else da > db
@@ -263,14 +256,10 @@ def do_superlative(ctx: Context, m, text, unit):
 
 
 def do_threshold(ctx: Context, m, text, unit):
-    a, fa = one(m["a"], ctx)
-    if fa is not None:
-        return fa
-    b, fb = one(m["b"], ctx)
-    if fb is not None:
-        return fb
-    if a is None or b is None or isinstance(a, NP) or isinstance(b, NP):
-        return None
+    got, early = objects(ctx, m["a"], m["b"])
+    if got is None:
+        return early
+    a, b = got
     lim = parse_length(m["len"])
     if lim is None:
         return None

@@ -13,7 +13,7 @@ from .._np import Context
 from ..answer import Answer
 from ..frames import EgoFrame, turn_direction
 from ..navigation import route
-from .common import fmt, length_value, noun_phrase, one_object, the, unsupported
+from .common import fmt, length_value, noun_phrase, objects, one_object, the, unsupported
 
 _EGO = re.compile(
     r".*?\b(?:standing|stand|i am|positioned|located|i was|i'm)\s+(?:right )?(?:by|at|next to|beside|near|in front of)\s+"
@@ -77,14 +77,10 @@ def do_route_plan(ctx: Context, m, text, unit):
     )
     if st is None:
         return None
-    pos_obj, f = one_object(st["a"], ctx)
-    if f is not None:
-        return f
-    face, f = one_object(st["b"], ctx)
-    if f is not None:
-        return f
-    if pos_obj is None or face is None:
-        return None
+    got, early = objects(ctx, st["a"], st["b"])
+    if got is None:
+        return early
+    pos_obj, face = got
     body = text[text.index(":", st.end()) + 1 :] if ":" in text[st.end() :] else text[st.end() :]
     steps = re.findall(
         r"(?:^|\s)\d+\s*(?:\.|\))?\s*(go forward until (?P<t>.+?)|\[ ?please fill in ?\])(?=\s+\d+\s*(?:\.|\))?\s+|\s+you have|\s*$)",
