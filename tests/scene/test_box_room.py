@@ -107,6 +107,8 @@ def test_bad_floor():
         Room([(0, 0), (1, 1), (1, 0), (0, 1)])  # bow tie
     with pytest.raises(InputError, match="height"):
         Room.rectangle(2, 2, height=-1)
+    with pytest.raises(InputError, match="width"):
+        Room.rectangle(True, 2)  # a flag, not 1 m
 
 
 def test_repeated_vertices_make_no_zero_length_wall():

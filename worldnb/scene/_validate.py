@@ -92,7 +92,9 @@ def as_colors(name: str, value, n: int) -> np.ndarray:
 
 
 def as_positive(name: str, value, *, allow_zero: bool = False) -> float:
-    """A finite positive scalar."""
+    """A finite positive scalar (bools rejected)."""
+    if isinstance(value, bool | np.bool_):
+        raise InputError(f"{name}: expected a number, got {value!r}")
     try:
         v = float(value)
     except (TypeError, ValueError):
