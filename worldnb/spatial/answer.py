@@ -43,7 +43,12 @@ class Answer:
     def __str__(self) -> str:
         return self.text
 
-    def _repr_html_(self) -> str:
+    def to_html(self) -> str:
+        """A small HTML table: the answer, its status and the evidence (for notebooks
+        and widgets)."""
         from ._html import answer_html
 
         return answer_html(self)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()

@@ -111,7 +111,7 @@ def relations(
     hi = {o.id: o.box.top for o in objs}
     lat = {o.id: f.lateral(o) for o in objs}
     dep = {o.id: f.depth(o) for o in objs}
-    margin = R._margin(f, None)
+    margin = R.frame_margin(f, None)
     by_id = {o.id: o for o in objs}
     for ia, ib in idx.pairs_within(near):
         a, b = by_id[ia], by_id[ib]

@@ -36,7 +36,7 @@ import shapely
 from ..errors import QueryError
 from ..scene import OrientedBox, Room, SceneObject
 from ._boxes import box_of, center_xz, vertical_gap, vertical_overlap
-from .frames import Frame, ObjectFrame, RoomFrame
+from .frames import Frame, ObjectFrame, RoomFrame, ViewerFrame
 from .measures import distance, wall_clearance
 
 __all__ = [
@@ -78,30 +78,30 @@ def _frame(frame) -> Frame:
     )
 
 
-def _margin(frame: Frame, margin):
+def frame_margin(frame: Frame, margin: float | None) -> float:
+    """``margin`` if given, else the default for ``frame``: image-plane units (x/z) in a
+    :class:`ViewerFrame`, metres in every other frame."""
     if margin is not None:
         return margin
-    from .frames import ViewerFrame
-
     return _VIEW_MARGIN if isinstance(frame, ViewerFrame) else _DEFAULT_MARGIN
 
 
 def left_of(a, b, frame=None, margin: float | None = None) -> bool:
     """A is left of B in ``frame``."""
     f = _frame(frame)
-    return f.lateral(a) < f.lateral(b) - _margin(f, margin)
+    return f.lateral(a) < f.lateral(b) - frame_margin(f, margin)
 
 
 def right_of(a, b, frame=None, margin: float | None = None) -> bool:
     """A is right of B in ``frame``."""
     f = _frame(frame)
-    return f.lateral(a) > f.lateral(b) + _margin(f, margin)
+    return f.lateral(a) > f.lateral(b) + frame_margin(f, margin)
 
 
 def in_front_of(a, b, frame=None, margin: float | None = None) -> bool:
     """A is in front of B: closer to the observer, or along B's front in an object frame."""
     f = _frame(frame)
-    m = _margin(f, margin)
+    m = frame_margin(f, margin)
     if f.observer:
         return f.depth(a) < f.depth(b) - m
     return f.depth(a) > f.depth(b) + m
@@ -110,7 +110,7 @@ def in_front_of(a, b, frame=None, margin: float | None = None) -> bool:
 def behind(a, b, frame=None, margin: float | None = None) -> bool:
     """A is behind B: farther from the observer, or against B's front in an object frame."""
     f = _frame(frame)
-    m = _margin(f, margin)
+    m = frame_margin(f, margin)
     if f.observer:
         return f.depth(a) > f.depth(b) + m
     return f.depth(a) < f.depth(b) - m
