@@ -117,3 +117,12 @@ def test_repeated_vertices_make_no_zero_length_wall():
     assert len(doubled.walls) == len(closed.walls) == 4
     assert all(w.length > 0 and np.all(np.isfinite(w.normal)) for w in doubled.walls)
     assert doubled == closed
+
+
+def test_wall_distance_to_points_and_bad_points():
+    wall = Room.rectangle(4, 3).wall("south")  # z = +1.5, from x = −2 to x = 2
+    np.testing.assert_allclose(wall.distance_to([0, 0]), [1.5])
+    np.testing.assert_allclose(wall.distance_to([[0, 0], [3, 1.5]]), [1.5, 1.0])
+    for bad in ("abc", [[1, 2], [3]], [1, 2, 3]):
+        with pytest.raises(InputError, match="xz"):
+            wall.distance_to(bad)

@@ -61,7 +61,11 @@ class Wall:
 
     def distance_to(self, xz: ArrayLike) -> np.ndarray:
         """(N,) distance from (N, 2) floor points to this wall segment."""
-        p = as_array("xz", np.atleast_2d(xz) if np.ndim(xz) == 1 else xz, (None, 2), np.float64)
+        try:
+            p = np.atleast_2d(np.asarray(xz, np.float64))
+        except (TypeError, ValueError):
+            raise InputError(f"xz: expected (N, 2) floor points, got {xz!r}") from None
+        p = as_array("xz", p, (None, 2), np.float64)
         a, b = self.start.astype(np.float64), self.end.astype(np.float64)
         t = np.clip(((p - a) @ (b - a)) / max(float((b - a) @ (b - a)), 1e-12), 0, 1)
         return np.linalg.norm(p - (a + t[:, None] * (b - a)), axis=1)
