@@ -68,10 +68,24 @@ def unproject_depth(depth: np.ndarray, K: np.ndarray) -> np.ndarray:
     return out
 
 
+def _rotate(v: np.ndarray, R: np.ndarray) -> np.ndarray:
+    """(N, 3) @ R.T as three fused multiply-adds (BLAS is slow on N×3 by 3×3)."""
+    v = np.asarray(v, np.float32)
+    R = np.asarray(R, np.float32)
+    return v[:, :1] * R[:, 0] + v[:, 1:2] * R[:, 1] + v[:, 2:3] * R[:, 2]
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cross product of (N, 3) arrays (np.cross is slow on many short rows)."""
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], -1)
+
+
 def _to_world(p: np.ndarray, T: np.ndarray) -> np.ndarray:
     if np.allclose(T, np.eye(4)):
         return np.ascontiguousarray(p, dtype=np.float32)
-    return (p.astype(np.float64) @ T[:3, :3].T + T[:3, 3]).astype(np.float32)
+    return (_rotate(p, T[:3, :3]) + np.asarray(T[:3, 3], np.float32)).astype(np.float32)
 
 
 #: A jump counts as an edge only if it is this many times the smaller of the jumps
@@ -132,7 +146,7 @@ def depth_normals(points: np.ndarray) -> np.ndarray:
         return np.where(use_fwd[..., None], fwd, bwd)
 
     with np.errstate(invalid="ignore"):
-        n = np.cross(_grad(0), _grad(1))  # d/dv × d/du points towards the camera
+        n = _cross(_grad(0), _grad(1))  # d/dv × d/du points towards the camera
         norm = np.linalg.norm(n, axis=-1, keepdims=True)
         n = np.where(norm > 1e-12, n / np.where(norm > 1e-12, norm, 1), [0.0, 0.0, -1.0])
         n = np.where(np.isfinite(n), n, [0.0, 0.0, -1.0])
@@ -303,9 +317,9 @@ def lift_surfels(
     # Principal axes of the covariance a aᵀ + b bᵀ inside the plane (basis t1, t2).
     t1 = a - np.sum(a * n, 1, keepdims=True) * n  # in the plane even where nr was capped
     t1n = np.linalg.norm(t1, axis=1, keepdims=True)
-    t1 = np.where(t1n > 1e-12, t1 / np.maximum(t1n, 1e-12), np.cross(n, ey))
+    t1 = np.where(t1n > 1e-12, t1 / np.maximum(t1n, 1e-12), _cross(n, np.broadcast_to(ey, n.shape)))
     t1 /= np.maximum(np.linalg.norm(t1, axis=1, keepdims=True), 1e-12)
-    t2 = np.cross(n, t1)
+    t2 = _cross(n, t1)
     a1, a2 = np.sum(a * t1, 1), np.sum(a * t2, 1)
     b1, b2 = np.sum(b * t1, 1), np.sum(b * t2, 1)
     c11, c22, c12 = a1 * a1 + b1 * b1, a2 * a2 + b2 * b2, a1 * a2 + b1 * b2
@@ -313,7 +327,7 @@ def lift_surfels(
     mid, rad = (c11 + c22) / 2, np.sqrt(((c11 - c22) / 2) ** 2 + c12**2)
     cos_t, sin_t = np.cos(theta)[:, None], np.sin(theta)[:, None]
     e1 = cos_t * t1 + sin_t * t2
-    e2 = np.cross(n, e1)  # (e1, e2, n) is right-handed
+    e2 = _cross(n, e1)  # (e1, e2, n) is right-handed
     s1 = SURFEL_SIGMA * np.sqrt(np.maximum(mid + rad, 1e-20))
     s2 = SURFEL_SIGMA * np.sqrt(np.maximum(mid - rad, 1e-20))
     R_cam = np.stack([e1, e2, n], axis=2)  # columns: local x, y, z axes in camera frame
@@ -347,6 +361,6 @@ def lift_points(
     nrm = depth_normals(np.where(ok[..., None], pts, np.nan))
     keep = _block(ok, k, "center").reshape(-1)
     p = _block(pts, k, "center").reshape(-1, 3)[keep]
-    n = _block(nrm, k, "center").reshape(-1, 3)[keep].astype(np.float64) @ T[:3, :3].T
+    n = _rotate(_block(nrm, k, "center").reshape(-1, 3)[keep], T[:3, :3])
     c = None if rgb is None else np.clip(_block(rgb, k, "mean").reshape(-1, 3)[keep], 0, 1)
     return PointCloud(_to_world(p, T), c, normals=n.astype(np.float32))
