@@ -78,12 +78,12 @@ def soft_shares(constraints: list[dict]) -> tuple[float, float, int, int]:
     return ws, w, sum(c["satisfied"] for c in soft), len(soft)
 
 
-def bench_worlds(seeds: int) -> dict:
+def bench_worlds(seeds: int, kinds=ROOM_KINDS) -> dict:
     from tqdm.auto import tqdm
 
-    rows = {k: [] for k in ROOM_KINDS}
+    rows = {k: [] for k in kinds}
     failures = []
-    for kind in ROOM_KINDS:
+    for kind in kinds:
         for seed in tqdm(range(seeds), desc=kind, file=sys.stderr):
             t0 = time.perf_counter()
             try:
@@ -258,20 +258,23 @@ def main(argv=None) -> dict:
     ap.add_argument("--requests", type=int, default=50)
     ap.add_argument("--baseline", type=int, default=20)
     ap.add_argument("--baseline-limit", type=float, default=3.0)
+    ap.add_argument("--kinds", nargs="*", default=list(ROOM_KINDS), help="room kinds for worlds")
+    ap.add_argument("--no-plan", action="store_true", help="skip the plan and baseline sections")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     out = {"benchmark": "layout"}
     reqs = requests(args.requests)
-    out["plan"] = bench_plan(reqs)
-    times = out["plan"].pop("_times")
-    if args.baseline:
+    if not args.no_plan:
+        out["plan"] = bench_plan(reqs)
+        times = out["plan"].pop("_times")
+    if args.baseline and not args.no_plan:
         out["baseline"] = bench_baseline(reqs[: args.baseline], times, args.baseline_limit)
     try:
         out["catalog_vs_scannet"] = compare_with_scannet()
     except Exception as exc:  # the shared data may be absent outside this checkout
         out["catalog_vs_scannet"] = f"not run: {exc}"
     if args.seeds:
-        out["worlds"] = bench_worlds(args.seeds)
+        out["worlds"] = bench_worlds(args.seeds, args.kinds)
     out["wall_time_s"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out, indent=1))
     return out

@@ -126,3 +126,8 @@ def test_free_rotation_on_request():
     res = plan(room, ["armchair", "plant", "coffee table"], rotations=None, seed=3)
     assert all(c["satisfied"] for c in res.constraints if c["hard"])
     assert not any(c["type"] == "RotationSnap" for c in res.constraints)
+
+
+def test_on_top_item_larger_than_its_support_is_reported(bedroom):
+    with pytest.raises(InfeasibleLayoutError, match="1.45 m tv is larger than the 1.20 m tv stand"):
+        plan(bedroom, [("tv", (1.45, 0.7, 0.26)), ("tv stand", (1.2, 0.5, 0.45))])

@@ -564,6 +564,23 @@ def build_constraints(layout: Layout, constraints, walkway, rotations) -> list[C
     for c in cons:
         if isinstance(c, C.OnTopOf):
             c.hard = True
+            for a in c.bound[0]:
+                ia = layout.items[a]
+                fits = [
+                    b
+                    for b in c.bound[1]
+                    if min(ia.size[0], ia.size[2])
+                    <= min(layout.items[b].size[0], layout.items[b].size[2])
+                    and max(ia.size[0], ia.size[2])
+                    <= max(layout.items[b].size[0], layout.items[b].size[2])
+                ]
+                if not fits:
+                    sups = " or ".join(layout.items[b].describe() for b in c.bound[1])
+                    raise InfeasibleLayoutError(
+                        f"{ia.describe()} is larger than {sups} it should stand on; "
+                        "choose a smaller one or a larger support",
+                        (ia.describe(), *(layout.items[b].describe() for b in c.bound[1])),
+                    )
     return cons
 
 

@@ -133,6 +133,27 @@ def _need(name: str, size) -> float:
     return float(w * d)
 
 
+def _fit_on_supports(sized: list) -> list:
+    """Shrink on-top pieces (TV, lamp, monitor, microwave) to fit the smallest of the
+    supports their rules name that are present."""
+    out = []
+    for n, size in sized:
+        e = entry(n)
+        if e.placement == "on_top":
+            targets = []
+            for r in e.rules:
+                if r["type"] == "on_top_of":
+                    t = r["target"]
+                    targets += t if isinstance(t, list) else [t]
+            sups = [s for m, s in sized if m in targets]
+            if sups:
+                size = size.copy()
+                size[0] = min(size[0], min(s[0] for s in sups) - 0.04)
+                size[2] = min(size[2], min(s[2] for s in sups) - 0.02)
+        out.append((n, size))
+    return out
+
+
 def _choose_items(kind: str, rng: np.random.Generator, area: float = np.inf) -> tuple[list, int]:
     """Required pieces, then optional extras while their floor needs (footprint plus
     access zones) stay under 65 % of the room's ``area``: rooms keep space to walk."""
@@ -163,6 +184,8 @@ def _choose_items(kind: str, rng: np.random.Generator, area: float = np.inf) -> 
     sized = [
         (n, s) for n, s in sized if n != "table lamp" or {"nightstand", "desk", "dresser"} & present
     ]
+    # what stands on top fits on its support (a 1.45 m TV needs a stand at least as wide)
+    sized = _fit_on_supports(sized)
     # chairs of one room match each other
     chairs = [s for n, s in sized if n == "chair"]
     if chairs:
