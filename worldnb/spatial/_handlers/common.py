@@ -98,7 +98,9 @@ def noun_phrase(text: str, ctx: Context) -> NP | None:
 def _unknown_noun(text: str):
     """An Answer for "the dog" (a determiner and a noun this scene has no word for)."""
     m = re.fullmatch(r"(?:the|a|an|any|my|that|this) ([a-z]+(?: [a-z]+)?)", text.strip())
-    if m and not re.search(r"\b(of|in|on|at|to|from|with|by|wall|room|floor)\b", m.group(1)):
+    if m and not re.search(
+        r"\b(of|in|on|at|to|from|with|by|walls?|rooms?|floors?|ceilings?|corners?)\b", m.group(1)
+    ):
         return Answer(None, f"there is no {singular(m.group(1))} in this scene", {}, [], "absent")
     return None
 
