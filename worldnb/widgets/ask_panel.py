@@ -70,7 +70,6 @@ class AskPanel(W.VBox):
     def ask(self, question: str | None = None):
         """Ask ``question`` (default: the text in the box), show and return the answer."""
         from ..spatial import ask
-        from ..spatial._html import answer_html
 
         if question is not None:
             self._setting = True
@@ -90,7 +89,7 @@ class AskPanel(W.VBox):
             return None
         self.answer = ans
         self.history.append((text, ans))
-        self.output.value = answer_html(ans)
+        self.output.value = ans.to_html()
         self._highlight(ans.highlight, COLORS.get(ans.status, "#ffcc00"))
         return ans
 
