@@ -320,31 +320,3 @@ def test_textured_mesh_and_camera_thumbnail_go_as_rgba_textures(scene, rng):
     frustum = view._cameras_group.children[0]
     thumb = frustum.children[1].material.map.data
     assert thumb.dtype == np.uint8 and thumb.shape[2] == 4 and max(thumb.shape[:2]) <= 64
-
-
-def test_a_late_reply_with_an_older_camera_does_not_rewind_the_kernel(scene):
-    """The browser may send back pose A after the kernel has already pushed pose B."""
-    view = SceneView(scene)
-    view.azimuth.value = 10.0
-    pose_a = (view._cam.position, view._cam.quaternion)
-    view.elevation.value = 50.0
-    pose_b = view.camera
-    # a reply carrying pose A (with float noise) arrives now
-    view._cam.quaternion = tuple(pose_a[1])
-    view._cam.position = tuple(np.asarray(pose_a[0]) * (1 + 1e-9))
-    assert view.camera == pose_b
-    assert view.elevation.value == pytest.approx(50.0)
-    # a genuine move from the browser (a pose the kernel never sent) is followed
-    view._cam.position = tuple(np.add(view._cam.position, (0.5, 0.0, 0.0)))
-    assert view.azimuth.value != pytest.approx(10.0, abs=0.1)
-    assert np.allclose(view.camera.position, view._cam.position)
-
-
-def test_a_late_quaternion_reply_is_undone(scene):
-    view = SceneView(scene)
-    view.azimuth.value = 10.0
-    q_a = view._cam.quaternion
-    view.elevation.value = 50.0
-    q_b = view._cam.quaternion
-    view._cam.quaternion = q_a  # a late reply: the newest position, an older orientation
-    assert view._cam.quaternion == q_b

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Iterable
 
 import ipywidgets as W
@@ -117,8 +116,6 @@ class SceneView(W.VBox):
         self._show_ceiling = bool(show_ceiling)
         self._syncing = False
         self._links: list[W.Widget] = []
-        #: camera states the kernel sent, newest last (to spot stale replies)
-        self._pushed: deque[tuple] = deque(maxlen=16)
         self._highlighted: dict[int, str] = {}
         self._layers: dict[str, T.LayerView] = {}
         self._objects: dict[int, T.ObjectView] = {}
@@ -198,20 +195,6 @@ class SceneView(W.VBox):
     def camera(self) -> Camera:
         """The camera the browser shows now, as a :class:`~worldnb.Camera` (canvas size)."""
         w, h = self._size
-        pos = np.asarray(self._cam.position, np.float64)
-        target = np.asarray(self._controls.target, np.float64)
-        if np.linalg.norm(pos - target) > 1e-9:
-            # OrbitControls always keeps the camera looking at its target with +Y up, so
-            # position + target + fov fix the view (the synced quaternion can lag behind).
-            return Camera.look_at(
-                pos,
-                target,
-                fov_y_deg=self._cam.fov,
-                width=w,
-                height=h,
-                near=self._cam.near,
-                far=self._cam.far,
-            )
         return camera_from_three(
             self._cam.position,
             self._cam.quaternion,
@@ -491,7 +474,6 @@ class SceneView(W.VBox):
                 self._cam.quaternion = tuple(quaternion)
                 self._cam.rotation = euler_xyz(quaternion)
                 self._cam.fov = float(orbit.fov)
-            self._pushed.append(self._camera_state())
             self._set_sliders(orbit)
         finally:
             self._syncing = False
@@ -524,53 +506,12 @@ class SceneView(W.VBox):
             )
         )
 
-    def _camera_state(self) -> tuple:
-        return (
-            tuple(self._cam.position),
-            tuple(self._cam.quaternion),
-            tuple(self._cam.rotation),
-            tuple(self._controls.target),
-        )
-
-    def _echo_of(self) -> str | None:
-        """Is the camera the browser just sent one the kernel pushed itself?
-
-        pythreejs can send a camera pose back after applying it (float noise from
-        OrbitControls' own update), and that reply can arrive after the kernel has pushed
-        a newer pose. Returns ``"latest"`` (an echo of the newest pose), ``"older"`` (a
-        late echo of an earlier one) or None (a pose the user made in the browser).
-        """
-        if not self._pushed:
-            return None
-        now = np.r_[self._cam.position, self._controls.target]
-        scale = max(float(np.abs(now).max()), 1.0)
-        pushed = list(self._pushed)
-        if np.allclose(now, np.r_[pushed[-1][0], pushed[-1][3]], atol=1e-6 * scale):
-            return "latest"
-        if any(np.allclose(now, np.r_[p[0], p[3]], atol=1e-6 * scale) for p in pushed[:-1]):
-            return "older"
-        return None
-
     def _on_three_camera(self, change) -> None:
-        """The browser moved the camera (OrbitControls): follow with the sliders.
-
-        Echoes of poses the kernel sent are not moves: the kernel keeps its newest pose
-        (and re-sends it), so kernel and browser never end up disagreeing.
-        """
+        """The browser moved the camera (OrbitControls): follow with the sliders."""
         if self._syncing:
             return
         self._syncing = True
         try:
-            echo = self._echo_of()
-            if echo is not None:
-                position, quaternion, rotation, target = self._pushed[-1]
-                with self._cam.hold_sync(), self._controls.hold_sync():
-                    self._controls.target = target
-                    self._cam.position = position
-                    self._cam.quaternion = quaternion
-                    self._cam.rotation = rotation
-                return
-            self._pushed.clear()
             self._set_sliders(self.orbit)
         finally:
             self._syncing = False
