@@ -123,6 +123,10 @@ def rasterize_mesh(
     return _shade(face, E, K, vertices, faces, T, vertex_colors, uv, texture, width, height)
 
 
+_EDGE_MARGIN_PX = 1e-3
+_EDGE_TOL = 1e-5
+
+
 def _edge_matrices(tri: torch.Tensor, near: float):
     """(F, 3, 3) rows ``(v_j × v_k) / det`` and the faces worth testing."""
     v0, v1, v2 = tri.unbind(1)
@@ -144,10 +148,13 @@ def _pixel_boxes(vc, faces, K, width, height, near, ok):
     u = (K[0, 0] * tri[..., 0] + K[0, 1] * tri[..., 1]) / zs + K[0, 2]
     # A face crossing the camera plane projects to an unbounded region: test every pixel.
     big = torch.tensor(1e9, dtype=u.dtype, device=u.device)
-    x0 = torch.where(in_front, torch.ceil(u.amin(1) - 0.5), -big).clamp(-1, width)
-    x1 = torch.where(in_front, torch.floor(u.amax(1) - 0.5), big).clamp(-1, width)
-    y0 = torch.where(in_front, torch.ceil(v.amin(1) - 0.5), -big).clamp(-1, height)
-    y1 = torch.where(in_front, torch.floor(v.amax(1) - 0.5), big).clamp(-1, height)
+    # A small margin keeps pixel centres that sit exactly on a vertex (meshes lifted
+    # from depth maps put every vertex on one) despite rounding in the projection.
+    m = _EDGE_MARGIN_PX
+    x0 = torch.where(in_front, torch.ceil(u.amin(1) - 0.5 - m), -big).clamp(-1, width)
+    x1 = torch.where(in_front, torch.floor(u.amax(1) - 0.5 + m), big).clamp(-1, width)
+    y0 = torch.where(in_front, torch.ceil(v.amin(1) - 0.5 - m), -big).clamp(-1, height)
+    y1 = torch.where(in_front, torch.floor(v.amax(1) - 0.5 + m), big).clamp(-1, height)
     x0, x1 = x0.clamp_min(0).long(), x1.clamp_max(width - 1).long()
     y0, y1 = y0.clamp_min(0).long(), y1.clamp_max(height - 1).long()
     keep = ok & (x0 <= x1) & (y0 <= y1)
@@ -181,8 +188,12 @@ def _zbuffer(key, E, K, ids, x0, y0, w, h, width, near, far, max_candidates):
         l0 = e[0] * x + e[1] * y + e[2]
         l1 = e[3] * x + e[4] * y + e[5]
         l2 = e[6] * x + e[7] * y + e[8]
-        depth = 1.0 / (l0 + l1 + l2)
-        inside = (l0 >= 0) & (l1 >= 0) & (l2 >= 0) & (depth >= near) & (depth < far)
+        total = l0 + l1 + l2
+        depth = 1.0 / total
+        # Edges are closed with a relative tolerance, so a pixel centre on a shared
+        # edge or vertex is never lost to float32 rounding (the z-test picks one face).
+        tol = -_EDGE_TOL * total
+        inside = (l0 >= tol) & (l1 >= tol) & (l2 >= tol) & (depth >= near) & (depth < far)
         bits = depth.view(torch.int32).to(torch.int64)  # positive floats sort as ints
         k = torch.where(inside, (bits << 32) | ids.index_select(0, rep), _EMPTY)
         key.scatter_reduce_(0, torch.where(inside, py * width + px, 0), k, "amin")
