@@ -41,12 +41,12 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/00_quickstart.ipynb
 
 test: $(STAMP) $(VALIDATOR) browser
-	$(VENV)/bin/ruff check worldnb tests benchmarks
+	$(VENV)/bin/ruff check worldnb tests benchmarks tools
 	$(PY) -m pytest tests notebooks --nbval-lax -p no:cacheprovider
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check worldnb tests benchmarks
-	$(VENV)/bin/ruff format --check worldnb tests benchmarks
+	$(VENV)/bin/ruff check worldnb tests benchmarks tools
+	$(VENV)/bin/ruff format --check worldnb tests benchmarks tools
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done
