@@ -8,7 +8,7 @@ from worldnb.errors import InputError
 from worldnb.layout import critique
 from worldnb.scene import Opening, OrientedBox, Room, Scene
 from worldnb.worlds import sample_room
-from worldnb.worlds.scannet import DEFAULT_PATH, scannet_scene, scannet_scenes
+from worldnb.worlds.scannet import scannet_scene, scannet_scenes
 
 
 def room():
@@ -87,7 +87,6 @@ def test_bad_input():
         critique(Scene())
 
 
-@pytest.mark.skipif(not DEFAULT_PATH.is_file(), reason="ScanNet meta file not present")
 def test_runs_on_real_scannet_layouts():
     ids = scannet_scenes()
     assert len(ids) == 88

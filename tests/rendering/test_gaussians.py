@@ -3,6 +3,8 @@ reference (values and gradients), float64 gradcheck, SH, bands, bad input."""
 
 from __future__ import annotations
 
+# gsplat is a test dependency (pyproject [test]): a missing reference fails, never skips.
+import gsplat.cuda._torch_impl as gsplat_impl
 import pytest
 import torch
 
@@ -10,8 +12,6 @@ from worldnb.errors import InputError
 from worldnb.rendering import gaussian_covariances, project_gaussians, rasterize_gaussians
 from worldnb.rendering._reference import reference_gaussians
 from worldnb.rendering._sh import view_dependent_colors
-
-gsplat_impl = pytest.importorskip("gsplat.cuda._torch_impl")
 
 W, H = 40, 32
 

@@ -7,7 +7,6 @@ import pytest
 from worldnb.errors import InputError
 from worldnb.worlds import ROOM_KINDS, catalog, compare_with_scannet
 from worldnb.worlds.meshes import _BUILDERS
-from worldnb.worlds.scannet import DEFAULT_PATH
 
 REQUIRED = [
     "bed", "nightstand", "wardrobe", "dresser", "sofa", "armchair", "coffee table", "tv stand",
@@ -57,7 +56,6 @@ def test_lookup_and_errors(rng):
         catalog.entry(3)
 
 
-@pytest.mark.skipif(not DEFAULT_PATH.is_file(), reason="ScanNet meta file not present")
 def test_compare_with_scannet_reports_matching_boxes():
     rows = {r["category"]: r for r in compare_with_scannet()}
     assert {"bed", "sofa", "chair", "tv", "monitor"} <= set(rows)
