@@ -46,7 +46,9 @@ def splat_points(
     """Splat points as flat screen-space discs; the nearest point wins each pixel.
 
     A point covers the pixel it falls in, and every pixel whose centre lies within
-    ``radius`` pixels of its projection (the default 0.5 is a one-pixel-wide dot).
+    ``radius`` pixels of its projection. Any other pixel's centre is at least 0.5 px
+    away, so ``radius <= 0.5`` (the default) is a one-pixel dot and is splatted as such
+    (one candidate per point instead of four; only exact ties at 0.5 px differ).
 
     Args:
         xyz: (N, 3) world positions (m).
@@ -105,7 +107,7 @@ def splat_points(
         zf = z.float().clamp_min(0)
         key = torch.full((height * width,), _EMPTY, dtype=torch.int64, device=device)
         # a disc reaches at most S pixel centres per axis, from ceil(u - 0.5 - r)
-        S = max(1, math.floor(2 * radius) + 1) if radius >= 0.5 else 1
+        S = max(1, math.floor(2 * radius) + 1) if radius > 0.5 else 1
         d = torch.arange(S, device=device)
         oy, ox = torch.meshgrid(d, d, indexing="ij")
         ox, oy = ox.reshape(-1), oy.reshape(-1)
@@ -125,7 +127,7 @@ def splat_points(
 
 
 def _splat_chunk(key, ids, u, v, z, ox, oy, radius, width, height):
-    if radius >= 0.5:
+    if radius > 0.5:
         x0 = torch.ceil(u - (0.5 + radius)).long()[:, None]
         y0 = torch.ceil(v - (0.5 + radius)).long()[:, None]
     else:  # only the pixel holding the point
