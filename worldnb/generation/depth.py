@@ -13,7 +13,6 @@ user passes into one:
 
 from __future__ import annotations
 
-import inspect
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import numpy as np
 import torch
 
 from ..errors import BackendError, InputError
+from ._callables import accepted_keywords, backend_name
 from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
 
 __all__ = [
@@ -123,20 +123,9 @@ class CallableDepth:
         if not callable(fn):
             raise InputError(f"depth: expected a callable, got {type(fn).__name__}")
         self.fn = fn
-        self.name = (
-            name
-            or getattr(fn, "name", None)
-            or getattr(fn, "__name__", None)
-            or (type(fn).__name__)
-        )
-
-        try:
-            params = inspect.signature(fn).parameters
-            self.wants_view = "view" in params or any(
-                p.kind == p.VAR_KEYWORD for p in params.values()
-            )
-        except (TypeError, ValueError):
-            self.wants_view = False
+        self.name = backend_name(fn, name)
+        accepted = accepted_keywords(fn, unreadable=set())  # unknown: do not pass view
+        self.wants_view = accepted is None or "view" in accepted
 
     def __call__(self, rgb: np.ndarray, view=None) -> DepthPrediction:
         """Estimate depth; ``view`` (a :class:`~worldnb.generation.ViewContext`) is passed

@@ -16,7 +16,6 @@ any callable into :class:`CallableInpaint`.
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -24,6 +23,7 @@ import numpy as np
 import torch
 
 from ..errors import BackendError, InputError
+from ._callables import accepted_keywords, backend_name
 from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
 
 __all__ = ["CallableInpaint", "DiffusersInpaint", "Inpainter", "as_inpainter", "check_inpainted"]
@@ -91,19 +91,8 @@ class CallableInpaint:
         if not callable(fn):
             raise InputError(f"inpaint: expected a callable, got {type(fn).__name__}")
         self.fn = fn
-        self.name = (
-            name
-            or getattr(fn, "name", None)
-            or getattr(fn, "__name__", None)
-            or (type(fn).__name__)
-        )
-        try:
-            params = inspect.signature(fn).parameters
-            self._accepts = (
-                None if any(p.kind == p.VAR_KEYWORD for p in params.values()) else set(params)
-            )
-        except (TypeError, ValueError):
-            self._accepts = None
+        self.name = backend_name(fn, name)
+        self._accepts = accepted_keywords(fn)
 
     def accepts(self, keyword: str) -> bool:
         return self._accepts is None or keyword in self._accepts
