@@ -152,13 +152,7 @@ def test_red_box_and_blue_points_match_offscreen_render(open_notebook, artifacts
 def test_drag_moves_sliders_then_slider_moves_camera(open_notebook, artifacts_dir):
     page, _ = _open_view(open_notebook)
     az0, _ = page.kernel.value("[view.azimuth.value, view.elevation.value]")
-    box = page.canvas().bounding_box()
-    x, y = box["x"] + W * 0.5, box["y"] + H * 0.5
-    page.page.mouse.move(x, y)
-    page.page.mouse.down()
-    for i in range(1, 11):
-        page.page.mouse.move(x - 12 * i, y + 3 * i)
-    page.page.mouse.up()
+    _drag(page, -120, 30)
     wait_for(
         lambda: abs(page.kernel.value("view.azimuth.value") - az0) > 5,
         10,
@@ -215,14 +209,38 @@ def test_highlight_changes_exactly_that_object(open_notebook, artifacts_dir):
     assert page.console_errors() == []
 
 
+def _drag(page, dx: float, dy: float, button: str = "left", steps: int = 10) -> None:
+    box = page.canvas().bounding_box()
+    x, y = box["x"] + W * 0.5, box["y"] + H * 0.5
+    page.page.mouse.move(x, y)
+    page.page.mouse.down(button=button)
+    for i in range(1, steps + 1):
+        page.page.mouse.move(x + dx * i / steps, y + dy * i / steps)
+    page.page.mouse.up(button=button)
+
+
 def test_save_and_reload_restores_view_from_kernel(open_notebook, artifacts_dir):
     page, _ = _open_view(open_notebook)
-    # One slider move (one camera message): two back-to-back kernel moves can race with
-    # the browser's echo of the first (see the closing note of the live-view issue).
-    page.kernel.run("view.azimuth.value = -60")
+    # Orbit the green box (x = 1.2), then pan in the canvas: the orbit target is far from
+    # the origin, where a reloaded pythreejs OrbitControls first aims the camera, so a
+    # view restored wrongly would show another picture.
+    page.kernel.run("view.look_at(2); view.azimuth.value = -60; view.elevation.value = 40")
+    orbit = _settled(page, "[*view.orbit.target, view.orbit.azimuth, view.orbit.elevation]")
+    assert orbit == pytest.approx([1.2, 0.3, 0.0, -60, 40], abs=1e-3)
+    _drag(page, 40, 25, button="right")
+    target = wait_for(
+        lambda: (lambda t: t if np.linalg.norm(np.subtract(t, [1.2, 0.3, 0.0])) > 0.05 else None)(
+            _settled(page, "list(view.orbit.target)")
+        ),
+        10,
+        "the orbit target in the kernel to follow the pan",
+    )
+    # the pan is re-centred: the controls keep orbiting the three.js origin
+    assert page.kernel.value("list(view._controls.target)") == [0.0, 0.0, 0.0]
     ref = _offscreen(_camera(page))
-    moved = page.wait_for_pixels(_matches(ref), 10, "the view at azimuth -60", reference=ref)
-    assert page.kernel.value("view.orbit.azimuth") == pytest.approx(-60, abs=1e-3)
+    moved = page.wait_for_pixels(_matches(ref), 10, "the panned view", reference=ref)
+    _check_counts(moved, ref, ("red", "green", "blue"), 0.2, artifacts_dir, "before_reload")
+
     page.page.keyboard.press("Control+s")
     saved = page.server.root / page.notebook
     wait_for(
@@ -232,24 +250,16 @@ def test_save_and_reload_restores_view_from_kernel(open_notebook, artifacts_dir)
     )
     page.page.reload(wait_until="domcontentloaded")
     page.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    # Known pythreejs 2.4.2 limitation: a reloaded OrbitControls runs its first update()
-    # before the target arrives, so until the first interaction the camera may look at
-    # the origin instead of the orbit target (same position). Accept exactly that, or
-    # the same picture as before the reload; nothing else.
-    cam = _camera(page)
-    at_origin = wn.Camera.look_at(
-        cam.position, (0, 0, 0), fov_y_deg=cam.fov_y_deg, width=W, height=H
-    )
-    ref_origin = _offscreen(at_origin)
-    page.wait_for_pixels(
-        lambda a: (
-            a.shape == moved.shape and (_matches(moved, tol=0.05)(a) or _matches(ref_origin)(a))
-        ),
+    # the reloaded canvas shows the kernel's camera from the first frame, with no interaction
+    after = page.wait_for_pixels(
+        lambda a: a.shape == moved.shape and _matches(moved, tol=0.05)(a),
         30,
         "the same view after reload",
         reference=moved,
     )
-    assert page.kernel.value("round(view.azimuth.value)") == -60
+    _check_counts(after, ref, ("red", "green", "blue"), 0.2, artifacts_dir, "after_reload")
+    assert page.kernel.value("list(view.orbit.target)") == pytest.approx(target, abs=1e-9)
+    assert page.kernel.value("round(view.azimuth.value)") == round(orbit[3])
     assert page.console_errors() == []
 
 

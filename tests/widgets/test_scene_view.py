@@ -125,12 +125,65 @@ def test_sliders_move_the_camera_and_camera_moves_sliders(scene):
     from worldnb.widgets._orbit import three_pose
 
     p, q = three_pose(cam)
-    view._cam.position, view._cam.quaternion = tuple(p), tuple(q)
+    # three.js coordinates: OrbitControls orbit the origin, the content is shifted by -target
+    assert view._controls.target == (0.0, 0.0, 0.0)
+    view._cam.position, view._cam.quaternion = tuple(np.asarray(p) - target), tuple(q)
     assert view.azimuth.value == pytest.approx(180.0, abs=1e-4) or view.azimuth.value == (
         pytest.approx(-180.0, abs=1e-4)
     )
     assert view.elevation.value == pytest.approx(45.0, abs=1e-4)
     assert view.distance.value == pytest.approx(math.sqrt(18), rel=1e-5)
+
+
+@pytest.mark.parametrize("camera_first", [True, False])
+def test_a_pan_in_the_browser_is_recentred_on_the_three_origin(scene, camera_first):
+    """OrbitControls report a pan as a new camera position and target (two messages, in
+    either order); the view shifts its content instead, so the target stays at the
+    three.js origin (where a reloaded page aims first) and the picture does not move."""
+    view = SceneView(scene)
+    view.look_at(1)
+    before = view.camera
+    shift = np.array([0.4, -0.1, 0.25])
+    moved = tuple(np.asarray(view._cam.position) + shift)
+    if camera_first:
+        view._cam.position = moved
+        assert view.camera.position == pytest.approx(before.position + shift)
+        view._controls.target = tuple(shift)
+    else:
+        view._controls.target = tuple(shift)
+        view._cam.position = moved
+    assert view._controls.target == (0.0, 0.0, 0.0)
+    assert np.allclose(view.camera.position, before.position + shift, atol=1e-9)
+    assert np.allclose(view.camera.T_world_camera[:3, :3], before.T_world_camera[:3, :3])
+    target = np.asarray(scene.object(1).box.center) + shift
+    assert np.allclose(view.orbit.target, target) and np.allclose(view._origin, target)
+    assert np.allclose(view._content.position, -target)
+    assert view.azimuth.value == pytest.approx(view.orbit.azimuth, abs=1e-4)
+
+
+def test_browser_slider_echoes_do_not_move_the_camera(scene):
+    """The browser snaps kernel-set slider values to the step and sends them back, maybe
+    after the kernel has moved on: such echoes leave the camera alone."""
+    view = SceneView(scene)
+    view.look_at(2)  # an off-step azimuth/distance
+    az_look, d_look = view.azimuth.value, view.distance.value
+    view.azimuth.value = -60.0
+    view.elevation.value = 40.0
+    cam = view.camera
+
+    def from_browser(slider, value):
+        with slider._lock_property(value=value):
+            slider.value = value
+
+    from_browser(view.distance, round(d_look / view.distance.step) * view.distance.step)
+    from_browser(view.azimuth, round(az_look * 2) / 2)  # stale: the look_at azimuth
+    assert view.camera == cam
+    assert view.azimuth.value == -60.0  # the last value sent is shown again
+    from_browser(view.azimuth, -45.0)  # a real move
+    assert view.orbit.azimuth == pytest.approx(-45.0, abs=1e-4)
+    assert view.orbit.elevation == pytest.approx(40.0, abs=1e-4)
+    # the other parameters keep the camera's values, not the sliders' snapped ones
+    assert view.orbit.distance == pytest.approx(d_look, rel=1e-6)
 
 
 def test_set_camera_shows_that_camera(scene):
@@ -263,12 +316,12 @@ def test_gaussians_are_sorted_back_to_front_and_resorted_on_turns(scene):
     view = SceneView(scene)
     g = view._layers["splats"]
     idx = g.obj.geometry.index.array
-    eye = np.asarray(view._cam.position)
+    eye = np.asarray(view.camera.position)  # world (three.js + target)
     d = np.linalg.norm(g.means[idx[::6] // 4] - eye, axis=1)
     assert np.all(np.diff(d) <= 1e-6)
     view.azimuth.value = view.azimuth.value + 90
     idx2 = g.obj.geometry.index.array
-    eye2 = np.asarray(view._cam.position)
+    eye2 = np.asarray(view.camera.position)
     d2 = np.linalg.norm(g.means[idx2[::6] // 4] - eye2, axis=1)
     assert np.all(np.diff(d2) <= 1e-6) and not np.array_equal(idx, idx2)
 

@@ -119,8 +119,8 @@ def three_pose(camera: Camera) -> tuple[list[float], list[float]]:
 def euler_xyz(quaternion) -> tuple[float, float, float, str]:
     """three.js ``Euler`` (order XYZ) of a rotation given as a quaternion x, y, z, w.
 
-    Sent together with the quaternion so the browser's derived ``rotation`` equals the
-    kernel's and pythreejs has nothing to send back (no echo racing the next update).
+    Sent together with the quaternion: pythreejs syncs both, and a stale ``rotation``
+    left in the kernel would be saved with the widget state.
     """
     m = _quaternion_xyzw_to_matrix(quaternion)
     y = math.asin(max(-1.0, min(1.0, m[0, 2])))
@@ -142,6 +142,16 @@ def _quaternion_xyzw_to_matrix(q) -> np.ndarray:
             [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
         ]
     )
+
+
+def looks_at(position, quaternion, target) -> bool:
+    """Whether a three.js camera (position, quaternion x, y, z, w) looks at ``target``."""
+    d = np.asarray(target, np.float64) - np.asarray(position, np.float64)
+    n = float(np.linalg.norm(d))
+    if n < 1e-12:
+        return True
+    forward = -_quaternion_xyzw_to_matrix(quaternion)[:, 2]
+    return float(np.dot(forward, d)) / n > 1.0 - 1e-9
 
 
 def camera_from_three(

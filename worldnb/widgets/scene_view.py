@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import math
 from collections.abc import Iterable
 
@@ -19,6 +20,7 @@ from ._orbit import (
     camera_from_three,
     default_orbit,
     euler_xyz,
+    looks_at,
     orbit_from_position,
     three_pose,
 )
@@ -115,6 +117,8 @@ class SceneView(W.VBox):
         }
         self._show_ceiling = bool(show_ceiling)
         self._syncing = False
+        #: world position of the three.js origin (the orbit target; content is shifted by -it)
+        self._origin = np.zeros(3)
         self._links: list[W.Widget] = []
         self._highlighted: dict[int, str] = {}
         self._layers: dict[str, T.LayerView] = {}
@@ -128,7 +132,12 @@ class SceneView(W.VBox):
             fov=orbit.fov, aspect=width / height, near=near, far=far, up=(0, 1, 0)
         )
         self._cam.children = (three.PointLight(color="#ffffff", intensity=0.55),)
-        self._controls = three.OrbitControls(controlling=self._cam, target=orbit.target)
+        # OrbitControls orbit the three.js origin; the scene content sits in a group
+        # shifted by -target, so world = three.js + target. A page that rebuilds the view
+        # from saved state (a reloaded notebook, a to_html page) aims the camera at the
+        # controls' default target, the origin, before the saved target is applied
+        # (pythreejs 2.4.2): with the target kept at the origin, that aim is the right one.
+        self._controls = three.OrbitControls(controlling=self._cam, target=(0, 0, 0))
         self._content = three.Group(name="worldnb")
         self._three_scene = three.Scene(
             children=(self._cam, three.AmbientLight(color="#ffffff", intensity=0.6), self._content)
@@ -166,6 +175,13 @@ class SceneView(W.VBox):
         )
         #: browser-side links (they work without a kernel, e.g. in to_html pages)
         self._links.append(W.jslink((self.background, "value"), (self.renderer, "background")))
+        #: the last camera poses (position, quaternion) the kernel sent, newest last
+        self._poses_sent: collections.deque = collections.deque(maxlen=16)
+        #: values the kernel set on each slider since the browser last moved it
+        self._slider_sent = {
+            s: collections.deque(maxlen=16)
+            for s in (self.azimuth, self.elevation, self.distance, self.fov)
+        }
         self._toggles = W.HBox(layout=W.Layout(flex_flow="row wrap"))
         self._note = W.HTML(layout=W.Layout(display="none"))
         self._apply_orbit(orbit)
@@ -196,7 +212,7 @@ class SceneView(W.VBox):
         """The camera the browser shows now, as a :class:`~worldnb.Camera` (canvas size)."""
         w, h = self._size
         return camera_from_three(
-            self._cam.position,
+            self._world(self._cam.position),
             self._cam.quaternion,
             self._cam.fov,
             w,
@@ -208,7 +224,13 @@ class SceneView(W.VBox):
     @property
     def orbit(self) -> Orbit:
         """The orbit parameters (target, azimuth, elevation, distance, fov) shown now."""
-        return orbit_from_position(self._cam.position, self._controls.target, self._cam.fov)
+        return orbit_from_position(
+            self._world(self._cam.position), self._world(self._controls.target), self._cam.fov
+        )
+
+    def _world(self, p) -> np.ndarray:
+        """(3,) float64 world point of the three.js point ``p``."""
+        return np.asarray(p, np.float64) + self._origin
 
     @property
     def notes(self) -> list[str]:
@@ -348,7 +370,7 @@ class SceneView(W.VBox):
             name,
             layer,
             viewport=self._size,
-            eye=np.asarray(self._cam.position, np.float64),
+            eye=self._world(self._cam.position),
             **self._opts,
         )
 
@@ -466,14 +488,18 @@ class SceneView(W.VBox):
         orbit = Orbit(orbit.target, orbit.azimuth, el, orbit.distance, orbit.fov)
         cam = orbit.camera(*self._size, near=self._cam.near, far=self._cam.far)
         position, quaternion = three_pose(cam)
+        target = np.asarray(orbit.target, np.float64)
         self._syncing = True
         try:
-            with self._cam.hold_sync(), self._controls.hold_sync():
-                self._controls.target = tuple(orbit.target)
-                self._cam.position = tuple(position)
-                self._cam.quaternion = tuple(quaternion)
+            with self._cam.hold_sync(), self._controls.hold_sync(), self._content.hold_sync():
+                self._content.position = tuple(float(v) for v in -target)
+                self._controls.target = (0.0, 0.0, 0.0)
+                self._cam.position = tuple(float(v) for v in np.asarray(position) - target)
+                self._cam.quaternion = tuple(float(v) for v in quaternion)
                 self._cam.rotation = euler_xyz(quaternion)
                 self._cam.fov = float(orbit.fov)
+            self._origin = target
+            self._poses_sent.append((self._cam.position, self._cam.quaternion))
             self._set_sliders(orbit)
         finally:
             self._syncing = False
@@ -486,29 +512,79 @@ class SceneView(W.VBox):
             self.distance.min, self.distance.max = 0.0, hi
             self.distance.min = max(lo, 1e-3)
             self.distance.step = 10 ** math.floor(math.log10(max(hi / 500, 1e-4)))
-        az = (orbit.azimuth + 180.0) % 360.0 - 180.0
-        self.azimuth.value = az
-        self.elevation.value = max(-89.0, min(89.0, orbit.elevation))
-        self.distance.value = d
-        self.fov.value = max(10.0, min(120.0, orbit.fov))
+        self._set_slider(self.azimuth, (orbit.azimuth + 180.0) % 360.0 - 180.0)
+        self._set_slider(self.elevation, max(-89.0, min(89.0, orbit.elevation)))
+        self._set_slider(self.distance, d)
+        self._set_slider(self.fov, max(10.0, min(120.0, orbit.fov)))
+
+    def _set_slider(self, slider: W.FloatSlider, value: float) -> None:
+        """Set a slider from the kernel, remembering the value to recognise its echo."""
+        if abs(slider.value - value) <= 1e-6 * (1.0 + abs(value)):
+            return  # float32 noise of the camera pose only: nothing to send
+        slider.value = value
+        self._slider_sent[slider].append(slider.value)
 
     def _on_slider(self, change) -> None:
         if self._syncing:
             return
+        slider = change["owner"]
+        sent = self._slider_sent[slider]
+        # ipywidgets holds a property lock while it applies an update from the browser
+        if "value" in slider._property_lock:
+            # A browser slider snaps every value the kernel sets to its step and sends
+            # the snapped value back; such an echo (possibly of an older value than the
+            # last one sent) is not a move. A real move clears the history.
+            tol = 0.5 * (slider.step or 0.0) + 1e-9 * (1.0 + abs(slider.value))
+            echo = [i for i, v in enumerate(sent) if abs(slider.value - v) <= tol]
+            if echo:
+                if echo[-1] != len(sent) - 1:  # stale: show the last value sent again
+                    self._syncing = True
+                    try:
+                        slider.value = sent[-1]
+                    finally:
+                        self._syncing = False
+                return
+            sent.clear()
+        else:  # set in the kernel: the browser will echo it too
+            sent.append(slider.value)
         o = self.orbit
-        self._apply_orbit(
-            Orbit(
-                o.target,
-                self.azimuth.value,
-                self.elevation.value,
-                self.distance.value,
-                self.fov.value,
-            )
-        )
+        values = {"azimuth": o.azimuth, "elevation": o.elevation, "distance": o.distance}
+        values["fov"] = o.fov
+        values[slider.description] = slider.value
+        self._apply_orbit(Orbit(o.target, **values))
 
     def _on_three_camera(self, change) -> None:
-        """The browser moved the camera (OrbitControls): follow with the sliders."""
+        """The browser moved the camera (OrbitControls): follow with the sliders.
+
+        The browser also sends back the poses the kernel sets; one older than the last
+        pose sent (the kernel moved on meanwhile) is stale, and the last one is restored.
+
+        OrbitControls send the camera and then their target at the end of each drag,
+        as two messages that may arrive in either order; the camera always looks at
+        the target, so a camera not looking at the current target means the other
+        message is still on its way.
+
+        A pan moves the target off the three.js origin; the view is then re-centred
+        (content shifted, target back at the origin, the same picture) so that a page
+        rebuilt from saved state, whose OrbitControls first aim at the origin, shows it.
+        """
         if self._syncing:
+            return
+        pose = (self._cam.position, self._cam.quaternion)
+        if pose in self._poses_sent and pose != self._poses_sent[-1]:
+            self._syncing = True
+            try:
+                with self._cam.hold_sync():
+                    self._cam.position, self._cam.quaternion = self._poses_sent[-1]
+                    self._cam.rotation = euler_xyz(self._cam.quaternion)
+            finally:
+                self._syncing = False
+            return
+        target = np.asarray(self._controls.target, np.float64)
+        if not looks_at(self._cam.position, self._cam.quaternion, target):
+            return
+        if np.any(target != 0):
+            self._apply_orbit(self.orbit)
             return
         self._syncing = True
         try:
@@ -518,8 +594,8 @@ class SceneView(W.VBox):
         self._maybe_resort()
 
     def _maybe_resort(self) -> None:
-        eye = np.asarray(self._cam.position, np.float64)
-        center = np.asarray(self._controls.target, np.float64)
+        eye = self._world(self._cam.position)
+        center = self._world(self._controls.target)
         for view in self._layers.values():
             if view.kind != "gaussians" or view.sorted_from is None:
                 continue
