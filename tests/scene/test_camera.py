@@ -57,8 +57,12 @@ def test_look_at_axes_opencv():
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), fov=st.floats(20, 120), w=st.integers(2, 64),
-       h=st.integers(2, 64))
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    fov=st.floats(20, 120),
+    w=st.integers(2, 64),
+    h=st.integers(2, 64),
+)
 def test_project_unproject_round_trip(seed, fov, w, h):
     rng = np.random.default_rng(seed)
     cam = Camera.from_fov(fov, w, h, random_pose(rng))
@@ -130,8 +134,10 @@ def test_dict_round_trip(rng):
         ({"K": np.eye(3), "width": 2, "height": -1}, "height"),
         ({"K": np.eye(4), "width": 2, "height": 2}, "K"),
         ({"K": [[1, 0, np.nan], [0, 1, 0], [0, 0, 1]], "width": 2, "height": 2}, "K"),
-        ({"K": np.eye(3), "width": 2, "height": 2, "T_world_camera": np.ones((4, 4))},
-         "T_world_camera"),
+        (
+            {"K": np.eye(3), "width": 2, "height": 2, "T_world_camera": np.ones((4, 4))},
+            "T_world_camera",
+        ),
         ({"K": np.eye(3), "width": 2.5, "height": 2}, "width"),
     ],
 )
