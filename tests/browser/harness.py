@@ -247,13 +247,7 @@ def png_to_array(png: bytes) -> np.ndarray:
 
 def count_color(rgb: np.ndarray, color: str) -> int:
     """Pixels that are clearly ``"red"``, ``"green"`` or ``"blue"`` (dominant channel)."""
-    r, g, b = (rgb[..., i].astype(np.int32) for i in range(3))
-    masks = {
-        "red": (r > 100) & (r > 2 * g) & (r > 2 * b),
-        "green": (g > 100) & (g > 2 * r) & (g > 2 * b),
-        "blue": (b > 100) & (b > 2 * r) & (b > 2 * g),
-    }
-    return int(masks[color].sum())
+    return int(color_mask(rgb, color).sum())
 
 
 def color_mask(rgb: np.ndarray, color: str) -> np.ndarray:

@@ -19,6 +19,7 @@ from scipy.spatial import ConvexHull
 import worldnb as wn
 
 from .harness import (
+    color_mask,
     count_color,
     png_to_array,
     save_diff,
@@ -108,6 +109,29 @@ def _matches(ref, colors=("red", "green", "blue"), tol=0.2):
     return lambda a: all(abs(count_color(a, c) - want[c]) <= tol * want[c] for c in colors)
 
 
+def _centroids(a: np.ndarray, colors=("red", "green", "blue")) -> np.ndarray:
+    """(len(colors), 2) mean pixel (x, y) of each colour (NaN where absent)."""
+    out = []
+    for c in colors:
+        ys, xs = np.nonzero(color_mask(a, c))
+        out.append((xs.mean(), ys.mean()) if len(xs) else (np.nan, np.nan))
+    return np.array(out)
+
+
+def _same_layout(ref, px: float = 6.0):
+    """Each colour's centroid within ``px`` pixels of the reference's: the same view,
+    not only the same amount of each colour."""
+    want = _centroids(ref)
+
+    def same(a):
+        got = _centroids(a)
+        absent = np.isnan(got[:, 0]) & np.isnan(want[:, 0])  # a colour out of both views
+        near = np.linalg.norm(got - want, axis=1) <= px  # False where only one lacks it
+        return bool(np.all(absent | near))
+
+    return same
+
+
 def test_red_box_and_blue_points_match_offscreen_render(open_notebook, artifacts_dir, browser):
     page, _ = _open_view(
         open_notebook, "view.toggles['labels'].value = False; view.toggles['boxes'].value = False"
@@ -124,6 +148,14 @@ def test_red_box_and_blue_points_match_offscreen_render(open_notebook, artifacts
         f"scene.to_html({str(html)!r}, width={W}, height={H}, point_size={POINT_SIZE}, "
         "background='#ffffff', camera=view.camera)"
     )
+    pix, errors, requests = _static_canvas(browser, html, "red pixels in the static page")
+    _check_counts(pix, live, ("red", "green", "blue"), 0.1, artifacts_dir, "static")
+    assert [r for r in requests if not r.startswith("file:")] == []
+    assert [e for e in errors if "t.on is not a function" not in e] == []
+
+
+def _static_canvas(browser, html: Path, what: str) -> tuple[np.ndarray, list[str], list[str]]:
+    """The canvas of a to_html page once it shows red pixels; console errors; requests."""
     ctx = browser.new_context(viewport={"width": 900, "height": 700}, device_scale_factor=1)
     try:
         static = ctx.new_page()
@@ -136,17 +168,41 @@ def test_red_box_and_blue_points_match_offscreen_render(open_notebook, artifacts
         canvas = static.locator("canvas").first
         canvas.wait_for(state="visible", timeout=20_000)
         pix = wait_for(
-            lambda: (lambda a: a if count_color(a, "red") > 500 else None)(
+            lambda: (lambda a: a if count_color(a, "red") > 200 else None)(
                 png_to_array(canvas.screenshot())
             ),
             20,
-            "red pixels in the static page",
+            what,
         )
-        _check_counts(pix, live, ("red", "green", "blue"), 0.1, artifacts_dir, "static")
-        assert [r for r in requests if not r.startswith("file:")] == []
-        assert [e for e in errors if "t.on is not a function" not in e] == []
+        return pix, errors, requests
     finally:
         ctx.close()
+
+
+def test_static_page_shows_the_exported_camera(browser, tmp_path, artifacts_dir):
+    """A to_html page opened with no kernel shows the camera it was written with, also
+    when the orbit target is far from the origin (where pythreejs first aims)."""
+    cam = wn.Camera.look_at((2.2, 1.3, 2.4), (0.9, 0.3, 0.0), fov_y_deg=50, width=W, height=H)
+    html = _scene().to_html(
+        tmp_path / "green.html",
+        width=W,
+        height=H,
+        point_size=POINT_SIZE,
+        background="#ffffff",
+        camera=cam,
+    )
+    pix, errors, requests = _static_canvas(browser, html, "red pixels in the static page")
+    ref = _offscreen(cam)
+    _check_counts(pix, ref, ("red", "green", "blue"), 0.2, artifacts_dir, "static_camera")
+    same = _same_layout(ref)
+    if not same(pix):
+        save_diff(artifacts_dir / "static_camera_layout.png", pix, ref)
+    assert same(pix), f"colour centroids {_centroids(pix)} vs offscreen {_centroids(ref)}"
+    # pointed at the origin instead, the page would show another picture
+    wrong = _offscreen(wn.Camera.look_at(cam.position, (0, 0, 0), fov_y_deg=50, width=W, height=H))
+    assert not same(wrong)
+    assert [r for r in requests if not r.startswith("file:")] == []
+    assert [e for e in errors if "t.on is not a function" not in e] == []
 
 
 def test_drag_moves_sliders_then_slider_moves_camera(open_notebook, artifacts_dir):
@@ -251,8 +307,9 @@ def test_save_and_reload_restores_view_from_kernel(open_notebook, artifacts_dir)
     page.page.reload(wait_until="domcontentloaded")
     page.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     # the reloaded canvas shows the kernel's camera from the first frame, with no interaction
+    same = _same_layout(moved, px=2.0)
     after = page.wait_for_pixels(
-        lambda a: a.shape == moved.shape and _matches(moved, tol=0.05)(a),
+        lambda a: a.shape == moved.shape and _matches(moved, tol=0.05)(a) and same(a),
         30,
         "the same view after reload",
         reference=moved,
