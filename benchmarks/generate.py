@@ -30,8 +30,6 @@ import torch
 import worldnb
 from worldnb.generation import (
     GenerationConfig,
-    OracleDepth,
-    OracleInpaint,
     estimate_geometry,
     expansion_path,
     lift_mesh,
@@ -48,7 +46,12 @@ from worldnb.generation.evaluate import (
     surface_distance,
     to_true_camera,
 )
-from worldnb.generation.tiny import build_tiny_depth_model, build_tiny_inpaint_pipeline
+from worldnb.testing import (
+    OracleDepth,
+    OracleInpaint,
+    build_tiny_depth_model,
+    build_tiny_inpaint_pipeline,
+)
 
 
 def true_scene(size: int, source: str = "demo"):

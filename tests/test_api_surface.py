@@ -24,6 +24,7 @@ MODULES = [
     "worldnb.worlds",
     "worldnb.generation",
     "worldnb.widgets",
+    "worldnb.testing",
 ]
 
 

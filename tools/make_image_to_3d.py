@@ -23,9 +23,10 @@ cells = [
         "from pathlib import Path\n\n"
         "import numpy as np\n"
         "import worldnb\n"
-        "from worldnb.generation import GenerationConfig, OracleDepth, OracleInpaint\n"
+        "from worldnb.generation import GenerationConfig\n"
         "from worldnb.generation.demo import textured_room, textured_room_camera\n"
-        "from worldnb.generation.evaluate import generated_to_true, psnr, surface_distance"
+        "from worldnb.generation.evaluate import generated_to_true, psnr, surface_distance\n"
+        "from worldnb.testing import OracleDepth, OracleInpaint"
     ),
     md("## The photo\nA render of the true scene from a camera 1.6 m above the floor."),
     code(
@@ -48,9 +49,7 @@ cells = [
         "                         inpaint=OracleInpaint(room, camera))\n"
         "scene"
     ),
-    code(
-        "{k: round(v, 3) for k, v in scene.meta['timings'].items()}, scene.meta['depth']"
-    ),
+    code("{k: round(v, 3) for k, v in scene.meta['timings'].items()}, scene.meta['depth']"),
     md(
         "The generated world is metric, +Y up with the floor at y = 0 (found in the depth). "
         "How close is the geometry to the true surface?"
@@ -58,8 +57,8 @@ cells = [
     code(
         "T = generated_to_true(scene, camera)\n"
         "pts = scene.layers['points'].xyz @ T[:3, :3].T + T[:3, 3]\n"
-        "print(f\"median distance to the true surface: "
-        "{np.median(surface_distance(pts, room, n=1000)) * 100:.3f} cm\")\n"
+        'print(f"median distance to the true surface: '
+        '{np.median(surface_distance(pts, room, n=1000)) * 100:.3f} cm")\n'
         "again = worldnb.render(scene, scene.cameras['input'])\n"
         "print(f'input re-rendered: {psnr(again.rgb, photo):.1f} dB PSNR')"
     ),
@@ -84,7 +83,7 @@ cells = [
         "folder with `from_pretrained`."
     ),
     code(
-        "from worldnb.generation.tiny import build_tiny_inpaint_pipeline\n"
+        "from worldnb.testing import build_tiny_inpaint_pipeline\n"
         "from worldnb.widgets import GeneratePanel\n\n"
         "models = Path(tempfile.mkdtemp())\n"
         "sd_folder = build_tiny_inpaint_pipeline(models / 'tiny-sd-inpaint')\n"

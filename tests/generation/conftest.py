@@ -7,7 +7,7 @@ import pytest
 
 import worldnb
 from worldnb.generation.demo import textured_room, textured_room_camera
-from worldnb.generation.tiny import build_tiny_depth_model, build_tiny_inpaint_pipeline
+from worldnb.testing import build_tiny_depth_model, build_tiny_inpaint_pipeline
 
 SIZE = 64
 

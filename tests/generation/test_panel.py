@@ -3,7 +3,8 @@ import pytest
 from PIL import Image
 
 from worldnb.errors import InputError
-from worldnb.generation import GenerationConfig, OracleDepth, OracleInpaint, config_fields
+from worldnb.generation import GenerationConfig, config_fields
+from worldnb.testing import OracleDepth, OracleInpaint
 from worldnb.widgets import SceneView
 from worldnb.widgets.generate_panel import GeneratePanel
 

@@ -5,13 +5,9 @@ import pytest
 
 import worldnb
 from worldnb.errors import BackendError, CancelledError, InputError
-from worldnb.generation import (
-    DepthPrediction,
-    GenerationConfig,
-    OracleDepth,
-    OracleInpaint,
-)
+from worldnb.generation import DepthPrediction, GenerationConfig
 from worldnb.generation.evaluate import generated_to_true, hole_fraction, psnr, surface_distance
+from worldnb.testing import OracleDepth, OracleInpaint
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,6 @@ from .image import MAX_MEGAPIXELS, InputImage, load_image
 from .inpaint import CallableInpaint, DiffusersInpaint, Inpainter, as_inpainter
 from .lift import depth_normals, lift_mesh, lift_points, lift_surfels, unproject_depth
 from .metric import camera_pose, choose_intrinsics, fit_floor, to_metric
-from .oracle import OracleDepth, OracleInpaint
 from .path import PathView, ViewContext, expansion_path
 from .pipeline import GenerationEvent, InputGeometry, estimate_geometry, generate, merge_layers
 from .refine import RefineResult, RefineTarget, refine_gaussians, ssim
@@ -42,8 +41,6 @@ __all__ = [
     "Inpainter",
     "InputGeometry",
     "InputImage",
-    "OracleDepth",
-    "OracleInpaint",
     "PathView",
     "RefineResult",
     "RefineTarget",

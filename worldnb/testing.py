@@ -1,18 +1,38 @@
-"""Tiny random-weight models built from configs, for offline demos and tests.
+"""Test stand-ins: tiny random-weight models and oracle backends (as ``numpy.testing``).
 
-They exercise exactly the code path a Hugging Face id takes (``save_pretrained`` to a
-folder, then ``from_pretrained`` through :class:`TransformersDepth` /
-:class:`DiffusersInpaint`) without a download. Their *outputs* are noise: use them for
-plumbing, timings and widgets, never for quality.
+Nothing in the library imports this module; tests, notebooks, benchmarks and docs do.
+
+- :func:`build_tiny_depth_model` / :func:`build_tiny_inpaint_pipeline` write tiny
+  random-weight transformers / diffusers models built from configs. They exercise
+  exactly the code path a Hugging Face id takes (``save_pretrained`` to a folder, then
+  ``from_pretrained`` through :class:`~worldnb.generation.TransformersDepth` /
+  :class:`~worldnb.generation.DiffusersInpaint`) without a download. Their *outputs*
+  are noise: use them for plumbing, timings and widgets, never for quality.
+- :class:`OracleDepth` / :class:`OracleInpaint` *render the true scene*: given the
+  scene an input image was rendered from and the camera that rendered it, the first
+  returns the exact depth and the second fills holes with what the true scene shows
+  there. They take the optional ``view`` keyword (a
+  :class:`~worldnb.generation.ViewContext`), which tells them where a generated view's
+  camera sits relative to the input camera.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 
-__all__ = ["build_tiny_depth_model", "build_tiny_inpaint_pipeline"]
+from .generation.depth import DepthPrediction
+from .generation.path import ViewContext
+from .scene import Camera, Scene
+
+__all__ = [
+    "OracleDepth",
+    "OracleInpaint",
+    "build_tiny_depth_model",
+    "build_tiny_inpaint_pipeline",
+]
 
 
 def build_tiny_depth_model(folder: str | Path, arch: str = "dpt", seed: int = 0) -> Path:
@@ -182,3 +202,61 @@ def build_tiny_inpaint_pipeline(folder: str | Path, seed: int = 0) -> Path:
     )
     pipe.save_pretrained(folder)
     return folder
+
+
+class _Oracle:
+    def __init__(self, scene: Scene, camera: Camera, layers=None, device: str = "auto"):
+        self.scene, self.camera, self.layers, self.device = scene, camera, layers, device
+
+    def _render(self, view: ViewContext | None, shape):
+        from .rendering import render
+
+        cam = self.camera
+        if view is not None and view.camera is not None:
+            T = self.camera.T_world_camera.astype(np.float64) @ view.T_input_view
+            cam = Camera(
+                view.camera.K,
+                view.camera.width,
+                view.camera.height,
+                T,
+                self.camera.near,
+                self.camera.far,
+            )
+        if (cam.height, cam.width) != tuple(shape):
+            cam = cam.resized(shape[1], shape[0])
+        return render(self.scene, cam, layers=self.layers, device=self.device), cam
+
+
+class OracleDepth(_Oracle):
+    """Exact metric depth (and field of view) of the true scene at each view.
+
+    Pixels that see nothing get depth 0 ("unknown").
+    """
+
+    name = "oracle-depth"
+
+    def __call__(self, rgb: np.ndarray, view: ViewContext | None = None) -> DepthPrediction:
+        out, cam = self._render(view, rgb.shape[:2])
+        depth = np.where(np.isfinite(out.depth), out.depth, 0.0).astype(np.float32)
+        return DepthPrediction(depth, "metric", fov_deg=cam.fov_y_deg)
+
+
+class OracleInpaint(_Oracle):
+    """Fills the masked pixels with a render of the true scene (what a perfect
+    inpainting model would paint); the prompt and diffusion settings are ignored."""
+
+    name = "oracle-inpaint"
+
+    def __call__(
+        self,
+        image,
+        mask,
+        prompt=None,
+        steps=20,
+        guidance_scale=7.5,
+        strength=1.0,
+        generator=None,
+        view: ViewContext | None = None,
+    ) -> np.ndarray:
+        out, _ = self._render(view, image.shape[:2])
+        return np.where(mask[..., None], out.rgb, image).astype(np.float32)
