@@ -17,7 +17,14 @@ def hand_room() -> Scene:
 
 
 def cases() -> list[dict]:
+    """The development set (hand-written, tuned against)."""
     return json.loads((DATA / "paraphrases.json").read_text())["cases"]
+
+
+def heldout_cases() -> list[dict]:
+    """The held-out set (never tuned against; see data/_make_heldout.py)."""
+    lines = (DATA / "paraphrases_heldout.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def check(case: dict, ans) -> tuple[bool, bool]:
@@ -58,4 +65,6 @@ def check(case: dict, ans) -> tuple[bool, bool]:
         ok = ans.evidence.get("family") == case["family"] and bool(v)
     else:
         raise ValueError(f"case has no expectation: {case}")
+    if "choice" in case:  # a multiple-choice question: the letter too
+        ok = ok and getattr(ans, "choice", None) == case["choice"]
     return ok, not ok
