@@ -31,10 +31,13 @@ from scipy.optimize import minimize
 
 import worldnb
 from worldnb.scene import OrientedBox, Room, Scene
-from worldnb.spatial import SpatialIndex, ask, load_vsibench_scenes, relations
-from worldnb.spatial.scannet import DEFAULT_PATH as SCANNET_PATH
+from worldnb.scene.io import load_vsibench
+from worldnb.scene.io.vsibench import read_vsibench_meta
+from worldnb.spatial import SpatialIndex, ask, relations
 
 REPO = Path(__file__).resolve().parents[1]
+# VSI-Bench's ScanNet meta info (not shipped with worldnb): the shared data folder
+VSIBENCH_META = REPO.parent / "shared" / "data" / "vsibench-meta"
 THETAS = np.linspace(0.5, 0.95, 11)
 
 
@@ -424,10 +427,10 @@ class _RawBox:
         return self._corners
 
 
-def scannet_fit_effect(scenes) -> dict:
+def scannet_fit_effect(scenes, path) -> dict:
     """Our answers on the refit scenes scored against VSI-Bench's own definitions on the
     published boxes: size = longest published axis; distance between the published boxes."""
-    raw = json.loads(SCANNET_PATH.read_text())
+    raw = read_vsibench_meta(path)
     size_s, dist_s = [], []
     for s in scenes:
         info = raw[s.meta["scene"]]["object_bbox"]
@@ -593,6 +596,12 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer scenes (a smoke run)")
     ap.add_argument("--procedural", type=int, default=None, help="number of procedural rooms")
+    ap.add_argument(
+        "--vsibench",
+        type=Path,
+        default=VSIBENCH_META,
+        help="scannet_meta_info_val.json or its folder (default: the shared data folder)",
+    )
     args = ap.parse_args(argv)
     n_proc = args.procedural if args.procedural is not None else (3 if args.quick else 15)
     rng = np.random.default_rng(0)
@@ -603,7 +612,7 @@ def main(argv=None) -> dict:
     t_gen = time.perf_counter() - t0
     for s in procs:
         score_scene(s, "procedural", rng, shoelace(s.room.floor_xz), scores, failures)
-    scannet = load_vsibench_scenes()
+    scannet = load_vsibench(args.vsibench)
     if args.quick:
         scannet = scannet[:10]
     for s in scannet:
@@ -619,7 +628,7 @@ def main(argv=None) -> dict:
             src: {fam: {"n": len(v), "score": float(np.mean(v))} for fam, v in sorted(f.items())}
             for src, f in scores.items()
         },
-        "scannet_refit_vs_published_boxes": scannet_fit_effect(scannet),
+        "scannet_refit_vs_published_boxes": scannet_fit_effect(scannet, args.vsibench),
         "paraphrases": paraphrase_score(),
         "timing": timing(args.quick),
         "failures": failures[:20],

@@ -16,11 +16,21 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 ARTIFACTS = REPO / "test-artifacts"
+# VSI-Bench's ScanNet meta info lives in the shared data folder beside the repository
+# (worldnb does not ship it); the tests that use it require it.
+VSIBENCH_META = SHARED / "data" / "vsibench-meta" / "scannet_meta_info_val.json"
 
 
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="session")
+def vsibench_meta() -> Path:
+    """The path of VSI-Bench's ``scannet_meta_info_val.json`` (required, never skipped)."""
+    assert VSIBENCH_META.is_file(), f"missing shared data: {VSIBENCH_META}"
+    return VSIBENCH_META
 
 
 @pytest.fixture

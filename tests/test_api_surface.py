@@ -18,6 +18,7 @@ MODULES = [
     "worldnb.errors",
     "worldnb.scene",
     "worldnb.scene.io",
+    "worldnb.catalog",
     "worldnb.rendering",
     "worldnb.spatial",
     "worldnb.layout",

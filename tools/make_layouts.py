@@ -21,7 +21,8 @@ cells = [
         "from worldnb import Opening, OrientedBox, Room, Scene\n"
         "from worldnb.layout import AgainstWall, Facing, InCorner, Near, critique, floor_plan, plan\n"
         "from worldnb.errors import InfeasibleLayoutError\n"
-        "from worldnb.worlds import ROOM_KINDS, catalog, sample_room"
+        "from worldnb import catalog\n"
+        "from worldnb.worlds import ROOM_KINDS, sample_room"
     ),
     md(
         "## Plan a bedroom\n"
@@ -73,14 +74,17 @@ cells = [
         "blocked windows, each with its numbers."
     ),
     code(
-        "from worldnb.worlds.scannet import DEFAULT_PATH, scannet_scene\n"
-        "if DEFAULT_PATH.is_file():\n"
-        "    real = scannet_scene('scene0050_01')\n"
-        "    print(real.meta['scene_id'], len(real.objects), 'objects:', ', '.join(real.labels()))\n"
+        "from pathlib import Path\n"
+        "from worldnb.scene.io import load_vsibench\n"
+        "# VSI-Bench's meta info is not shipped with worldnb: point this at your copy\n"
+        "VSIBENCH = Path('../../shared/data/vsibench-meta/scannet_meta_info_val.json')\n"
+        "if VSIBENCH.is_file():\n"
+        "    [real] = load_vsibench(VSIBENCH, names=['scene0050_01'])\n"
+        "    print(real.meta['scene'], len(real.objects), 'objects:', ', '.join(real.labels()))\n"
         "    for issue in critique(real):\n"
         "        print(f'- [{issue.kind}] {issue}')\n"
         "else:\n"
-        "    print('ScanNet meta file not found at', DEFAULT_PATH)"
+        "    print('ScanNet meta file not found at', VSIBENCH)"
     ),
     md("A hand-built room with planted problems:"),
     code(
@@ -120,9 +124,8 @@ cells = [
         "print(len(catalog.categories()), 'categories')"
     ),
     code(
-        "from worldnb.worlds import compare_with_scannet\n"
-        "if DEFAULT_PATH.is_file():\n"
-        "    for r in compare_with_scannet():\n"
+        "if VSIBENCH.is_file():\n"
+        "    for r in catalog.compare_sizes(load_vsibench(VSIBENCH)):\n"
         "        print(f\"{r['category']:13s} n={r['n']:3d}  catalog {r['catalog']}  ScanNet {r['scannet']}\")"
     ),
     md(
@@ -145,4 +148,3 @@ nb = nbf.v4.new_notebook(cells=cells)
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
 out = Path(__file__).resolve().parents[1] / "notebooks" / "04_layouts.ipynb"
 nbf.write(nb, out)
-

@@ -72,8 +72,7 @@ cells = [
         "sorted((p.name, p.stat().st_size) for p in out.iterdir())"
     ),
     nbf.v4.new_markdown_cell(
-        "## The live view\n"
-        "Drag to orbit; the sliders follow, and moving a slider moves the camera."
+        "## The live view\nDrag to orbit; the sliders follow, and moving a slider moves the camera."
     ),
     nbf.v4.new_code_cell("view = scene.show()\nview"),
 ]

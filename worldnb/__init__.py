@@ -38,6 +38,7 @@ _LAZY = {
     "generate": ("worldnb.generation", "generate"),
     "GenerationConfig": ("worldnb.generation", "GenerationConfig"),
     "studio": ("worldnb.widgets", "studio"),
+    "catalog": ("worldnb.catalog", None),
     "rendering": ("worldnb.rendering", None),
     "spatial": ("worldnb.spatial", None),
     "layout": ("worldnb.layout", None),

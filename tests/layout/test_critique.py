@@ -7,8 +7,8 @@ import pytest
 from worldnb.errors import InputError
 from worldnb.layout import critique
 from worldnb.scene import Opening, OrientedBox, Room, Scene
+from worldnb.scene.io import load_vsibench
 from worldnb.worlds import sample_room
-from worldnb.worlds.scannet import scannet_scene, scannet_scenes
 
 
 def room():
@@ -87,12 +87,12 @@ def test_bad_input():
         critique(Scene())
 
 
-def test_runs_on_real_scannet_layouts():
-    ids = scannet_scenes()
-    assert len(ids) == 88
+def test_runs_on_real_scannet_layouts(vsibench_meta):
+    scenes = load_vsibench(vsibench_meta)
+    assert len(scenes) == 88
     seen = set()
-    for sid in ids[:5]:
-        issues = critique(scannet_scene(sid))
+    for scene in sorted(scenes, key=lambda s: s.meta["scene"])[:5]:
+        issues = critique(scene)
         for i in issues:
             assert i.message and i.objects
             assert i.value == i.value  # not NaN

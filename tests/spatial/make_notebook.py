@@ -41,7 +41,12 @@ yaw-only boxes; the floor area is the published one).""",
     ),
     (
         "code",
-        """scannet = spatial.load_vsibench_scenes(names=["scene0353_00"])[0]
+        """from pathlib import Path
+from worldnb.scene.io import load_vsibench
+
+# VSI-Bench's meta info is not shipped with worldnb: point this at your copy
+VSIBENCH = Path("../../shared/data/vsibench-meta/scannet_meta_info_val.json")
+[scannet] = load_vsibench(VSIBENCH, names=["scene0353_00"])
 print(scannet, "—", ", ".join(f"{n} {lab}" for lab, n in sorted(scannet.meta["object_counts"].items())))""",
     ),
     (

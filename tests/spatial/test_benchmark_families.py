@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
-from worldnb.spatial import load_vsibench_scenes
+from worldnb.scene.io import load_vsibench
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import spatial_qa as B
 
 
-def test_every_family_on_random_rooms_and_scannet():
+def test_every_family_on_random_rooms_and_scannet(vsibench_meta):
     rng = np.random.default_rng(0)
     scores: dict = defaultdict(lambda: defaultdict(list))
     failures: list = []
@@ -26,7 +26,7 @@ def test_every_family_on_random_rooms_and_scannet():
 
     s = sample_room("living_room", seed=3)
     B.score_scene(s, "procedural", rng, B.shoelace(s.room.floor_xz), scores, failures)
-    for s in load_vsibench_scenes()[:4]:
+    for s in load_vsibench(vsibench_meta)[:4]:
         B.score_scene(s, "scannet", rng, float(s.meta["floor_area"]), scores, failures)
     fams = {f for src in scores.values() for f in src}
     assert {

@@ -45,7 +45,7 @@ from .constraints import (
 )
 from .critique import Issue, critique, layout_from_scene
 from .draw import floor_plan
-from .result import LayoutResult
+from .result import LayoutResult, layout_to_scene
 from .solver import plan
 from .state import Item, Layout, Placement
 
@@ -82,5 +82,6 @@ __all__ = [
     "critique",
     "floor_plan",
     "layout_from_scene",
+    "layout_to_scene",
     "plan",
 ]

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from ..catalog import CatalogEntry, entries
 from ..errors import InputError
 from ..scene import Room, Scene
-from ..worlds.catalog import CatalogEntry, _load
 from . import constraints as C
 from ._geometry import opening_zone
 from .state import Item, Layout, Placement
@@ -65,7 +65,7 @@ class Issue:
 
 
 def _category(label: str) -> CatalogEntry | None:
-    cat = _load()
+    cat = entries()
     key = label.strip().lower().replace("_", " ")
     if key in cat:
         return cat[key]

@@ -9,6 +9,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..catalog import add_meshes
 from ..scene import Scene
 from . import constraints as C
 from .state import Layout
@@ -27,7 +28,7 @@ def compass_of(direction_xz) -> str:
 def layout_to_scene(layout: Layout, meshes: bool = True, seed: int = 0) -> Scene:
     """A :class:`Scene` with the room and one object per placed item (ids 1…N in item
     order). With ``meshes``, part-built furniture in the ``"objects"`` layer and the room
-    shell in ``"room"`` (:mod:`worldnb.worlds.meshes`)."""
+    shell in ``"room"`` (:func:`worldnb.catalog.add_meshes`)."""
     rng = np.random.default_rng(seed)
     scene = Scene(room=layout.room, meta={"source": "worldnb.layout.plan", "seed": seed})
     for name, it in layout.items.items():
@@ -47,8 +48,6 @@ def layout_to_scene(layout: Layout, meshes: bool = True, seed: int = 0) -> Scene
             **attrs,
         )
     if meshes:
-        from ..worlds.meshes import add_meshes
-
         add_meshes(scene, seed=seed)
     return scene
 

@@ -466,13 +466,14 @@ def plan(
     time_limit: float = 5.0,
     walkway: float = 0.9,
     rotations: float | None = 90.0,
+    explain: bool = True,
 ):
     """Arrange furniture in a room.
 
     Args:
         room: the :class:`~worldnb.scene.Room` (doors and windows are kept clear).
         items: category names (``"bed"``), ``(category, (w, h, d))`` pairs or
-            :class:`~worldnb.worlds.catalog.CatalogEntry` s; repeated categories get
+            :class:`~worldnb.catalog.CatalogEntry` s; repeated categories get
             numbered names (``"chair 1"``, ``"chair 2"``).
         constraints: extra :class:`~worldnb.layout.constraints.Constraint` s. ``None``
             uses the catalog's design rules (bed head against a wall with nightstands
@@ -484,6 +485,10 @@ def plan(
             explaining a failure the rest (at least 0.3 s).
         walkway: minimum walkway width (m) from each door to every piece.
         rotations: rotation step in degrees (90 = 0/90/180/270); ``None`` = free.
+        explain: when no layout is found, name a small conflicting set (this takes
+            the last 30 % of ``time_limit``). ``False`` gives the search the whole
+            budget and raises at once with a short message: for callers that retry
+            with other items, as :func:`worldnb.worlds.sample_room` does.
 
     Returns:
         :class:`~worldnb.layout.LayoutResult`.
@@ -517,9 +522,19 @@ def plan(
     cons = build_constraints(layout, constraints, walkway, rotations)
     # the search gets most of the budget; explaining a failure gets the rest
     found = solve(
-        layout, cons, seed=int(seed), time_limit=0.7 * time_limit, free_yaw=rotations is None
+        layout,
+        cons,
+        seed=int(seed),
+        time_limit=(0.7 if explain else 1.0) * time_limit,
+        free_yaw=rotations is None,
     )
     if found is None:
+        if not explain:
+            raise InfeasibleLayoutError(
+                f"no layout found for {len(layout.items)} items in {time_limit:g} s "
+                "(plan with explain=True to name the conflicting constraints)",
+                (),
+            )
         left = time_limit - (time.perf_counter() - t0)
         raise diagnose(layout, cons, seed=int(seed), budget=max(0.3, min(3.0, left)))
     return LayoutResult(found, cons, seed=int(seed), solve_time=time.perf_counter() - t0)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from ..catalog import CatalogEntry, entry
 from ..errors import InputError
 from ..scene import OrientedBox, Room
-from ..worlds.catalog import CatalogEntry, entry
 
 __all__ = ["Item", "Layout", "Placement", "make_items"]
 

@@ -16,6 +16,7 @@ Example:
     True
 """
 
+from ._deprecated import load_vsibench_scenes, scannet_scene
 from .answer import Answer
 from .frames import EgoFrame, Frame, ObjectFrame, RoomFrame, ViewerFrame, turn_direction
 from .graph import SceneGraph, relation, relations
@@ -54,7 +55,6 @@ from .predicates import (
 )
 from .query import find
 from .questions import ask
-from .scannet import load_vsibench_scenes, scannet_scene
 
 __all__ = [
     "Answer",

@@ -1,6 +1,6 @@
-"""The embedded world: a furniture catalog with real dimension ranges, part-built
-furniture meshes, seeded procedural rooms arranged by the layout planner, and
-rendered datasets for training the built-in models.
+"""The embedded world: part-built furniture meshes, seeded procedural rooms furnished
+from :mod:`worldnb.catalog` and arranged by the layout planner, and rendered datasets
+for training the built-in models. (``worlds.catalog`` is :mod:`worldnb.catalog`.)
 
 Example:
     >>> from worldnb import worlds
@@ -9,12 +9,11 @@ Example:
     True
 """
 
-from . import catalog
-from .catalog import CatalogEntry
+from .. import catalog
+from ..catalog import ROOM_KINDS, CatalogEntry, add_meshes, furniture_mesh, room_mesh
+from ._deprecated import compare_with_scannet, scannet_scene, scannet_scenes
 from .dataset import DATASET_FORMAT, render_dataset, room_cameras
-from .meshes import add_meshes, furniture_mesh, room_mesh
 from .rooms import sample_room
-from .scannet import compare_with_scannet, scannet_scene, scannet_scenes
 
 __all__ = [
     "DATASET_FORMAT",
@@ -31,4 +30,3 @@ __all__ = [
     "scannet_scene",
     "scannet_scenes",
 ]
-ROOM_KINDS = catalog.ROOM_KINDS

@@ -30,11 +30,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ..catalog import ROOM_KINDS, categories, room_mesh
 from ..errors import InputError
 from ..scene import Camera, Scene
 from ..scene._validate import as_int
-from .catalog import ROOM_KINDS, categories
-from .meshes import room_mesh
 
 __all__ = ["DATASET_FORMAT", "render_dataset", "room_cameras"]
 

@@ -13,9 +13,10 @@ import zlib
 
 import numpy as np
 
+from ..catalog import ROOM_KINDS, add_meshes, entry
 from ..errors import InfeasibleLayoutError, InputError
+from ..layout import layout_to_scene, plan
 from ..scene import Opening, Room, Scene
-from .catalog import ROOM_KINDS, entry
 
 __all__ = ["sample_room", "sample_shell"]
 
@@ -213,9 +214,6 @@ def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: flo
         id in ``instance``) and ``"room"``, and ``meta`` (kind, seed, materials, the
         planner's score and time).
     """
-    from ..layout.result import layout_to_scene
-    from .meshes import add_meshes
-
     if kind not in ROOM_KINDS:
         raise InputError(f"kind: expected one of {', '.join(ROOM_KINDS)}, got {kind!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
@@ -267,23 +265,11 @@ def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: flo
 
 
 def _plan_quietly(room, items, seed, time_limit):
-    """The planner's core without the failure report: a LayoutResult or None."""
-    import time
-
-    from ..layout.result import LayoutResult
-    from ..layout.solver import build_constraints, solve
-    from ..layout.state import Layout, make_items
-
-    t0 = time.perf_counter()
-    layout = Layout(room, make_items(items))
+    """The planner without the failure report: a LayoutResult or None."""
     try:
-        cons = build_constraints(layout, None, 0.9, 90.0)
+        return plan(room, items, seed=seed, time_limit=time_limit, explain=False)
     except InfeasibleLayoutError:
         return None
-    found = solve(layout, cons, seed=seed, time_limit=time_limit)
-    if found is None:
-        return None
-    return LayoutResult(found, cons, seed=seed, solve_time=time.perf_counter() - t0)
 
 
 def _drop_last(items):

@@ -9,6 +9,9 @@ format    holds                                                  module
 ``.json`` room, objects, cameras (for the spatial engine)          :mod:`.scene_json`
 ========  =====================================================  =================
 
+Imports of published data sets: :func:`load_vsibench` (VSI-Bench's ScanNet layouts,
+:mod:`.vsibench`).
+
 Errors: an unusable path (missing file, missing folder, unknown extension, a folder
 where a file belongs) raises :class:`~worldnb.errors.InputError`; a file that is
 truncated, garbled or not in the format its name promises raises
@@ -39,6 +42,7 @@ from .glb import save_glb
 from .gltf_read import load_gltf
 from .ply import load_ply, save_ply
 from .scene_json import load_json, save_json
+from .vsibench import load_vsibench
 from .wnb import load_wnb, save_wnb
 
 __all__ = [
@@ -47,6 +51,7 @@ __all__ = [
     "load_gltf",
     "load_json",
     "load_ply",
+    "load_vsibench",
     "load_wnb",
     "save_glb",
     "save_json",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from worldnb import catalog
+from worldnb.catalog import furniture_mesh, room_mesh
 from worldnb.scene import Opening, Room
-from worldnb.worlds import catalog, furniture_mesh, room_mesh, sample_room
+from worldnb.worlds import sample_room
 
 PARTS = {
     "bed": {"headboard", "mattress", "pillow", "leg"},

@@ -1,12 +1,19 @@
-"""The furniture catalog: enough categories, sane ranges, sources, ScanNet check."""
+"""The furniture catalog: enough categories, sane ranges, sources, ScanNet check, and
+its place below its users."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
+from worldnb import catalog
+from worldnb.catalog import ROOM_KINDS
+from worldnb.catalog.meshes import _BUILDERS
 from worldnb.errors import InputError
-from worldnb.worlds import ROOM_KINDS, catalog, compare_with_scannet
-from worldnb.worlds.meshes import _BUILDERS
+from worldnb.scene import OrientedBox, Scene
+from worldnb.scene.io import load_vsibench
 
 REQUIRED = [
     "bed", "nightstand", "wardrobe", "dresser", "sofa", "armchair", "coffee table", "tv stand",
@@ -56,11 +63,42 @@ def test_lookup_and_errors(rng):
         catalog.entry(3)
 
 
-def test_compare_with_scannet_reports_matching_boxes():
-    rows = {r["category"]: r for r in compare_with_scannet()}
+def test_compare_sizes_with_scannet_reports_matching_boxes(vsibench_meta):
+    rows = {r["category"]: r for r in catalog.compare_sizes(load_vsibench(vsibench_meta))}
     assert {"bed", "sofa", "chair", "tv", "monitor"} <= set(rows)
     bed = rows["bed"]
     assert bed["n"] >= 20
     # real beds: about 2 m long and 1–2 m wide, as the catalog says
     assert 1.8 < bed["scannet"][0] < 2.6 and 0.9 < bed["scannet"][1] < 2.0
     assert all(len(r["ratio"]) == 3 for r in rows.values())
+
+
+def test_compare_sizes_sorts_sides_and_matches_scannet_names():
+    s = Scene()
+    s.add_object("mattress", OrientedBox((0, 0.2, 0), (2.0, 0.4, 1.4), yaw=1.0))
+    s.add_object("bed", OrientedBox((3, 0.3, 0), (1.2, 0.6, 2.2)))
+    s.add_object("spaceship", OrientedBox((6, 1, 0), (1, 2, 1)))
+    [bed] = catalog.compare_sizes([s])
+    assert bed["category"] == "bed" and bed["n"] == 2
+    assert bed["scannet"] == pytest.approx([2.1, 1.3, 0.5])  # medians of (long, short, h)
+    e = catalog.entry("bed")
+    assert bed["catalog"][2] == pytest.approx(sum(e.height) / 2, abs=1e-3)
+    with pytest.raises(InputError, match="Scene"):
+        catalog.compare_sizes(["not a scene"])
+
+
+def test_entries_is_a_copy_of_every_category():
+    everything = catalog.entries()
+    assert sorted(everything) == catalog.categories()
+    everything.clear()
+    assert catalog.entries()
+
+
+def test_importing_the_catalog_or_layout_loads_no_worlds():
+    code = (
+        "import sys, worldnb.catalog, worldnb.layout; "
+        "print(sorted({m.split('.')[1] for m in sys.modules if m.startswith('worldnb.')}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = eval(out.stdout)
+    assert "worlds" not in loaded and "widgets" not in loaded and "spatial" not in loaded

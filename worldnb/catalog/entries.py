@@ -1,14 +1,5 @@
-"""The furniture catalog: real-world dimension ranges, placement kinds, access zones
-and default design rules per category, read from the shipped ``catalog.json``.
-
-Example:
-    >>> from worldnb.worlds import catalog
-    >>> bed = catalog.entry("bed")
-    >>> bed.placement, bed.front
-    ('floor', True)
-    >>> len(catalog.categories()) >= 25
-    True
-"""
+"""Catalog entries: one :class:`CatalogEntry` per furniture category, read once from
+the shipped ``catalog.json``."""
 
 from __future__ import annotations
 
@@ -21,9 +12,10 @@ import numpy as np
 
 from ..errors import InputError
 
-__all__ = ["CatalogEntry", "categories", "entry", "rooms_for"]
+__all__ = ["ROOM_KINDS", "CatalogEntry", "categories", "entries", "entry", "rooms_for"]
 
 _PATH = Path(__file__).with_name("catalog.json")
+#: The room kinds that catalog entries name in ``rooms``.
 ROOM_KINDS = ("bedroom", "living_room", "dining_room", "office", "kitchen")
 
 
@@ -118,6 +110,11 @@ def _entry_from_json(name: str, d: dict) -> CatalogEntry:
 def _load() -> dict[str, CatalogEntry]:
     data = json.loads(_PATH.read_text(encoding="utf-8"))
     return {k: _entry_from_json(k, v) for k, v in data["categories"].items()}
+
+
+def entries() -> dict[str, CatalogEntry]:
+    """Every category: name → :class:`CatalogEntry` (a new dict; the entries are frozen)."""
+    return dict(_load())
 
 
 def categories() -> list[str]:

@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import InputError
 from ..scene import Mesh, Scene
 from ._parts import Parts
-from .catalog import entry
+from .entries import entry
 
 __all__ = ["MATERIALS", "add_meshes", "furniture_mesh", "room_mesh"]
 
