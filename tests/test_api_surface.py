@@ -16,6 +16,7 @@ SNAPSHOT = Path(__file__).with_name("data") / "api_surface.json"
 MODULES = [
     "worldnb",
     "worldnb.errors",
+    "worldnb.transforms",
     "worldnb.scene",
     "worldnb.scene.io",
     "worldnb.catalog",

@@ -13,7 +13,6 @@ from worldnb.generation import (
     unproject_depth,
 )
 from worldnb.generation.evaluate import surface_distance
-from worldnb.generation.lift import _rotmat_to_quat_wxyz
 from worldnb.scene import Camera
 
 K = np.array([[40.0, 0, 16], [0, 40.0, 12], [0, 0, 1]])
@@ -97,13 +96,6 @@ def test_lifting_commutes_with_rigid_motion(yaw, pitch, roll, t):
     R0 = Rotation.from_quat(g0.quats[:, [1, 2, 3, 0]]).as_matrix()
     R1 = Rotation.from_quat(g1.quats[:, [1, 2, 3, 0]]).as_matrix()
     np.testing.assert_allclose(R1, T[:3, :3] @ R0, atol=1e-4)
-
-
-def test_quaternions_match_scipy():
-    R = Rotation.random(500, random_state=0)
-    q = _rotmat_to_quat_wxyz(R.as_matrix())
-    ref = R.as_quat()[:, [3, 0, 1, 2]]
-    assert np.allclose(np.abs(np.sum(q * ref, 1)), 1, atol=1e-6)
 
 
 def test_lifted_room_matches_true_surface(room, room_render, room_camera):

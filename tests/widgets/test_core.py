@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,42 +82,15 @@ def test_split_by_instance_unshares_vertices_between_objects():
     assert np.array_equal(vinst[new_faces], [[5, 5, 5], [7, 7, 7]])
 
 
-@pytest.mark.parametrize(
-    "poly",
-    [
-        [(0, 0), (4, 0), (4, 3), (0, 3)],
-        [(0, 0), (4, 0), (4, 2), (2, 2), (2, 4), (0, 4)],  # L shape (concave)
-    ],
-)
-@pytest.mark.parametrize("reverse", [False, True])
-def test_triangulate_polygon_covers_the_polygon(poly, reverse):
-    xz = np.array(poly[::-1] if reverse else poly, float)
-    tri = B.triangulate_polygon(xz)
-    assert tri.shape == (len(xz) - 2, 3)
-    area = sum(shapely.Polygon(xz[t]).area for t in tri)
-    assert area == pytest.approx(shapely.Polygon(xz).area)
-    # winding is kept: every triangle has the polygon's orientation
-    sign = np.sign(shapely.Polygon(xz).exterior.is_ccw - 0.5)
-    for t in tri:
-        assert np.sign(shapely.Polygon(xz[t]).exterior.is_ccw - 0.5) == sign
+def test_covariance_upper_is_the_shader_layout(rng):
+    from worldnb.transforms import gaussian_covariances
 
-
-def test_gaussian_covariances_match_r_s_st_rt(rng):
-    n = 20
-    scales = rng.normal(-2, 0.5, (n, 3))
-    quats = rng.normal(size=(n, 4))
-    cov6 = B.gaussian_covariances(scales, quats)
-    for i in range(n):
-        w, x, y, z = quats[i] / np.linalg.norm(quats[i])
-        R = np.array(
-            [
-                [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
-                [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
-                [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
-            ]
-        )
-        S = R @ np.diag(np.exp(2 * scales[i])) @ R.T
-        assert np.allclose(cov6[i], S[[0, 0, 0, 1, 1, 2], [0, 1, 2, 1, 2, 2]], rtol=1e-4, atol=1e-9)
+    scales, quats = rng.normal(-2, 0.5, (20, 3)), rng.normal(size=(20, 4))
+    cov6 = B.covariance_upper(quats, scales)
+    full = gaussian_covariances(quats, np.exp(scales))
+    assert cov6.dtype == np.float32 and cov6.shape == (20, 6)
+    iu = np.triu_indices(3)
+    assert np.allclose(cov6, full[:, iu[0], iu[1]], rtol=1e-5, atol=1e-9)
 
 
 def test_quad_order_is_back_to_front():
@@ -150,20 +122,12 @@ def test_orbit_from_degenerate_position():
 
 
 def test_euler_xyz_matches_the_quaternion(rng):
-    from worldnb.widgets._orbit import _quaternion_xyzw_to_matrix, euler_xyz
+    from scipy.spatial.transform import Rotation
 
-    for q in rng.normal(size=(20, 4)):
+    from worldnb.widgets._orbit import euler_xyz
+
+    for q in rng.normal(size=(20, 4)):  # three.js order x, y, z, w
         x, y, z, order = euler_xyz(q)
-        cx, sx, cy, sy, cz, sz = (
-            math.cos(x),
-            math.sin(x),
-            math.cos(y),
-            math.sin(y),
-            math.cos(z),
-            math.sin(z),
-        )
-        Rx = np.array([[1, 0, 0], [0, cx, -sx], [0, sx, cx]])
-        Ry = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
-        Rz = np.array([[cz, -sz, 0], [sz, cz, 0], [0, 0, 1]])
         assert order == "XYZ"
-        assert np.allclose(Rx @ Ry @ Rz, _quaternion_xyzw_to_matrix(q), atol=1e-9)
+        R = Rotation.from_euler("XYZ", [x, y, z]).as_matrix()
+        assert np.allclose(R, Rotation.from_quat(q).as_matrix(), atol=1e-9)

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..scene import Mesh, Scene
+from ..transforms import triangulate_polygon
 from ._parts import Parts
 from .entries import entry
 
@@ -534,39 +535,6 @@ def add_meshes(scene: Scene, seed: int = 0, floor="oak", wall=(0.9, 0.88, 0.84))
     return scene
 
 
-def _ear_clip(xz: np.ndarray) -> np.ndarray:
-    """Triangulate a simple polygon (counter-clockwise seen from above) → (T, 3)."""
-    idx = list(range(len(xz)))
-    tris = []
-    pts = np.asarray(xz, np.float64)
-
-    def cross(o, a, b):
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    guard = 0
-    while len(idx) > 3 and guard < 10000:
-        guard += 1
-        for k in range(len(idx)):
-            i0, i1, i2 = idx[k - 1], idx[k], idx[(k + 1) % len(idx)]
-            a, b, c = pts[i0], pts[i1], pts[i2]
-            if cross(a, b, c) >= 0:  # seen from above (−Y), CCW means negative in (x, z)
-                continue
-            inside = False
-            for j in idx:
-                if j in (i0, i1, i2):
-                    continue
-                p = pts[j]
-                if cross(a, b, p) < 0 and cross(b, c, p) < 0 and cross(c, a, p) < 0:
-                    inside = True
-                    break
-            if not inside:
-                tris.append((i0, i1, i2))
-                idx.pop(k)
-                break
-    tris.append(tuple(idx))
-    return np.asarray(tris, np.int32)
-
-
 def room_mesh(room, floor="oak", wall=(0.9, 0.88, 0.84), ceiling: bool = False) -> Mesh:
     """The room shell: floor, walls with holes for doors and windows (a door leaf and
     window glass drawn as coloured quads in the holes), optional ceiling. Faces point
@@ -583,11 +551,11 @@ def room_mesh(room, floor="oak", wall=(0.9, 0.88, 0.84), ceiling: bool = False) 
         cs.append(np.tile(np.asarray(color, np.float64), (4, 1)))
 
     xz = room.floor_xz.astype(np.float64)
-    tri = _ear_clip(xz)
+    tri = triangulate_polygon(xz)
     n0 = 0
     fv = np.column_stack([xz[:, 0], np.zeros(len(xz)), xz[:, 1]])
     vs.append(fv)
-    # ears are clipped with a negative (x, z) cross product, which makes +Y normals
+    # counter-clockwise seen from above, like the floor polygon: +Y normals
     fs.append(tri + n0)
     cs.append(np.tile(np.asarray(fc, np.float64), (len(xz), 1)))
     if ceiling:

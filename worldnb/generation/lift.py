@@ -14,6 +14,7 @@ import numpy as np
 from ..errors import InputError
 from ..scene import Gaussians, Mesh, PointCloud
 from ..scene._validate import as_array
+from ..transforms import matrix_to_quat
 
 __all__ = [
     "depth_edges",
@@ -219,47 +220,6 @@ def _block(arr: np.ndarray, k: int, reduce: str) -> np.ndarray:
     return a.mean(axis=(1, 3))
 
 
-def _rotmat_to_quat_wxyz(R: np.ndarray) -> np.ndarray:
-    """(N, 3, 3) rotations → (N, 4) unit quaternions (w, x, y, z), vectorised Shepperd."""
-    m = R.astype(np.float64)
-    t = np.stack(
-        [
-            m[:, 0, 0] + m[:, 1, 1] + m[:, 2, 2],
-            m[:, 0, 0] - m[:, 1, 1] - m[:, 2, 2],
-            -m[:, 0, 0] + m[:, 1, 1] - m[:, 2, 2],
-            -m[:, 0, 0] - m[:, 1, 1] + m[:, 2, 2],
-        ],
-        -1,
-    )
-    best = np.argmax(t, axis=1)
-    q = np.zeros((len(m), 4))
-    s = np.sqrt(np.maximum(1.0 + t[np.arange(len(m)), best], 1e-12)) * 2  # 4·|component|
-    for k, (i, j, m2) in enumerate([(None, None, None), (0, 1, 2), (1, 2, 0), (2, 0, 1)]):
-        sel = best == k
-        if not sel.any():
-            continue
-        mm, ss = m[sel], s[sel]
-        if k == 0:
-            q[sel] = np.stack(
-                [
-                    0.25 * ss,
-                    (mm[:, 2, 1] - mm[:, 1, 2]) / ss,
-                    (mm[:, 0, 2] - mm[:, 2, 0]) / ss,
-                    (mm[:, 1, 0] - mm[:, 0, 1]) / ss,
-                ],
-                -1,
-            )
-        else:
-            qq = np.zeros((sel.sum(), 4))
-            qq[:, 0] = (mm[:, m2, j] - mm[:, j, m2]) / ss
-            qq[:, 1 + i] = 0.25 * ss
-            qq[:, 1 + j] = (mm[:, j, i] + mm[:, i, j]) / ss
-            qq[:, 1 + m2] = (mm[:, m2, i] + mm[:, i, m2]) / ss
-            q[sel] = qq
-    q /= np.linalg.norm(q, axis=1, keepdims=True)
-    return q.astype(np.float32)
-
-
 def lift_surfels(
     depth: np.ndarray,
     rgb: np.ndarray,
@@ -338,7 +298,7 @@ def lift_surfels(
     return Gaussians(
         means,
         np.log(scales).astype(np.float32),
-        _rotmat_to_quat_wxyz(R),
+        matrix_to_quat(R).astype(np.float32),
         np.full(len(means), logit, np.float32),
         np.clip(c, 0, 1).astype(np.float32),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scene import Camera
+from ..transforms import yaw_rotation
 
 __all__ = ["PathView", "ViewContext", "expansion_path"]
 
@@ -38,11 +39,6 @@ class ViewContext:
     T_input_view: np.ndarray
 
 
-def _rot_y(a: float) -> np.ndarray:
-    c, s = math.cos(a), math.sin(a)
-    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
-
-
 def expansion_path(
     camera: Camera, pivot, n_views: int, orbit_deg: float, dolly: float = 0.0
 ) -> list[PathView]:
@@ -71,7 +67,7 @@ def expansion_path(
     out = []
     T0 = camera.T_world_camera.astype(np.float64)
     for a in angles[order]:
-        R = _rot_y(math.radians(a))
+        R = yaw_rotation(math.radians(a))
         T = np.eye(4)
         T[:3, :3] = R @ T0[:3, :3]
         T[:3, 3] = pivot + R @ (T0[:3, 3] - pivot)

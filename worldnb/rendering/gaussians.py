@@ -22,6 +22,7 @@ import torch
 from torch.utils.checkpoint import checkpoint
 
 from ..errors import InputError
+from ..transforms import gaussian_covariances
 from ._common import as_tensor, camera_tensors, check_size
 from ._sh import view_dependent_colors
 
@@ -73,35 +74,6 @@ class GaussianImage(NamedTuple):
     alpha: torch.Tensor
     depth: torch.Tensor
     n_pairs: int
-
-
-def quat_to_rotmat(quats: torch.Tensor) -> torch.Tensor:
-    """(N, 4) wxyz quaternions (any norm) → (N, 3, 3) rotation matrices."""
-    q = quats / quats.norm(dim=-1, keepdim=True)
-    w, x, y, z = q.unbind(-1)
-    R = torch.stack(
-        [
-            1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-            2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-            2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
-        ],
-        -1,
-    )  # fmt: skip
-    return R.reshape(*quats.shape[:-1], 3, 3)
-
-
-def gaussian_covariances(quats: torch.Tensor, scales: torch.Tensor) -> torch.Tensor:
-    """World covariances ``R S Sᵀ Rᵀ``.
-
-    Args:
-        quats: (N, 4) wxyz rotations (normalised here).
-        scales: (N, 3) standard deviations in metres (not log).
-
-    Returns:
-        (N, 3, 3) covariances.
-    """
-    M = quat_to_rotmat(quats) * scales[..., None, :]
-    return M @ M.transpose(-1, -2)
 
 
 def project_gaussians(

@@ -10,9 +10,10 @@ import torch
 
 from ..errors import InputError
 from ..scene import Camera, Gaussians, Mesh, PointCloud, Scene
+from ..transforms import quat_to_matrix
 from ._common import check_size, resolve_device
 from ._sh import view_dependent_colors
-from .gaussians import quat_to_rotmat, rasterize_gaussians
+from .gaussians import rasterize_gaussians
 from .mesh import rasterize_mesh
 from .output import RenderOutput
 from .points import splat_points
@@ -177,7 +178,7 @@ def _gaussian_tensors(layers: list[Gaussians], t) -> dict | None:
         ]
         out["sh_rest"] = t(cat(rest))
     # the shortest axis is the normal of a flat Gaussian
-    R = quat_to_rotmat(out["quats"])
+    R = quat_to_matrix(out["quats"])
     shortest = torch.argmin(out["scales"], dim=1)
     out["axis"] = R[torch.arange(len(R)), :, shortest]
     return out

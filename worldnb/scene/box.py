@@ -9,18 +9,10 @@ import shapely
 from numpy.typing import ArrayLike
 
 from ..errors import InputError
+from ..transforms import yaw_rotation
 from ._validate import as_array
 
 __all__ = ["OrientedBox", "yaw_rotation"]
-
-
-def yaw_rotation(yaw: float) -> np.ndarray:
-    """(3, 3) float64 rotation about +Y by ``yaw`` radians (right-hand rule).
-
-    Local +X maps to ``(cos yaw, 0, −sin yaw)``; local +Z to ``(sin yaw, 0, cos yaw)``.
-    """
-    c, s = math.cos(yaw), math.sin(yaw)
-    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
 
 
 class OrientedBox:

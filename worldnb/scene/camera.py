@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import InputError
+from ..transforms import matrix_to_quat, wxyz_to_xyzw
 from ._validate import as_array, as_int, as_positive
 
 __all__ = ["Camera", "opencv_to_opengl"]
@@ -36,31 +37,6 @@ def opencv_to_opengl(T_world_cv: np.ndarray) -> np.ndarray:
     """
     T = as_array("T_world_cv", T_world_cv, (4, 4), np.float64)
     return (T @ _FLIP_YZ.astype(np.float64)).astype(np.float32)
-
-
-def _rotation_to_quaternion_xyzw(R: np.ndarray) -> np.ndarray:
-    """Rotation matrix (3, 3) → unit quaternion (x, y, z, w), w >= 0 (three.js order)."""
-    R = np.asarray(R, dtype=np.float64)
-    tr = np.trace(R)
-    if tr > 0:
-        s = math.sqrt(tr + 1.0) * 2
-        w, x = 0.25 * s, (R[2, 1] - R[1, 2]) / s
-        y, z = (R[0, 2] - R[2, 0]) / s, (R[1, 0] - R[0, 1]) / s
-    elif R[0, 0] > R[1, 1] and R[0, 0] > R[2, 2]:
-        s = math.sqrt(1.0 + R[0, 0] - R[1, 1] - R[2, 2]) * 2
-        w, x = (R[2, 1] - R[1, 2]) / s, 0.25 * s
-        y, z = (R[0, 1] + R[1, 0]) / s, (R[0, 2] + R[2, 0]) / s
-    elif R[1, 1] > R[2, 2]:
-        s = math.sqrt(1.0 + R[1, 1] - R[0, 0] - R[2, 2]) * 2
-        w, x = (R[0, 2] - R[2, 0]) / s, (R[0, 1] + R[1, 0]) / s
-        y, z = 0.25 * s, (R[1, 2] + R[2, 1]) / s
-    else:
-        s = math.sqrt(1.0 + R[2, 2] - R[0, 0] - R[1, 1]) * 2
-        w, x = (R[1, 0] - R[0, 1]) / s, (R[0, 2] + R[2, 0]) / s
-        y, z = (R[1, 2] + R[2, 1]) / s, 0.25 * s
-    q = np.array([x, y, z, w])
-    q /= np.linalg.norm(q)
-    return q if q[3] >= 0 else -q
 
 
 def _check_pose(name: str, T) -> np.ndarray:
@@ -267,7 +243,7 @@ class Camera:
             offset: an off-centre ``cx, cy`` is not represented.
         """
         T_gl = opencv_to_opengl(self.T_world_camera).astype(np.float64)
-        q = _rotation_to_quaternion_xyzw(T_gl[:3, :3])
+        q = wxyz_to_xyzw(matrix_to_quat(T_gl[:3, :3]))
         return {
             "position": [float(x) for x in T_gl[:3, 3]],
             "quaternion": [float(x) for x in q],

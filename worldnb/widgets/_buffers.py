@@ -11,16 +11,17 @@ import math
 
 import numpy as np
 
+from ..transforms import gaussian_covariances
+
 __all__ = [
     "box_edges",
     "colors_u8",
+    "covariance_upper",
     "decimate",
-    "gaussian_covariances",
     "gaussian_quads",
     "quad_order",
     "split_by_instance",
     "texture_rgba",
-    "triangulate_polygon",
 ]
 
 #: Fixed seed for display subsampling: the same scene always shows the same subset.
@@ -102,78 +103,20 @@ def box_edges(corners: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(c[np.array(pairs).ravel()])
 
 
-def triangulate_polygon(xz: np.ndarray) -> np.ndarray:
-    """Ear-clipping triangulation of a simple polygon given counter-clockwise (seen from +Y).
+def covariance_upper(quats_wxyz: np.ndarray, scales_log: np.ndarray) -> np.ndarray:
+    """The six numbers the Gaussian shader takes from each 3D covariance.
 
     Args:
-        xz: (K, 2) polygon vertices.
-
-    Returns:
-        (K − 2, 3) int32 vertex indices.
-    """
-    pts = np.asarray(xz, np.float64)
-    idx = list(range(len(pts)))
-    # Seen from above (+Y), x right and z down the page: CCW there is clockwise in the
-    # (x, z) plane's own orientation. Normalise to a positive signed area in (x, z).
-    area = 0.5 * np.sum(pts[:, 0] * np.roll(pts[:, 1], -1) - np.roll(pts[:, 0], -1) * pts[:, 1])
-    if area < 0:
-        idx.reverse()
-    tris: list[tuple[int, int, int]] = []
-
-    def cross(o, a, b) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    guard = 0
-    while len(idx) > 3 and guard < 10_000:
-        guard += 1
-        for k in range(len(idx)):
-            i0, i1, i2 = idx[k - 1], idx[k], idx[(k + 1) % len(idx)]
-            a, b, c = pts[i0], pts[i1], pts[i2]
-            if cross(a, b, c) <= 1e-12:
-                continue
-            inside = any(
-                cross(a, b, pts[j]) >= 0 and cross(b, c, pts[j]) >= 0 and cross(c, a, pts[j]) >= 0
-                for j in idx
-                if j not in (i0, i1, i2)
-            )
-            if not inside:
-                tris.append((i0, i1, i2))
-                idx.pop(k)
-                break
-        else:  # degenerate polygon: fan the rest
-            break
-    tris += [(idx[0], idx[j], idx[j + 1]) for j in range(1, len(idx) - 1)]
-    out = np.array(tris, np.int32).reshape(-1, 3)
-    if area < 0:  # restore the caller's winding
-        out = out[:, ::-1]
-    return np.ascontiguousarray(out)
-
-
-def gaussian_covariances(scales_log: np.ndarray, quats_wxyz: np.ndarray) -> np.ndarray:
-    """3D covariances Σ = R S Sᵀ Rᵀ.
-
-    Args:
-        scales_log: (N, 3) log standard deviations.
         quats_wxyz: (N, 4) rotations (normalised here).
+        scales_log: (N, 3) log standard deviations, as :class:`~worldnb.scene.Gaussians`
+            stores them.
 
     Returns:
-        (N, 6) float32 upper triangle ``xx, xy, xz, yy, yz, zz``.
+        (N, 6) float32 upper triangle ``xx, xy, xz, yy, yz, zz`` of
+        :func:`worldnb.transforms.gaussian_covariances`.
     """
-    q = quats_wxyz.astype(np.float64)
-    q = q / np.linalg.norm(q, axis=1, keepdims=True)
-    w, x, y, z = q.T
-    R = np.stack(
-        [
-            np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
-            np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
-            np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1),
-        ],
-        1,
-    )
-    M = R * np.exp(scales_log.astype(np.float64))[:, None, :]
-    S = M @ M.transpose(0, 2, 1)
-    iu = np.array([[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]])
-    return S[:, iu[:, 0], iu[:, 1]].astype(np.float32)
+    cov = gaussian_covariances(quats_wxyz, np.exp(np.asarray(scales_log, np.float64)))
+    return cov[:, [0, 0, 0, 1, 1, 2], [0, 1, 2, 1, 2, 2]].astype(np.float32)
 
 
 #: The four corners of a Gaussian's screen-space quad, in units of its 2D axes.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scene.camera import Camera, opencv_to_opengl
+from ..transforms import euler_xyz_from_matrix, quat_to_matrix, xyzw_to_wxyz
 
 __all__ = [
     "Orbit",
@@ -122,26 +123,7 @@ def euler_xyz(quaternion) -> tuple[float, float, float, str]:
     Sent together with the quaternion: pythreejs syncs both, and a stale ``rotation``
     left in the kernel would be saved with the widget state.
     """
-    m = _quaternion_xyzw_to_matrix(quaternion)
-    y = math.asin(max(-1.0, min(1.0, m[0, 2])))
-    if abs(m[0, 2]) < 0.9999999:
-        x, z = math.atan2(-m[1, 2], m[2, 2]), math.atan2(-m[0, 1], m[0, 0])
-    else:
-        x, z = math.atan2(m[2, 1], m[1, 1]), 0.0
-    return (x, y, z, "XYZ")
-
-
-def _quaternion_xyzw_to_matrix(q) -> np.ndarray:
-    x, y, z, w = (float(v) for v in q)
-    n = math.sqrt(x * x + y * y + z * z + w * w) or 1.0
-    x, y, z, w = x / n, y / n, z / n, w / n
-    return np.array(
-        [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
-    )
+    return (*euler_xyz_from_matrix(quat_to_matrix(xyzw_to_wxyz(quaternion))), "XYZ")
 
 
 def looks_at(position, quaternion, target) -> bool:
@@ -150,7 +132,7 @@ def looks_at(position, quaternion, target) -> bool:
     n = float(np.linalg.norm(d))
     if n < 1e-12:
         return True
-    forward = -_quaternion_xyzw_to_matrix(quaternion)[:, 2]
+    forward = -quat_to_matrix(xyzw_to_wxyz(quaternion))[:, 2]
     return float(np.dot(forward, d)) / n > 1.0 - 1e-9
 
 
@@ -167,7 +149,7 @@ def camera_from_three(
         near, far: clip distances.
     """
     T_gl = np.eye(4)
-    T_gl[:3, :3] = _quaternion_xyzw_to_matrix(quaternion)
+    T_gl[:3, :3] = quat_to_matrix(xyzw_to_wxyz(quaternion))
     T_gl[:3, 3] = np.asarray(position, np.float64)
     T_cv = opencv_to_opengl(T_gl)  # the flip is its own inverse
     return Camera.from_fov(fov, width, height, T_cv, near=near, far=far)

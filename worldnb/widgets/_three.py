@@ -13,6 +13,7 @@ import pythreejs as three
 
 from ..scene.geometry import Gaussians, Mesh, PointCloud
 from ..scene.room import Room
+from ..transforms import triangulate_polygon
 from . import _buffers as B
 from ._shaders import GAUSSIAN_FRAGMENT, GAUSSIAN_VERTEX
 
@@ -139,7 +140,7 @@ def _gaussians(
     keep = B.decimate(len(layer), max_gaussians)
     sel = slice(None) if keep is None else keep
     means = layer.means[sel]
-    cov6 = B.gaussian_covariances(layer.scales[sel], layer.quats[sel])
+    cov6 = B.covariance_upper(layer.quats[sel], layer.scales[sel])
     quads = B.gaussian_quads(means, cov6, np.clip(layer.colors[sel], 0, 1), layer.alphas[sel])
     attributes = {k: attr(v, normalized=(k == "rgba")) for k, v in quads.items()}
     geometry = three.BufferGeometry(attributes=attributes, index=attr(B.quad_order(means, eye)))
@@ -256,7 +257,7 @@ def build_room(room: Room, shell: bool = True) -> tuple[three.Group, three.Mesh]
     With ``shell=False`` (the scene has its own room mesh) only the outlines are drawn.
     """
     xz = np.asarray(room.floor_xz, np.float64)
-    tri = B.triangulate_polygon(xz)
+    tri = triangulate_polygon(xz)
     floor_pts = np.stack([xz[:, 0], np.zeros(len(xz)), xz[:, 1]], -1)
 
     def oriented(y: float, up: bool) -> np.ndarray:

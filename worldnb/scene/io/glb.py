@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import InputError
-from ..camera import _rotation_to_quaternion_xyzw, opencv_to_opengl
+from ...transforms import matrix_to_quat, wxyz_to_xyzw
+from ..camera import opencv_to_opengl
 from ..geometry import Gaussians, Mesh, PointCloud
 from ..scene import Scene
 from ._files import as_path, atomic_write, check_scene
@@ -219,7 +220,7 @@ def glb_bytes(
                 "name": name,
                 "camera": ci,
                 "translation": [float(x) for x in T[:3, 3]],
-                "rotation": [float(x) for x in _rotation_to_quaternion_xyzw(T[:3, :3])],
+                "rotation": [float(x) for x in wxyz_to_xyzw(matrix_to_quat(T[:3, :3]))],
             }
             roots.append(b.add("nodes", node))
     record = scene_to_json_dict(scene, cameras=cameras)
