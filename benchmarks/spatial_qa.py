@@ -386,11 +386,13 @@ def shoelace(xz) -> float:
 
 def score_scene(scene, source, rng, room_area, scores, failures):
     for fam, q, gt, kind in questions(scene, rng, source, room_area):
-        ans = ask(scene, q)
+        ans = ask(scene, q, exact_labels=True)
         if kind == "number":
             s = mra(ans.value, float(gt))
         elif kind == "bool":
             s = float(ans.value is gt)
+        elif fam == "route_plan":  # multiple choice: the letter
+            s = float(ans.choice == gt)
         else:
             v = ans.value
             s = float(

@@ -21,6 +21,7 @@ from .answer import Answer
 from .frames import EgoFrame, Frame, ObjectFrame, RoomFrame, ViewerFrame, turn_direction
 from .graph import SceneGraph, relation, relations
 from .index import SpatialIndex
+from .language import opening_objects
 from .measures import (
     Size,
     clearance,
@@ -94,6 +95,7 @@ __all__ = [
     "nearest",
     "next_to",
     "on",
+    "opening_objects",
     "relation",
     "relations",
     "right_of",

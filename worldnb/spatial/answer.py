@@ -26,6 +26,8 @@ class Answer:
             ``"ambiguous"`` (a reference fits several objects), ``"unsupported"`` (a
             question this engine does not handle) or ``"impossible"`` (e.g. no route).
         unit: unit of a numeric ``value`` ("m", "cm", "m²", "ft", …) or None.
+        choice: for a multiple-choice question, the letter of the chosen option (then
+            ``value`` is that option's text), else None.
     """
 
     value: object
@@ -34,6 +36,7 @@ class Answer:
     highlight: list[int] = field(default_factory=list)
     status: str = "ok"
     unit: str | None = None
+    choice: str | None = None
 
     @property
     def ok(self) -> bool:

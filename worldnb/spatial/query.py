@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..errors import QueryError
 from ..scene import Scene, SceneObject
 from . import predicates as R
-from ._lexicon import label_set
+from .language.lexicon import label_set
 from .measures import distance
 
 __all__ = ["find"]

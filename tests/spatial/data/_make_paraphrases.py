@@ -192,8 +192,9 @@ CASES = [
         "either 'turn back,' 'turn left,' or 'turn right.'): 1. Go forward until the table "
         "2. [please fill in] 3. Go forward until the plant. You have reached the final "
         "destination. A. Turn Left B. Turn Right C. Turn Back",
-        "A",
-    ),
+        "Turn Left",
+    )
+    | {"choice": "A"},
     HAS(
         "You are a robot beginning at the desk facing the bed. You want to navigate to the "
         "table. You will perform the following actions (Note: for each [please fill in], choose "
@@ -371,6 +372,71 @@ CASES = [
     AMB("How big is the red chair?"),
     AMB("How far is the red chair from the sofa?"),
     AMB("Is the window above the desk?"),
+    # ---- VSI-Bench templates verbatim (issue 13), with and without options and format lines
+    V(
+        "How many chair(s) are in this room?\n"
+        "Please answer the question using a single word or phrase.",
+        3,
+    ),
+    V("How many door(s) are in this room?", 1),
+    V(
+        "What is the length of the longest dimension (length, width, or height) of the bed, "
+        "measured in centimeters?\nPlease answer the question using a single word or phrase.",
+        200,
+    ),
+    V(
+        "Measuring from the closest point of each object, what is the direct distance between "
+        "the sofa and the table (in meters)?",
+        0.4,
+    ),
+    V(
+        "What is the size of this room (in square meters)? If multiple rooms are shown, "
+        "estimate the size of the combined space.\nPlease answer the question using a single "
+        "word or phrase.",
+        30,
+    ),
+    V(
+        "Measuring from the closest point of each object, which of these objects (chair, sofa, "
+        "bookshelf, desk) is the closest to the table?\nOptions:\nA. chair\nB. sofa\n"
+        "C. bookshelf\nD. desk\nAnswer with the option's letter from the given choices directly.",
+        "chair",  # chair 12 0.15 m (x −1.15 vs −1.0), sofa 0.40 m
+    )
+    | {"choice": "A"},
+    V(
+        "If I am standing by the sofa and facing the bed, is the plant to the left or the right "
+        "of the bed?\nOptions:\nA. left\nB. right\nAnswer with the option's letter from the "
+        "given choices directly.",
+        "right",  # facing north (−z), the plant (x 2.7) is east: right
+    )
+    | {"choice": "B"},
+    V(
+        "If I am standing by the sofa and facing the bed, is the desk to my left, right, or back? "
+        "An object is to my back if I would have to turn at least 135 degrees in order to face "
+        "it directly.",
+        "right",
+    ),
+    V(
+        "If I am standing by the desk and facing the bed, is the sofa to my front-left, "
+        "front-right, back-left, or back-right? The directions refer to the quadrants of a "
+        "Cartesian plane (if I am standing at the origin and facing along the positive y-axis).",
+        "front-left",  # facing west from (2.2, −2.1); the sofa (−0.5, 1.95) is ahead and south
+    ),
+    # ---- size thresholds: desk 1.2 m wide, wardrobe 2.0 m tall, lamp 0.4 m tall
+    V("Is the desk more than 1 m wide?", True),
+    V("Is the wardrobe at least 6 feet tall?", True),
+    V("Is the lamp under 50 cm tall?", True),
+    V("Is the bed less than 1.5 m long?", False),
+    # ---- the nearest wall: bed 0.05 m from the north wall, sofa 0.1 m from the south wall
+    V("Which wall is the bed against?", "north"),
+    V("Which wall is the sofa next to?", "south"),
+    # ---- the room's sides: 6 m (x) by 5 m (z)
+    V("How long is the room?", 6.0),
+    V("What are the dimensions of the room?", [6.0, 5.0]),
+    # ---- misspelt nouns are read as the one noun a letter away, and the answer says so
+    V("How many chiars are there?", 3),
+    V("How far is the sofa from the tabel?", 0.4),
+    V("How tall is the bookshlef?", 2.0),
+    ABS("How far is the sofa from the xylophone?"),
     # ---- not spatial questions this engine answers
     UNS("Why is the bed here?"),
     UNS("What time is it?"),

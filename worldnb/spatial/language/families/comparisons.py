@@ -8,12 +8,15 @@ import re
 
 import numpy as np
 
-from .._lexicon import UNITS
-from .._np import NP, Context, resolve
-from .._text import parse_length
-from ..answer import Answer
-from ..measures import distance
-from .common import (
+from ...answer import Answer
+from ...measures import distance
+from ..context import Context
+from ..lexicon import SIZE_MEASURE, SMALLER, UNITS
+from ..noun_phrase import NP
+from ..resolve import resolve
+from ..text import parse_length
+from ._registry import Slots, family
+from ._shared import (
     cap,
     from_ref,
     many,
@@ -38,8 +41,24 @@ def _category_distance(np_: NP, x, ctx: Context):
     return (d[k], objs[k]), None
 
 
-def do_rel_dist(ctx: Context, m, text, unit):
-    opts = m.groupdict().get("opts") or m.groupdict().get("opts3") or m.groupdict().get("opts2")
+@family(
+    "rel_dist",
+    (
+        90,
+        r"(?:measuring from the closest point of each object , )?(?:which|what)(?: one)?(?: of these| of the following| among)?(?: objects| things| items)?(?: \( (?P<opts>.+?) \))?(?: is| are)? (?:the )?(?P<sup>closest|nearest|closer|nearer|farthest|furthest|farther|further)(?: one)? (?:to|from) (?P<x>.+?)(?: \( (?P<opts3>.+?) \))?(?:(?: , | : | - )(?P<opts2>.+))?$",
+    ),
+    (
+        100,
+        r"(?:of|among|between) (?P<opts>.+?) , (?:which|what)(?: one)? is (?:the )?(?P<sup>closest|nearest|closer|nearer|farthest|furthest|farther|further) (?:to|from) (?P<x>.+)$",
+    ),
+    examples=[
+        "Measuring from the closest point of each object, which of these objects (chair, sofa, bookshelf) is the closest to the table?",
+        "Which is closer to the table, the sofa or the bed?",
+    ],
+)
+def ask_rel_dist(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Which of several categories is closest to (farthest from) an object (VSI-Bench relative distance)."""
+    opts = m.get("opts") or m.get("opts3") or m.get("opts2")
     if not opts:
         return None
     x, fx = one_object(m["x"], ctx)
@@ -83,7 +102,18 @@ def do_rel_dist(ctx: Context, m, text, unit):
     )
 
 
-def do_rel_dist_yn(ctx: Context, m, text, unit):
+@family(
+    "rel_dist_yn",
+    (
+        80,
+        r"is (?P<a>.+?) (?P<cmp>closer|nearer|farther|further) (?:to|from) (?P<x>.+?) than (?P<b>.+?)(?: is)?$",
+    ),
+    examples=[
+        "Is the sofa closer to the table than the bed?",
+    ],
+)
+def ask_rel_dist_yn(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Whether A is closer to (or farther from) X than B is."""
     got, early = objects(ctx, m["x"], m["a"], m["b"])
     if got is None:
         return early  # None when not three objects (a wall, say): another template may fit
@@ -107,38 +137,36 @@ def do_rel_dist_yn(ctx: Context, m, text, unit):
 
 
 def _size_measure(adj: str, o) -> float:
+    """The number a size word compares (:data:`~..lexicon.SIZE_MEASURE`), metres or m³."""
     s = o.box.size
-    if adj in (
-        "taller",
-        "shorter",
-        "higher",
-        "lower",
-        "tallest",
-        "shortest",
-        "highest",
-        "lowest",
-        "tall",
-        "high",
-        "in height",
-    ):
-        return float(o.box.top if adj in ("higher", "lower", "highest", "lowest") else s[1])
-    if adj in ("longer", "longest", "long", "in length"):
+    what = SIZE_MEASURE.get(adj, "volume")
+    if what == "height":
+        return float(s[1])
+    if what == "top":
+        return float(o.box.top)
+    if what == "length":
         return float(max(s[0], s[2]))
-    if adj in ("wider", "narrower", "widest", "wide", "in width"):
+    if what == "width":
         return float(s[0])
-    if adj in ("deep",):
+    if what == "depth":
         return float(s[2])
-    if adj in ("in size",):
+    if what == "longest":
         return float(max(s))
     return float(np.prod(s))
 
 
-_SMALLER = {"smaller", "shorter", "narrower", "lower", "smallest", "shortest", "lowest"}
-#: adjectives :func:`_size_measure` answers with a volume (m³)
-_VOLUME_ADJ = {"bigger", "larger", "smaller", "biggest", "largest", "smallest"}
-
-
-def do_size_cmp_yn(ctx: Context, m, text, unit):
+@family(
+    "size_cmp_yn",
+    (
+        140,
+        r"(?:is|are) (?P<a>.+?) (?P<adj>bigger|larger|smaller|taller|shorter|longer|wider|narrower|higher|lower) than (?P<b>.+)$",
+    ),
+    examples=[
+        "Is the sofa bigger than the bed?",
+    ],
+)
+def ask_size_cmp_yn(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Whether A is bigger/taller/... than B or than a length."""
     adj = m["adj"]
     a, fa = one_object(m["a"], ctx)
     if a is None:
@@ -149,9 +177,9 @@ def do_size_cmp_yn(ctx: Context, m, text, unit):
         metres, u = lim
         # "bigger than 1 m" measures a length, not the volume: the longest side (VSI-Bench's size)
         subject = f"{the(a, ctx)} is"
-        if adj in _VOLUME_ADJ:
+        if SIZE_MEASURE.get(adj) == "volume":
             subject, va = f"{the(a, ctx)}'s longest side is", _size_measure("in size", a)
-        val = va < metres if adj in _SMALLER else va > metres
+        val = va < metres if adj in SMALLER else va > metres
         return Answer(
             val,
             f"{'Yes' if val else 'No'}: {subject} {va:.2f} m ({va / UNITS[u][1]:.3g} {u}).",
@@ -162,17 +190,28 @@ def do_size_cmp_yn(ctx: Context, m, text, unit):
     if b is None:
         return fb
     vb = _size_measure(adj, b)
-    val = va < vb if adj in _SMALLER else va > vb
+    val = va < vb if adj in SMALLER else va > vb
     return Answer(
         val,
         f"{'Yes' if val else 'No'}: {the(a, ctx)} {va:.2f} vs {the(b, ctx)} {vb:.2f} "
-        f"({'m³' if adj in _VOLUME_ADJ else 'm'}).",
+        f"({'m³' if SIZE_MEASURE.get(adj) == 'volume' else 'm'}).",
         {"objects": [a.id, b.id], "measures": {"a": round(va, 4), "b": round(vb, 4)}},
         [a.id, b.id],
     )
 
 
-def do_size_thr(ctx: Context, m, text, unit):
+@family(
+    "size_thr",
+    (
+        150,
+        r"(?:is|are) (?P<a>.+?) (?P<cmp>more than|less than|at least|at most|over|under) (?P<len>\d+(?:\.\d+)? [a-z]+(?: \d+(?:\.\d+)? [a-z]+)?) (?P<adj>tall|high|long|wide|deep|in size|in length|in height|in width)$",
+    ),
+    examples=[
+        "Is the desk more than 1 m wide?",
+    ],
+)
+def ask_size_thr(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Whether an object is more or less than a length tall/long/wide."""
     a, fa = one_object(m["a"], ctx)
     if a is None:
         return fa
@@ -195,7 +234,22 @@ def do_size_thr(ctx: Context, m, text, unit):
     )
 
 
-def do_size_cmp_which(ctx: Context, m, text, unit):
+@family(
+    "size_cmp_which",
+    (
+        160,
+        r"(?:which|what) is (?P<adj>bigger|larger|smaller|taller|shorter|longer|wider|higher|lower) , (?P<opts>.+)$",
+    ),
+    (
+        170,
+        r"(?:which|what) is (?P<adj>bigger|larger|smaller|taller|shorter|longer|wider|higher|lower) (?:: )?(?P<opts>.+ or .+)$",
+    ),
+    examples=[
+        "Which is taller, the lamp or the plant?",
+    ],
+)
+def ask_size_cmp_which(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Which of several objects is bigger/taller/..."""
     names = split_options(m["opts"])
     objs = []
     for nm in names:
@@ -207,7 +261,7 @@ def do_size_cmp_which(ctx: Context, m, text, unit):
         return None
     adj = m["adj"]
     vals = [_size_measure(adj, o) for _, o in objs]
-    k = int(np.argmin(vals) if adj in _SMALLER else np.argmax(vals))
+    k = int(np.argmin(vals) if adj in SMALLER else np.argmax(vals))
     nm, o = objs[k]
     return Answer(
         o.label,
@@ -220,7 +274,18 @@ def do_size_cmp_which(ctx: Context, m, text, unit):
     )
 
 
-def do_superlative(ctx: Context, m, text, unit):
+@family(
+    "superlative",
+    (
+        180,
+        r"(?:which|what) (?:is|are) (?:the )?(?P<adj>biggest|largest|smallest|tallest|shortest|longest|highest|lowest|widest) (?P<a>.+?)(?: in (?:the|this) (?:room|scene))?$",
+    ),
+    examples=[
+        "What is the smallest object?",
+    ],
+)
+def ask_superlative(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """The biggest/tallest/... object of a kind."""
     objs, np_, fail = many(m["a"], ctx)
     if fail is not None and fail.status == "absent":
         return fail
@@ -232,9 +297,9 @@ def do_superlative(ctx: Context, m, text, unit):
     adj = m["adj"]
     vals = [_size_measure(adj, o) for o in objs]
     order = np.argsort(vals)
-    k = int(order[0] if adj in _SMALLER else order[-1])
+    k = int(order[0] if adj in SMALLER else order[-1])
     if len(vals) > 1:
-        other = vals[int(order[1] if adj in _SMALLER else order[-2])]
+        other = vals[int(order[1] if adj in SMALLER else order[-2])]
         if abs(other - vals[k]) <= 0.01 * max(abs(other), abs(vals[k])):
             return Answer(
                 None,
@@ -255,7 +320,18 @@ def do_superlative(ctx: Context, m, text, unit):
     )
 
 
-def do_threshold(ctx: Context, m, text, unit):
+@family(
+    "threshold",
+    (
+        130,
+        r"(?:is|are) (?P<a>.+?) (?P<cmp>more than|less than|at least|at most|within|over|under|farther than|further than|closer than|no more than|no less than) (?P<len>\d+(?:\.\d+)? [a-z]+(?: \d+(?:\.\d+)? [a-z]+)?) (?:away )?(?:from|of|to) (?P<b>.+)$",
+    ),
+    examples=[
+        "Is the bed more than 2 m from the sofa?",
+    ],
+)
+def ask_threshold(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Whether two objects are more or less than a distance apart."""
     got, early = objects(ctx, m["a"], m["b"])
     if got is None:
         return early

@@ -1,76 +1,21 @@
-"""What every question family shares: relation words, slot → object resolution,
-how objects are named in answers, numbers with units."""
+"""What every question family shares: relation regexes (built from the lexicon), slot →
+object resolution, how objects are named in answers, numbers with units."""
 
 from __future__ import annotations
 
 import re
 
-from .._lexicon import UNITS, singular
-from .._np import NP, Context, Ref, parse_np, resolve
-from ..answer import Answer
+from ...answer import Answer
+from ..context import Context
+from ..lexicon import BE_WORDS, RELATIONS, UNITS, alternation, singular
+from ..noun_phrase import NP, parse_np
+from ..resolve import Ref, resolve
 
-REL_NAME: dict[str, str] = {}  # phrase → relation name
-REL_NAME.update(
-    {
-        "to the left of": "left_of",
-        "on the left of": "left_of",
-        "left of": "left_of",
-        "to the right of": "right_of",
-        "on the right of": "right_of",
-        "right of": "right_of",
-        "in front of": "in_front_of",
-        "ahead of": "in_front_of",
-        "behind": "behind",
-        "in back of": "behind",
-        "at the back of": "behind",
-        "on top of": "on",
-        "resting on": "on",
-        "sitting on": "on",
-        "standing on": "on",
-        "lying on": "on",
-        "placed on": "on",
-        "on": "on",
-        "above": "above",
-        "over": "above",
-        "under": "below",
-        "underneath": "below",
-        "beneath": "below",
-        "below": "below",
-        "next to": "next_to",
-        "beside": "next_to",
-        "adjacent to": "next_to",
-        "alongside": "next_to",
-        "near to": "near",
-        "near": "near",
-        "close to": "near",
-        "by": "near",
-        "facing": "facing",
-        "pointed at": "facing",
-        "turned towards": "facing",
-        "turned toward": "facing",
-        "inside of": "inside",
-        "inside": "inside",
-        "within": "inside",
-        "in": "inside",
-        "between": "between",
-    }
-)
-for _d, _rel in (
-    ("west", "west_of"),
-    ("east", "east_of"),
-    ("north", "north_of"),
-    ("south", "south_of"),
-):
-    REL_NAME[f"{_d} of"] = REL_NAME[f"to the {_d} of"] = _rel
-REL_NAME["faces"] = REL_NAME["face"] = "facing"
-REL_NAME_KEYS = tuple(REL_NAME)
-#: compass relations: the room-frame predicate each one is
-COMPASS_REL = {
-    "west_of": "left_of",
-    "east_of": "right_of",
-    "north_of": "behind",
-    "south_of": "in_front_of",
-}
+#: regex alternation of every relation phrase, a named group of it, and the verbs that
+#: open a yes/no question — all built from the lexicon
+REL_ALT = alternation(RELATIONS)
+REL = f"(?P<rel>{REL_ALT})"
+BE = f"(?:{alternation(BE_WORDS)})"
 
 # ---- small helpers --------------------------------------------------------------------
 
@@ -156,13 +101,9 @@ def many(text: str, ctx: Context):
     return ref.objects, np_, None
 
 
-def the(o, ctx: Context | None = None) -> str:
+def the(o, ctx: Context) -> str:
     """ "the chair" when it is the only one of its label, else its name ("chair 2")."""
-    if ctx is not None and o.id in ctx.openings:
-        return o.attrs["name"]
-    if ctx is not None and sum(1 for e in ctx.entities if e.label == o.label) == 1:
-        return f"the {o.label}"
-    return o.name
+    return ctx.name(o)
 
 
 def cap(s: str) -> str:

@@ -8,17 +8,19 @@ import re
 
 import numpy as np
 
-from ...errors import QueryError
-from .._np import Context
-from ..answer import Answer
-from ..frames import EgoFrame, turn_direction
-from ..navigation import route
-from .common import fmt, length_value, noun_phrase, objects, one_object, the, unsupported
+from ....errors import QueryError
+from ...answer import Answer
+from ...frames import EgoFrame, turn_direction
+from ...navigation import route
+from ..context import Context
+from ..lexicon import FACE_WORDS, STAND_PREPS, STAND_WORDS, alternation
+from ._registry import Slots, family
+from ._shared import fmt, length_value, noun_phrase, objects, one_object, the, unsupported
 
+_STAND, _AT, _FACE = (alternation(w) for w in (STAND_WORDS, STAND_PREPS, FACE_WORDS))
 _EGO = re.compile(
-    r".*?\b(?:standing|stand|i am|positioned|located|i was|i'm)\s+(?:right )?(?:by|at|next to|beside|near|in front of)\s+"
-    r"(?P<a>.+?)(?:\s*,)?(?:\s+and)?\s+(?:i am\s+|am\s+)?(?:facing|face|looking at|look at|looking towards?|"
-    r"turned towards?|toward)\s+(?P<b>.+?)(?:\s*,)?(?:\s+(?:then|so))?\s+"
+    rf".*?\b(?:{_STAND})\s+(?:right )?(?:{_AT})\s+"
+    rf"(?P<a>.+?)(?:\s*,)?(?:\s+and)?\s+(?:i am\s+|am\s+)?(?:{_FACE})\s+(?P<b>.+?)(?:\s*,)?(?:\s+(?:then|so))?\s+"
     r"(?:is|are|where is|where are|where would|which side is|on which side is|in which direction is|"
     r"what direction is|would|will)\s+(?P<c>.+?)"
     r"(?:\s+(?:be\s+)?(?:to|on|at|in|behind)\s+(?:my|the|me)\b.*|\s+be\b.*|\s+located.*|\s+relative to me.*|"
@@ -26,12 +28,24 @@ _EGO = re.compile(
 )
 _EGO_REV = re.compile(
     r"(?:is|are|where is|where would) (?P<c>.+?) (?:be )?(?:to|on|at|in|behind) (?:my|me)\b.*?"
-    r"\b(?:if|when|while|assuming)\b.*?(?:standing|stand|am)\s+(?:by|at|next to|beside|near)\s+(?P<a>.+?)"
-    r"(?:\s*,)?(?:\s+and)?\s+(?:facing|face|looking at|look at|looking towards?)\s+(?P<b>.+)$"
+    rf"\b(?:if|when|while|assuming)\b.*?(?:{_STAND}|am)\s+(?:{_AT})\s+(?P<a>.+?)"
+    rf"(?:\s*,)?(?:\s+and)?\s+(?:{_FACE})\s+(?P<b>.+)$"
 )
 
 
-def do_direction(ctx: Context, m, text, unit):
+@family(
+    "direction",
+    (
+        10,
+        rf".*\b(?:{_STAND})\s+(?:right )?(?:{_AT})\b.*\b(?:{_FACE}|with my back to)\b.*",
+    ),
+    examples=[
+        "If I am standing by the sofa and facing the bed, is the desk to the left or the right of the bed?",
+        "Standing by the table facing the sofa, is the desk front-left, front-right, back-left or back-right?",
+    ],
+)
+def ask_direction(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Egocentric direction: standing by A and facing B, where is C (left/right, back, quadrant)."""
     mm = _EGO.fullmatch(text) or _EGO_REV.fullmatch(text)
     if mm is None:
         return None
@@ -70,7 +84,15 @@ def do_direction(ctx: Context, m, text, unit):
     )
 
 
-def do_route_plan(ctx: Context, m, text, unit):
+@family(
+    "route_plan",
+    (0, r".*\bnavigate to\b.*\bfill in\b.*"),
+    examples=[
+        "You are a robot beginning at the bed facing the sofa. You want to navigate to the plant. You will perform the following actions (Note: for each [please fill in], choose either 'turn back,' 'turn left,' or 'turn right.'): 1. Go forward until the table 2. [please fill in] 3. Go forward until the plant. You have reached the final destination.",
+    ],
+)
+def ask_route_plan(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """VSI-Bench route plans: fill each [please fill in] with the turn between legs."""
     st = re.search(
         r"(?:beginning|starting|start|standing) (?:at|by|from|next to) (?P<a>.+?) (?:and )?facing (?P<b>.+?)(?: ,)? (?:you|i|and|,)\b",
         text,
@@ -106,27 +128,9 @@ def do_route_plan(ctx: Context, m, text, unit):
             turns.append(f"turn {turn}")
             pending = 0
         heading, pos = leg, goal
-    tail = text.split("destination", 1)[1] if "destination" in text else text
-    opts = re.findall(
-        r"\b([a-d])\s*[.)]?\s+((?:turn (?:left|right|back)\s*,?\s*(?:and\s*)?)+)", tail
-    )
+    # the options ("A. Turn Left, Turn Right") are matched by the caller (see .options)
     value: object = turns
     txt = f"The turns are: {', '.join(turns)}."
-    if opts:
-        for letter, seq in opts:
-            got = re.findall(r"turn (?:left|right|back)", seq)
-            if got == turns:
-                value = letter.upper()
-                txt = f"Option {letter.upper()}: {', '.join(turns)}."
-                break
-        else:
-            return Answer(
-                None,
-                f"none of the options matches the turns I measure ({', '.join(turns)})",
-                {"turns": turns},
-                ids,
-                "ambiguous",
-            )
     return Answer(
         value,
         txt,
@@ -150,7 +154,20 @@ def _route_ends(rest: str):
     return (m["a"] or m["a2"], m["b"] or m["b2"], m["f"])
 
 
-def do_route(ctx: Context, m, text, unit, length_only=False):
+@family(
+    "route",
+    (
+        110,
+        r"(?:how (?:do|can|would|should) (?:i|we|you|one) (?:get|go|walk|move|navigate|reach)|give me directions|directions|what is the (?:best |shortest )?(?:way|route|path)|find (?:a|the) (?:route|path|way)|route|path|plan a route|show me the way)\b(?P<rest>.*)$",
+    ),
+    examples=[
+        "How do I get from the bed to the door?",
+    ],
+)
+def ask_route(
+    ctx: Context, m: Slots, text: str, unit: str | None, length_only: bool = False
+) -> Answer | None:
+    """A walkable route between two objects, turn by turn."""
     ends = _route_ends(m["rest"])
     if ends is None:
         tgt = re.fullmatch(r"(?:to )?(?P<b>.+)", m["rest"].strip())
@@ -198,5 +215,16 @@ def do_route(ctx: Context, m, text, unit, length_only=False):
     return Answer(r.steps, f"From {the(objs[0], ctx)}: {r.text} ({r.length:.1f} m).", ev, ids)
 
 
-def do_walk_dist(ctx: Context, m, text, unit):
-    return do_route(ctx, m, text, unit, length_only=True)
+@family(
+    "walk_dist",
+    (
+        120,
+        r"(?:how far (?:do|would|must) (?:i|we|you) (?:have to )?walk|what is the walking distance|walking distance|how long is the walk)\b(?P<rest>.*)$",
+    ),
+    examples=[
+        "How far do I have to walk from the bed to the desk?",
+    ],
+)
+def ask_walk_dist(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """The length of the walkable route between two objects."""
+    return ask_route(ctx, m, text, unit, length_only=True)

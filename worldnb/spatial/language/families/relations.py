@@ -8,15 +8,17 @@ import re
 
 import numpy as np
 
-from .. import predicates as R
-from .._np import Context, resolve
-from ..answer import Answer
-from ..frames import RoomFrame
-from ..measures import distance, wall_clearance
-from .common import (
-    COMPASS_REL,
-    REL_NAME,
-    REL_NAME_KEYS,
+from ... import predicates as R
+from ...answer import Answer
+from ...frames import RoomFrame
+from ...measures import distance, wall_clearance
+from ..context import Context
+from ..lexicon import COMPASS_RELATIONS, RELATION_PHRASE, RELATION_VERBS, RELATIONS, alternation
+from ..resolve import holds, resolve
+from ._registry import Slots, family
+from ._shared import (
+    BE,
+    REL,
     cap,
     many,
     noun_phrase,
@@ -26,53 +28,17 @@ from .common import (
 )
 
 
-def holds(rel: str, a, b, ctx: Context, c=None) -> bool:
-    if rel in COMPASS_REL:
-        return getattr(R, COMPASS_REL[rel])(a, b, frame=RoomFrame(ctx.scene.room))
-    if rel in ("left_of", "right_of", "in_front_of", "behind"):
-        return getattr(R, rel)(a, b, frame=ctx.frame)
-    if rel == "near":
-        return distance(a, b) <= getattr(ctx, "near", 1.0)
-    if rel == "facing":
-        return bool(a.front) and R.facing(a, b)
-    if rel == "between":
-        return R.between(a, b, c)
-    if rel == "inside" and getattr(b, "label", "") in ("room",):
-        return True
-    return getattr(R, rel)(a, b)
-
-
-_REL_WORDS = {
-    "left_of": "to the left of",
-    "right_of": "to the right of",
-    "in_front_of": "in front of",
-    "behind": "behind",
-    "on": "on",
-    "above": "above",
-    "below": "below",
-    "near": "near",
-    "next_to": "next to",
-    "west_of": "west of",
-    "east_of": "east of",
-    "north_of": "north of",
-    "south_of": "south of",
-    "facing": "facing",
-    "inside": "inside",
-    "between": "between",
-}
-
-
 def _frame_note(rel: str, ctx: Context) -> dict:
     if rel in ("left_of", "right_of", "in_front_of", "behind"):
         return {"frame": ctx.frame.describe()}
-    if rel in COMPASS_REL:
+    if rel in COMPASS_RELATIONS:
         return {"frame": RoomFrame.name}
     return {}
 
 
-_REL_SPLIT = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(k) for k in REL_NAME_KEYS), key=len, reverse=True)) + r")\b"
-)
+#: relation phrases and the facing verbs: where "A <relation> B" may split
+_SPLIT_WORDS = {**RELATIONS, **{k: v for k, v in RELATION_VERBS.items() if v == "facing"}}
+_REL_SPLIT = re.compile(r"\b(" + alternation(_SPLIT_WORDS) + r")\b")
 
 
 class _Split(dict):
@@ -118,24 +84,30 @@ def _between_anchors(text: str, ctx: Context):
     return b, c, None
 
 
-def do_rel_yn(ctx: Context, m, text, unit):
-    body = re.sub(r"^(?:is|are|was|were|does|do|can|could|would|will|should) ", "", text)
+@family(
+    "rel_yn",
+    (
+        520,
+        BE
+        + r" (?P<a>.+) (?:located |placed |positioned |standing |sitting |lying |situated )?"
+        + REL
+        + r" (?P<b>.+)$",
+    ),
+    (530, r"(?:does|do) (?P<a>.+?) (?P<rel>" + alternation(RELATION_VERBS) + r") (?P<b>.+)$"),
+    examples=[
+        "Is the bed to the left of the desk?",
+    ],
+)
+def ask_rel_yn(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Yes/no: whether A is in a relation to B ('is the lamp on the nightstand?')."""
+    body = re.sub(rf"^{BE} ", "", text)
     body = re.sub(
         r"\b(?:located|placed|positioned|standing|sitting|lying|situated) (?=\w)", "", body
     )
-    sp = best_split(body, ctx) if m["rel"] in REL_NAME else None
+    sp = best_split(body, ctx) if m["rel"] in _SPLIT_WORDS else None
     if sp is not None:
         m = _Split(a=sp[0], rel=sp[1], b=sp[2])
-    rel = REL_NAME.get(m["rel"], m["rel"])
-    rel = {
-        "face": "facing",
-        "touch": "near",
-        "stand on": "on",
-        "sit on": "on",
-        "rest on": "on",
-    }.get(rel, rel)
-    if m["rel"] == "touch":
-        rel = "touch"
+    rel = _SPLIT_WORDS.get(m["rel"]) or RELATION_VERBS.get(m["rel"], m["rel"])
     subj, snp, fail = many(m["a"], ctx)
     if snp is None:
         return None
@@ -155,7 +127,7 @@ def do_rel_yn(ctx: Context, m, text, unit):
             [*[s.id for s in subj], b.id, c.id],
         )
     if re.fullmatch(r"(?:the |a |any )?(?:(?:north|south|east|west) )?walls?", m["b"].strip()):
-        return do_against_wall(ctx, {"a": m["a"], "w": m["b"]}, text, unit)
+        return ask_against_wall(ctx, {"a": m["a"], "w": m["b"]}, text, unit)
     objs, onp, fail = many(m["b"], ctx)
     if onp is None:
         return None
@@ -169,12 +141,8 @@ def do_rel_yn(ctx: Context, m, text, unit):
             {"objects": [s.id]},
             [s.id],
         )
-    if rel == "touch":
-        hits = [any(distance(s, o) <= 0.03 for o in objs if o is not s) for s in subj]
-        word = "touching"
-    else:
-        hits = [any(o is not s and holds(rel, s, o, ctx) for o in objs) for s in subj]
-        word = _REL_WORDS[rel]
+    hits = [any(o is not s and holds(rel, s, o, ctx) for o in objs) for s in subj]
+    word = RELATION_PHRASE[rel]
     val = all(hits)
     target = the(objs[0], ctx) if len(objs) == 1 else f"any {onp.head}"
     ds = {
@@ -196,10 +164,34 @@ def do_rel_yn(ctx: Context, m, text, unit):
     return Answer(val, txt + ".", ev, [*[s.id for s in subj], *[o.id for o in objs]])
 
 
-def do_what_rel(ctx: Context, m, text, unit):
-    if m.groupdict().get("rel") in REL_NAME and " ".join(m["b"].split()[:1]) in ("of",):
+@family(
+    "what_rel",
+    (370, r"(?:what|which [a-z ]+?) (?P<rel>faces|face) (?P<b>.+)$"),
+    (
+        450,
+        r"(?:what|which (?:objects?|things?|items?)|which [a-z]+|who|anything)(?: is| are| sits| stands| lies)? "
+        + REL
+        + r" (?P<b>.+)$",
+    ),
+    (
+        480,
+        r"(?:what|which (?:objects?|things?|items?)) (?:is|are) (?:there )?" + REL + r" (?P<b>.+)$",
+    ),
+    (
+        490,
+        r"(?:list|name|show(?: me)?) (?:the |all )?(?:objects?|things?|items?)(?: that are)? "
+        + REL
+        + r" (?P<b>.+)$",
+    ),
+    examples=[
+        "What is under the lamp?",
+    ],
+)
+def ask_what_rel(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """The objects in a relation to an anchor ('what is on the desk?')."""
+    if m.get("rel") in _SPLIT_WORDS and " ".join(m["b"].split()[:1]) in ("of",):
         return None
-    rel = REL_NAME.get(m["rel"], {"face": "facing"}.get(m["rel"], m["rel"]))
+    rel = _SPLIT_WORDS.get(m["rel"]) or RELATION_VERBS.get(m["rel"], m["rel"])
     if rel == "between":
         b, c, early = _between_anchors(m["b"], ctx)
         if b is None:
@@ -220,7 +212,9 @@ def do_what_rel(ctx: Context, m, text, unit):
             for o in ctx.entities
             if all(o is not a for a in objs) and any(holds(rel, o, a, ctx) for a in objs)
         ]
-        desc = f"{_REL_WORDS[rel]} {the(b, ctx) if len(objs) == 1 else 'the ' + onp.head + 's'}"
+        desc = (
+            f"{RELATION_PHRASE[rel]} {the(b, ctx) if len(objs) == 1 else 'the ' + onp.head + 's'}"
+        )
     # "which chairs are near the table": restrict to the asked label
     lead = re.match(r"which ([a-z ]+?) (?:is|are|faces|face|sits|stands|lies) ", text)
     if lead and lead.group(1) not in ("object", "objects", "thing", "things", "item", "items"):
@@ -238,7 +232,16 @@ def do_what_rel(ctx: Context, m, text, unit):
     return Answer([o.name for o in hits], txt, ev, [o.id for o in hits] + [a.id for a in anchors])
 
 
-def do_what_faces(ctx: Context, m, text, unit):
+@family(
+    "what_faces",
+    (460, r"what (?:is|are) (?P<b>.+?) (?:facing|pointed at|looking at|turned towards?)$"),
+    (470, r"what does (?P<b>.+?) (?:face|point at|look at)$"),
+    examples=[
+        "What does chair 5 face?",
+    ],
+)
+def ask_what_faces(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """What an object faces (along its front)."""
     b, fb = one_object(m["b"], ctx)
     if b is None:
         return fb
@@ -259,11 +262,30 @@ def do_what_faces(ctx: Context, m, text, unit):
     return Answer([o.name for o in hits], txt, {"objects": [b.id, *ids]}, [b.id, *ids])
 
 
-def do_nearest(ctx: Context, m, text, unit):
+@family(
+    "nearest",
+    (
+        380,
+        r"(?:what|which)(?: object| thing| item| piece of furniture)? (?:is|are|'s)? ?(?:the )?(?P<sup>closest|nearest|farthest|furthest)(?: object| thing| item| one)? (?:to|from) (?P<a>.+)$",
+    ),
+    (
+        390,
+        r"(?:which|what) (?P<b>.+?) (?:is|are) (?:the )?(?P<sup>closest|nearest|farthest|furthest)(?: one)? (?:to|from) (?P<a>.+)$",
+    ),
+    (
+        400,
+        r"(?:what|which) (?:object|thing) (?:is|lies) (?P<sup>closest|nearest|farthest|furthest) (?:to|from) (?P<a>.+)$",
+    ),
+    examples=[
+        "What is the closest object to the sofa?",
+    ],
+)
+def ask_nearest(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """The object closest to (farthest from) another."""
     a, fa = one_object(m["a"], ctx)
     if a is None:
         return fa
-    if m.groupdict().get("b"):
+    if m.get("b"):
         cands, bnp, fail = many(m["b"], ctx)
         if bnp is None:
             return None
@@ -302,7 +324,18 @@ def do_nearest(ctx: Context, m, text, unit):
     )
 
 
-def do_direction_wall(ctx: Context, m, text, unit):
+@family(
+    "direction_wall",
+    (
+        410,
+        r"(?:which|what) wall is (?P<a>.+?) (?:against|next to|by|near|closest to|nearest to|on)$",
+    ),
+    examples=[
+        "Which wall is the bed against?",
+    ],
+)
+def ask_direction_wall(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """The wall an object stands nearest to."""
     if ctx.scene.room is None:
         return unsupported("this scene has no room outline, so it has no walls I can name")
     a, fa = one_object(m["a"], ctx)
@@ -318,7 +351,18 @@ def do_direction_wall(ctx: Context, m, text, unit):
     )
 
 
-def do_against_wall(ctx: Context, m, text, unit):
+@family(
+    "against_wall",
+    (
+        430,
+        r"(?:is|are) (?P<a>.+?) (?:against|up against|touching|flush with|pushed against|along|next to|by) (?:a|the|any) (?P<w>(?:(?:north|south|east|west) )?wall)$",
+    ),
+    examples=[
+        "Is the bed against the wall?",
+    ],
+)
+def ask_against_wall(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Whether an object stands against a wall."""
     room = ctx.scene.room
     if room is None:
         return unsupported(
@@ -348,7 +392,15 @@ def do_against_wall(ctx: Context, m, text, unit):
     )
 
 
-def do_corner(ctx: Context, m, text, unit):
+@family(
+    "corner",
+    (440, r"(?:is|are) (?P<a>.+?) in (?:a|the) corner(?: of the room)?$"),
+    examples=[
+        "Is the plant in a corner?",
+    ],
+)
+def ask_corner(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Whether an object stands in a corner."""
     room = ctx.scene.room
     if room is None:
         return unsupported("this scene has no room outline, so it has no corners")
@@ -366,7 +418,19 @@ def do_corner(ctx: Context, m, text, unit):
     )
 
 
-def do_where(ctx: Context, m, text, unit):
+@family(
+    "where",
+    (
+        500,
+        r"where (?:is|are|can i find|do i find|would i find|is located) (?P<a>.+?)(?: located)?$",
+    ),
+    (510, r"(?:find|locate|show me|point to|highlight) (?P<a>.+)$"),
+    examples=[
+        "Where is the lamp?",
+    ],
+)
+def ask_where(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Where an object is: on what, by which wall, its centre."""
     objs, np_, fail = many(m["a"], ctx)
     if np_ is None:
         return None
@@ -410,11 +474,21 @@ def do_where(ctx: Context, m, text, unit):
     )
 
 
-def do_attr(ctx: Context, m, text, unit):
+@family(
+    "attr",
+    (270, r"what (?P<what>colou?r|material) (?:is|are) (?P<a>.+)$"),
+    (280, r"what is (?P<a>.+?) made of$"),
+    (290, r"what is the (?P<what>colou?r|material) of (?P<a>.+)$"),
+    examples=[
+        "What colour is the bed?",
+    ],
+)
+def ask_attr(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """An object's recorded colour or material."""
     a, fa = one_object(m["a"], ctx)
     if a is None:
         return fa
-    what = (m.groupdict().get("what") or "material").replace("colour", "color")
+    what = (m.get("what") or "material").replace("colour", "color")
     keys = ("color", "colour") if what == "color" else ("material",)
     for k in keys:
         if k in a.attrs:

@@ -1,6 +1,7 @@
 """Measures: distances between objects and to walls, object sizes, the room's size,
 dimensions, free floor and height."""
 
+# ruff: noqa: E501  (regular expressions read best on one line)
 from __future__ import annotations
 
 import re
@@ -8,12 +9,32 @@ import re
 import numpy as np
 import shapely
 
-from ...errors import QueryError
-from .._lexicon import AREA_UNITS
-from .._np import NP, Context, resolve
-from ..answer import Answer
-from ..measures import distance, floor_area, free_floor_area, size, wall_clearance
-from .common import cap, fmt, from_ref, length_value, noun_phrase, one, one_object, the, unsupported
+from ....errors import QueryError
+from ...answer import Answer
+from ...measures import distance, floor_area, free_floor_area, size, wall_clearance
+from ..context import Context
+from ..lexicon import AREA_UNITS, SIZE_QUESTION_WORDS
+from ..noun_phrase import NP
+from ..resolve import resolve
+from ._registry import Slots, family
+from ._shared import (
+    cap,
+    fmt,
+    from_ref,
+    length_value,
+    noun_phrase,
+    one,
+    one_object,
+    the,
+    unsupported,
+)
+
+
+def _as_wall_dist(ans: Answer | None) -> Answer | None:
+    """A distance question that named a wall is answered (and reported) as wall_dist."""
+    if ans is not None:
+        ans.evidence.setdefault("family", "wall_dist")
+    return ans
 
 
 def _pick_nearest_to(objs_text: str, other, ctx: Context):
@@ -34,21 +55,49 @@ def _pick_nearest_to(objs_text: str, other, ctx: Context):
     return one(objs_text, ctx)
 
 
-def do_distance(ctx: Context, m, text, unit):
+@family(
+    "distance",
+    (
+        200,
+        r"(?:measuring from the closest point of each object , )?(?:what is |what 's |tell me |give me |measure |compute |find )?(?:the )?(?:(?:direct|straight-line|straight line|euclidean|shortest|closest|minimum) )?(?:distance|gap|space|separation|clearance) (?:between|from) (?P<a>.+?) (?:and|to) (?P<b>.+)$",
+    ),
+    (
+        210,
+        r"how (?:far|close|distant)(?: away)? (?:apart )?(?:is|are) (?P<a>.+?) (?:from|to) (?P<b>.+)$",
+    ),
+    (220, r"how (?:far|close) apart (?:is|are) (?P<a>.+?) and (?P<b>.+)$"),
+    (230, r"how (?:far|close) (?:is|are) (?P<a>.+?) and (?P<b>.+?)(?: from each other| apart)?$"),
+    (
+        240,
+        r"how much (?:space|room|distance|clearance|gap) is there between (?P<a>.+?) and (?P<b>.+)$",
+    ),
+    (
+        250,
+        r"how many [a-z]+ (?:is|are|separate|lie between|between) (?P<a>.+?) (?:from|and|to) (?P<b>.+?)(?: apart| away)?$",
+    ),
+    (260, r"how many [a-z]+ (?:apart|away) (?:is|are) (?P<a>.+?) (?:from|and) (?P<b>.+)$"),
+    (360, r"how far (?P<a>.+?) (?:is|are) (?:from|to) (?P<b>.+)$"),
+    examples=[
+        "Measuring from the closest point of each object, what is the direct distance between the sofa and the table (in meters)?",
+        "How far is the sofa from the table?",
+    ],
+)
+def ask_distance(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Distance between two objects' closest points (or an object and a wall)."""
     a, fa = one(m["a"], ctx)
     if fa is not None:
         return fa
     if a is None:
         return None
     if isinstance(a, NP):
-        return do_wall_dist(ctx, {"a": m["b"], "w": m["a"]}, text, unit)
+        return _as_wall_dist(ask_wall_dist(ctx, {"a": m["b"], "w": m["a"]}, text, unit))
     b, fb = _pick_nearest_to(m["b"], a, ctx)
     if fb is not None:
         return fb
     if b is None:
         return None
     if isinstance(b, NP):
-        return do_wall_dist(ctx, {"a": m["a"], "w": m["b"]}, text, unit)
+        return _as_wall_dist(ask_wall_dist(ctx, {"a": m["a"], "w": m["b"]}, text, unit))
     if a is b:
         return unsupported(f"both names refer to the same object ({a.name})")
     d = distance(a, b)
@@ -62,7 +111,18 @@ def do_distance(ctx: Context, m, text, unit):
     )
 
 
-def do_wall_dist(ctx: Context, m, text, unit):
+@family(
+    "wall_dist",
+    (
+        420,
+        r"how far is (?P<a>.+?) from (?P<w>(?:the )?(?:(?:north|south|east|west|nearest|closest) )?wall(?: \d+)?)$",
+    ),
+    examples=[
+        "How far is the bed from the north wall?",
+    ],
+)
+def ask_wall_dist(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Distance from an object to a wall."""
     room = ctx.scene.room
     if room is None:
         return unsupported("this scene has no room outline, so I cannot measure to its walls")
@@ -89,27 +149,34 @@ def do_wall_dist(ctx: Context, m, text, unit):
     )
 
 
-_SIZE_ADJ = {
-    "tall": "height",
-    "high": "height",
-    "height": "height",
-    "wide": "width",
-    "width": "width",
-    "long": "length",
-    "length": "length",
-    "deep": "depth",
-    "depth": "depth",
-    "thick": "thickness",
-}
-
-
-def do_size(ctx: Context, m, text, unit):
+@family(
+    "size",
+    (
+        190,
+        r"what is the length of the longest dimension \( length , width , or height \) of (?P<a>.+?)(?: , measured(?: in [a-z]+)?)?$",
+    ),
+    (300, r"how (?P<adj>tall|high|wide|long|deep|big|large|thick) (?:is|are) (?P<a>.+)$"),
+    (
+        310,
+        r"what (?:is|are) (?:the )?(?P<adj>height|width|length|depth|size|dimensions?|measurements?|longest dimension|extent) of (?P<a>.+)$",
+    ),
+    (320, r"(?P<adj>size|dimensions|height|width|length|measurements) of (?P<a>.+)$"),
+    (330, r"what size is (?P<a>.+)$"),
+    (340, r"how (?P<adj>big|large|tall|long|wide) is (?P<a>.+)$"),
+    (350, r"how (?P<adj>tall|high|wide|long|deep|big|large|thick) (?P<a>.+?) (?:is|are)$"),
+    examples=[
+        "What is the length of the longest dimension (length, width, or height) of the bed, measured in centimeters?",
+        "How tall is the closet?",
+    ],
+)
+def ask_size(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """An object's size: its longest side (VSI-Bench), or its height, width, length, depth."""
     a, fa = one_object(m["a"], ctx)
     if a is None:
         return fa
-    adj = (m.groupdict().get("adj") or "size").strip()
+    adj = (m.get("adj") or "size").strip()
     s = size(a)
-    what = _SIZE_ADJ.get(adj, "longest")
+    what = SIZE_QUESTION_WORDS.get(adj, "longest")
     val = {
         "height": s.height,
         "width": s.width,
@@ -154,7 +221,19 @@ def _area_value(m2: float, unit: str | None) -> tuple[float, str]:
     return round(m2 / per, 2), u
 
 
-def do_room_size(ctx: Context, m, text, unit):
+@family(
+    "room_size",
+    (
+        50,
+        r".*\b(?:room size|size of (?:the|this) room|floor area|area of (?:the|this) (?:room|floor)|how (?:big|large) is (?:the|this) room|how much floor|floor space|room area|square (?:meters|metres|feet|footage)|footprint of (?:the|this) room|how large is the floor$|what area does the room|room'?s? (?:area|size)|area (?:does|of) (?:the|this) room|how big is the floor$|the room 's (?:area|size)|(?:the|this) room (?:measure|cover))\b.*",
+    ),
+    examples=[
+        "What is the size of this room (in square meters)? If multiple rooms are shown, estimate the size of the combined space.",
+        "How big is the room?",
+    ],
+)
+def ask_room_size(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """The room's floor area."""
     try:
         a = floor_area(ctx.scene)
     except QueryError as exc:
@@ -170,7 +249,18 @@ def do_room_size(ctx: Context, m, text, unit):
     )
 
 
-def do_room_dims(ctx: Context, m, text, unit):
+@family(
+    "room_dims",
+    (
+        40,
+        r"(?:how (?P<adj>wide|long|deep) is (?:the|this) room|what (?:is|are) the (?P<adj2>width|length|depth|dimensions) of (?:the|this) room|(?:the|this) room 's (?P<adj3>width|length|depth|dimensions))$",
+    ),
+    examples=[
+        "How wide is the room?",
+    ],
+)
+def ask_room_dims(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """The room's width, length or both (sides of the smallest rectangle around the floor)."""
     room = ctx.scene.room
     if room is None:
         return unsupported("this scene has no room outline, so its width and length are unknown")
@@ -200,7 +290,15 @@ def do_room_dims(ctx: Context, m, text, unit):
     )
 
 
-def do_room_free(ctx: Context, m, text, unit):
+@family(
+    "room_free",
+    (20, r".*\b(?:free|empty|open|unoccupied|walkable|clear) (?:floor )?(?:space|area|floor)\b.*"),
+    examples=[
+        "How much free floor space is there?",
+    ],
+)
+def ask_room_free(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Floor area not covered by furniture that stands on the floor."""
     try:
         a = free_floor_area(ctx.scene)
     except QueryError as exc:
@@ -220,7 +318,18 @@ def do_room_free(ctx: Context, m, text, unit):
     )
 
 
-def do_room_height(ctx: Context, m, text, unit):
+@family(
+    "room_height",
+    (
+        30,
+        r".*\b(?:how (?:high|tall) is the ceiling|ceiling height|height of the (?:room|ceiling)|how (?:tall|high) is (?:the|this) room)\b.*",
+    ),
+    examples=[
+        "How high is the ceiling?",
+    ],
+)
+def ask_room_height(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | None:
+    """Ceiling height."""
     if ctx.scene.room is None:
         return unsupported("this scene has no room outline, so its ceiling height is unknown")
     v, u = length_value(ctx.scene.room.height, unit)

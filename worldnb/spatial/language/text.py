@@ -1,10 +1,10 @@
-"""Normalising question text: case, contractions, number words, units."""
+"""Normalising question text: case, contractions, "chair(s)", number words, units."""
 
 from __future__ import annotations
 
 import re
 
-from ._lexicon import NUMBERS, UNITS
+from .lexicon import NUMBERS, UNITS, alternation
 
 _CONTRACTIONS = {
     "what's": "what is",
@@ -30,6 +30,8 @@ def normalize(q: str) -> str:
     """Lower-case, one space between words, punctuation reduced to ``, ( ) :``."""
     t = q.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = t.replace("²", "2").replace("×", "x")
+    t = re.sub(r"([a-z])\((e?s)\)", r"\1\2", t)  # VSI-Bench's "chair(s)" → "chairs"
+    t = re.sub(r"\bsq\.? ?(ft|feet|foot|m|meters?|metres?)\b", r"square \1", t)
     for k, v in _CONTRACTIONS.items():
         t = re.sub(rf"\b{re.escape(k)}\b", v, t)
     t = re.sub(r"(\w)'s\b", r"\1 's", t)  # possessive: "the bed's" → "the bed 's"
@@ -54,7 +56,7 @@ def normalize(q: str) -> str:
     return t.strip()
 
 
-_UNIT_RE = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+_UNIT_RE = alternation(UNITS)
 
 
 def parse_length(text: str) -> tuple[float, str] | None:
@@ -82,7 +84,7 @@ def requested_unit(text: str) -> tuple[str, str] | None:
     m = re.search(rf"\bhow many ({_UNIT_RE})\b", text)
     if m:
         return UNITS[m.group(1)][0], text
-    m = re.search(r"\b(?:in )?square (meters|metres|m|feet|ft|foot|centimeters)\b", text)
+    m = re.search(rf"\b(?:in )?square ({_UNIT_RE})\b", text)
     if m:
         rest = text if text.startswith("how many") else text[: m.start()] + text[m.end() :]
         return UNITS[m.group(1)][0], rest.strip()

@@ -1,0 +1,72 @@
+"""From a question in English to an :class:`Answer`: split off benchmark options and
+answer-format lines, normalise, read the unit and frame asked for, try every
+registered template in order, and match the answer to the options."""
+
+from __future__ import annotations
+
+import re
+
+from ...errors import QueryError
+from ...scene import Scene
+from ..answer import Answer
+from .context import Context, default_frame, frame_from_text
+from .families import templates
+from .families._shared import unsupported, why_unsupported
+from .options import choose, split_prompt
+from .text import normalize, requested_unit
+
+__all__ = ["answer"]
+
+_LEAD = re.compile(
+    r"^(?:(?:please|hey|ok|so|and|now|also|tell me|can you tell me|could you tell me|"
+    r"do you know|i want to know|i wonder|i would like to know)\s*,?\s+)+"
+)
+_TAIL = re.compile(r"\s*,?\s*(?:please|thanks|thank you)$")
+
+
+def answer(
+    scene: Scene, question: str, *, frame=None, near: float = 1.0, exact_labels: bool = False
+) -> Answer:
+    """Answer one (already validated) question; see :func:`worldnb.spatial.ask`."""
+    prompt = split_prompt(question)
+    ctx = Context(scene, default_frame(scene, frame), near=near, exact_labels=exact_labels)
+    text = normalize(prompt.body)
+    text = _LEAD.sub("", text)
+    text = _TAIL.sub("", text).strip(" ,")
+    if not text:
+        raise QueryError(
+            "question: no words in it; ask something like 'how many chairs are there?'"
+        )
+    unit = None
+    if (ru := requested_unit(text)) is not None:
+        unit, text = ru
+        text = text.strip(" ,")
+    text = re.sub(r"\(\s*\)", " ", text)
+    text = " ".join(text.split()).strip(" ,")
+    text, fail = frame_from_text(text, ctx)
+    if fail is not None:
+        status, reason, *objs = fail
+        ids = [o.id for o in objs[0]] if objs else []
+        return Answer(None, reason, {"question": question.strip()}, ids, status)
+    if not re.match(r"(?:how big|how large|what is the size|what 's the size)\b", text):
+        # "... in the room" adds nothing to a question about objects
+        text = re.sub(r"\s+(?:(?:are|is)\s+)?(?:in|inside) (?:the|this) (?:room|scene)$", "", text)
+        text = re.sub(r"\s+(?:in here|around here|over there)$", "", text)
+    text = re.sub(r"\s*,?\s*measured$", "", text)
+    for fam, rx in templates():
+        m = rx.fullmatch(text)
+        if not m:
+            continue
+        ctx.notes.clear()
+        ans = fam.handler(ctx, m.groupdict(), text, unit)
+        if ans is None:
+            continue  # the template matched but its slots did not parse: try the next
+        ans.evidence.setdefault("family", fam.name)
+        ans.evidence.setdefault("question", question.strip())
+        if ctx.notes:
+            ans.evidence["notes"] = list(ctx.notes)
+            ans.text = f"{ans.text} ({'; '.join(ctx.notes)}.)"
+        if prompt.options:
+            ans = choose(ans, prompt.options)
+        return ans
+    return unsupported(why_unsupported(text, ctx), question=question.strip())
