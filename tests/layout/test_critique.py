@@ -98,3 +98,99 @@ def test_runs_on_real_scannet_layouts(vsibench_meta):
             assert i.value == i.value  # not NaN
         seen |= {i.kind for i in issues}
     assert seen & {"collision", "blocked_door", "narrow_walkway", "blocked_window"}
+
+
+# ---- collisions: ``tolerance`` (metres of penetration) is the one knob ----------------
+
+
+def desk_and_wardrobe(dx, dz=0.2, meta=None):
+    """A 1.2 × 0.6 m desk (0.75 m high) and a 1.0 × 0.6 m wardrobe standing ``dx`` m into
+    its east end and ``dz`` m into its depth, over the desk's full height."""
+    s = Scene(room=Room.rectangle(4, 4), meta=meta or {})
+    s.add_object("desk", OrientedBox((0, 0.375, 0), (1.2, 0.75, 0.6)), front=True)
+    # desk: x ∈ [−0.6, 0.6], z ∈ [−0.3, 0.3]; wardrobe: x from 0.6 − dx, z up to −0.3 + dz
+    centre = (0.6 - dx + 0.5, 1.0, -0.3 + dz - 0.3)
+    s.add_object("wardrobe", OrientedBox(centre, (1.0, 2.0, 0.6)), front=True)
+    return s
+
+
+def collisions(issues):
+    return [i for i in issues if i.kind == "collision"]
+
+
+def test_issue_20_desk_and_wardrobe_collision_is_reported_with_its_size():
+    (col,) = collisions(critique(desk_and_wardrobe(0.1), tolerance=0.0))
+    # 0.1 m × 0.2 m of floor over the desk's 0.75 m: 0.02 m², 15 litres; the shortest
+    # move that separates them is 0.1 m
+    assert col.objects == (1, 2)
+    assert col.value == pytest.approx(0.1, abs=1e-6) and col.unit == "m deep"
+    assert col.extra["area_m2"] == pytest.approx(0.1 * 0.2, abs=1e-6)
+    assert col.extra["volume_m3"] == pytest.approx(0.1 * 0.2 * 0.75, abs=1e-6)
+    assert col.limit == 0.0
+    assert "0.10 m deep" in col.message and "15 litres" in col.message
+    assert "tolerance" not in col.message  # nothing was ignored
+
+
+def test_one_centimetre_penetration_is_reported_at_tolerance_zero():
+    s = desk_and_wardrobe(0.01)
+    (col,) = collisions(critique(s, tolerance=0.0))
+    assert col.value == pytest.approx(0.01, abs=1e-6)
+    assert col.extra["area_m2"] == pytest.approx(0.01 * 0.2, abs=1e-6)
+    assert collisions(critique(s)) == collisions(critique(s, tolerance=0.0))  # the default
+    # the tolerance decides, in metres: 1 cm is within 2 cm, beyond 5 mm
+    assert collisions(critique(s, tolerance=0.02)) == []
+    (col,) = collisions(critique(s, tolerance=0.005))
+    assert col.limit == 0.005 and "[tolerance 0.005 m]" in col.message
+    # the depth is the smaller of the two horizontal overlaps (here 1 cm, then 2 cm)
+    (col,) = collisions(critique(desk_and_wardrobe(0.3, dz=0.02), tolerance=0.0))
+    assert col.value == pytest.approx(0.02, abs=1e-6)
+
+
+def test_touching_is_not_a_collision():
+    assert collisions(critique(desk_and_wardrobe(0.0), tolerance=0.0)) == []
+    assert collisions(critique(desk_and_wardrobe(-0.01), tolerance=0.0)) == []
+
+
+def test_penetration_depth_counts_the_vertical_overlap():
+    s = Scene(room=Room.rectangle(4, 4))
+    s.add_object("dresser", OrientedBox((0, 0.4, 0), (1.0, 0.8, 0.45)), front=True)
+    # a wardrobe hanging 2 cm into the dresser's top, over its whole footprint
+    s.add_object("wardrobe", OrientedBox((0, 0.78 + 0.5, 0), (1.0, 1.0, 0.45)), front=True)
+    (col,) = collisions(critique(s, tolerance=0.0))
+    assert col.value == pytest.approx(0.02, abs=1e-6)
+    assert col.extra["volume_m3"] == pytest.approx(1.0 * 0.45 * 0.02, abs=1e-6)
+
+
+def test_scan_mode_keeps_its_own_tolerance_and_says_so():
+    meta = {"source": "ScanNet (VSI-Bench meta info)"}
+    assert collisions(critique(desk_and_wardrobe(0.03, meta=meta))) == []  # 3 cm < 5 cm
+    (col,) = collisions(critique(desk_and_wardrobe(0.1, meta=meta)))
+    assert col.limit == 0.05 and "[scan mode, tolerance 0.05 m]" in col.message
+    # scan mode off, or an explicit tolerance: the same 3 cm is reported
+    assert collisions(critique(desk_and_wardrobe(0.03, meta=meta), scan=False))
+    assert collisions(critique(desk_and_wardrobe(0.03, meta=meta), tolerance=0.0))
+    # and scan mode can be asked for on any scene
+    assert collisions(critique(desk_and_wardrobe(0.03), scan=True)) == []
+
+
+def test_one_centimetre_outside_the_room_at_tolerance_zero():
+    s = Scene(room=Room.rectangle(4, 4))
+    s.add_object("dresser", OrientedBox((2 - 0.5 + 0.01, 0.4, 0), (1.0, 0.8, 0.45)), front=True)
+    (out,) = [i for i in critique(s) if i.kind == "outside_room"]
+    assert out.value == pytest.approx(0.01, abs=1e-6) and out.limit == 0.0
+    assert [i for i in critique(s, tolerance=0.02) if i.kind == "outside_room"] == []
+
+
+def test_one_centimetre_into_a_door_zone_at_tolerance_zero():
+    s = Scene(room=room())  # door on the south wall, x ∈ [−0.45, 0.45], zone z ∈ [1, 2]
+    s.add_object("dresser", OrientedBox((-0.45 - 0.5 + 0.01, 0.4, 1.5), (1.0, 0.8, 0.45)))
+    (door,) = [i for i in critique(s) if i.kind == "blocked_door"]
+    assert "(0.00 m² blocked)" in door.message  # 0.01 × 0.45 = 0.0045 m²
+    assert [i for i in critique(s, tolerance=0.02) if i.kind == "blocked_door"] == []
+
+
+def test_bad_tolerance():
+    with pytest.raises(InputError, match="tolerance"):
+        critique(desk_and_wardrobe(0.1), tolerance=-0.01)
+    with pytest.raises(InputError, match="tolerance"):
+        critique(desk_and_wardrobe(0.1), tolerance=float("nan"))

@@ -31,7 +31,11 @@ from . import constraints as C
 from ._geometry import opening_zone
 from .state import Item, Layout, Placement
 
-__all__ = ["Issue", "critique", "layout_from_scene"]
+__all__ = ["SCAN_TOLERANCE", "Issue", "critique", "layout_from_scene"]
+
+#: default ``tolerance`` (m of penetration) of :func:`critique` in scan mode
+SCAN_TOLERANCE = 0.05
+_TOUCH = 1e-4  # m: touching (up to float32 and rounded angles) is not penetrating
 
 _OPENING_LABELS = {"door": "door", "doorframe": "door", "window": "window"}
 _SEATS = ("chair", "stool", "office chair", "sofa", "armchair", "bench")
@@ -47,9 +51,12 @@ class Issue:
             ``collision`` or ``facing_wall``.
         message: one plain sentence with the numbers.
         objects: ids of the objects involved.
-        value: the measured number (m, m² or m wide — see ``unit``).
+        value: the measured number (see ``unit``): for a collision the penetration
+            depth (m), with the shared floor area and volume in ``extra``.
         unit: unit of ``value``.
-        limit: the threshold it was compared against.
+        limit: the threshold it was compared against (for collisions and pieces
+            outside the room, the tolerance).
+        extra: further numbers (``area_m2``, ``volume_m3`` for collisions).
     """
 
     kind: str
@@ -153,9 +160,17 @@ def critique(
     walkway: float = 0.9,
     door_depth: float = 1.0,
     wall_gap: float = 0.3,
-    tolerance: float = 0.05,
+    tolerance: float | None = None,
+    scan: bool | None = None,
 ) -> list[Issue]:
     """List what is wrong with a scene's layout, each with its numbers.
+
+    ``tolerance`` is the one knob for messy boxes, in metres of penetration: two pieces
+    collide when one reaches more than ``tolerance`` m into the other (the smallest
+    move that separates them, sideways or up), a piece is outside the room when a
+    corner lies more than ``tolerance`` m beyond the walls, and a door's or window's
+    clear zone is blocked when a piece reaches more than ``tolerance`` m into it.
+    Touching (to within 0.1 mm) is not penetrating.
 
     Args:
         scene: any scene with objects (a room is used when present).
@@ -163,8 +178,13 @@ def critique(
         door_depth: depth of the clear zone in front of doors (m).
         wall_gap: a piece whose front is closer than this to a wall it faces
             "faces the wall".
-        tolerance: slack (m) for messy boxes (how far out of the room still counts
-            as inside; overlaps thinner than this are ignored).
+        tolerance: penetration (m) that is still ignored. Default: 0 for exact
+            layouts (planned, hand-built), :data:`SCAN_TOLERANCE` (0.05 m) in scan mode.
+        scan: scan mode, for boxes fitted to real scans (ScanNet) or understood from
+            images, which bleed a few centimetres into their neighbours. Default: on
+            when the scene has no room (it is estimated from the objects) or its
+            ``meta["source"]`` names ScanNet or VSI-Bench. Issues found with a non-zero tolerance
+            say so in their message.
 
     Returns:
         :class:`Issue` s, most serious first (blocked doors, collisions, outside the
@@ -173,6 +193,18 @@ def critique(
     if not isinstance(scene, Scene):
         raise InputError(f"scene: expected a worldnb Scene, got {type(scene).__name__}")
     estimated = scene.room is None
+    if scan is None:
+        source = str(scene.meta.get("source", "")).lower()
+        scan = estimated or "scannet" in source or "vsi-bench" in source
+    if tolerance is None:
+        tolerance = SCAN_TOLERANCE if scan else 0.0
+    tolerance = float(tolerance)
+    if not math.isfinite(tolerance) or tolerance < 0:
+        raise InputError(f"tolerance: expected a finite number of metres >= 0, got {tolerance!r}")
+    note = ""
+    if tolerance > 0:
+        mode = "scan mode, " if scan else ""
+        note = f" [{mode}tolerance {tolerance:g} m]"
     room = _estimated_room(scene) if estimated else scene.room
     lay, ids = layout_from_scene(scene, room)
     issues: list[Issue] = []
@@ -183,17 +215,15 @@ def critique(
     for label, zone, dids in doors:
         for n in floor_items:
             fp = lay.footprint(n)
-            if not fp.intersects(zone):
+            if _penetration(fp, zone) <= tolerance + _TOUCH:
                 continue
             area = fp.intersection(zone).area
-            if area <= 0.03:
-                continue
             depth = _depth_clear(zone, fp)
             issues.append(
                 Issue(
                     "blocked_door",
                     f"the {n} stands {depth:.2f} m in front of the {label}, inside its "
-                    f"{door_depth:.1f} m clear zone ({area:.2f} m² blocked)",
+                    f"{door_depth:.1f} m clear zone ({area:.2f} m² blocked){note}",
                     (ids[n], *dids),
                     depth,
                     "m clear",
@@ -205,18 +235,19 @@ def critique(
     names = lay.placed
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
-            vol, frac = _overlap(lay, a, b)
-            if vol <= 0 or frac < 0.1 or _tolerated(lay, a, b):
+            depth, area, vol = _overlap(lay, a, b)
+            if depth <= tolerance + _TOUCH or _tolerated(lay, a, b):
                 continue
             issues.append(
                 Issue(
                     "collision",
-                    f"the {a} and the {b} overlap: {vol * 1000:.0f} litres "
-                    f"({frac:.0%} of the smaller)",
+                    f"the {a} and the {b} overlap {depth:.2f} m deep: {area:.2f} m² of "
+                    f"floor, {vol * 1000:.0f} litres{note}",
                     (ids[a], ids[b]),
-                    vol,
-                    "m³",
-                    0.0,
+                    depth,
+                    "m deep",
+                    tolerance,
+                    {"area_m2": area, "volume_m3": vol},
                 )
             )
 
@@ -233,11 +264,11 @@ def critique(
                 ),
                 default=0.0,
             )
-            if out_d > tolerance:
+            if out_d > tolerance + _TOUCH:
                 issues.append(
                     Issue(
                         "outside_room",
-                        f"the {n} reaches {out_d:.2f} m outside the walls",
+                        f"the {n} reaches {out_d:.2f} m outside the walls{note}",
                         (ids[n],),
                         out_d,
                         "m",
@@ -275,16 +306,15 @@ def critique(
             wins.append((o.name, o.box.footprint().buffer(0.3), o.box.bottom, (o.id,)))
     for label, zone, sill, wid in wins:
         for n in floor_items:
-            if lay.yrange(n)[1] <= sill + 0.05:
+            over = lay.yrange(n)[1] - sill
+            if over <= tolerance + _TOUCH:
                 continue
-            fp = lay.footprint(n)
-            if fp.intersects(zone) and fp.intersection(zone).area > 0.02:
-                over = lay.yrange(n)[1] - sill
+            if _penetration(lay.footprint(n), zone) > tolerance + _TOUCH:
                 issues.append(
                     Issue(
                         "blocked_window",
                         f"the {n} stands in front of the {label} and rises {over:.2f} m "
-                        "above its sill",
+                        f"above its sill{note}",
                         (ids[n], *wid),
                         over,
                         "m",
@@ -319,18 +349,40 @@ def _depth_clear(zone: shapely.Polygon, fp: shapely.Polygon) -> float:
     return float(door_line.distance(fp))
 
 
-def _overlap(lay: Layout, a: str, b: str) -> tuple[float, float]:
-    fa, fb = lay.footprint(a), lay.footprint(b)
-    if not fa.intersects(fb):
-        return 0.0, 0.0
-    area = fa.intersection(fb).area
+def _penetration(a: shapely.Polygon, b: shapely.Polygon) -> float:
+    """How far (m) one convex polygon reaches into another: the shortest move that
+    separates them (separating-axis test over both polygons' edge normals); 0 when
+    they are apart or only touch."""
+    pa = np.asarray(a.exterior.coords, np.float64)[:-1]
+    pb = np.asarray(b.exterior.coords, np.float64)[:-1]
+    best = math.inf
+    for p in (pa, pb):
+        edges = np.roll(p, -1, axis=0) - p
+        length = np.hypot(edges[:, 0], edges[:, 1])
+        for (ex, ez), n in zip(edges, length, strict=True):
+            if n < 1e-12:
+                continue
+            axis = np.array([-ez, ex]) / n
+            qa, qb = pa @ axis, pb @ axis
+            overlap = min(qa.max(), qb.max()) - max(qa.min(), qb.min())
+            if overlap <= 0:
+                return 0.0
+            best = min(best, overlap)
+    return 0.0 if best == math.inf else float(best)
+
+
+def _overlap(lay: Layout, a: str, b: str) -> tuple[float, float, float]:
+    """(penetration depth m, shared floor area m², shared volume m³) of two pieces."""
     ya, yb = lay.yrange(a), lay.yrange(b)
     dy = min(ya[1], yb[1]) - max(ya[0], yb[0])
-    if dy <= 0 or area <= 0:
-        return 0.0, 0.0
-    vol = area * dy
-    small = min(math.prod(lay.items[a].size), math.prod(lay.items[b].size))
-    return vol, vol / max(small, 1e-9)
+    if dy <= 0:
+        return 0.0, 0.0, 0.0
+    fa, fb = lay.footprint(a), lay.footprint(b)
+    depth = min(_penetration(fa, fb), dy)
+    if depth <= 0:
+        return 0.0, 0.0, 0.0
+    area = fa.intersection(fb).area
+    return depth, area, area * dy
 
 
 def _tolerated(lay: Layout, a: str, b: str) -> bool:

@@ -1,0 +1,308 @@
+"""Each hard layout rule catches a small, known violation and measures its size.
+
+Every layout here breaks one rule by a few centimetres. The expected figures come from
+plain arithmetic or shapely rectangles built in this file, never from the rule under
+test, so a weakened rule (say, one that ignores overlaps under 0.05 m²) fails here
+instead of passing its own check.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import shapely
+
+from worldnb.layout import (
+    AccessClear,
+    InsideRoom,
+    NoOverlap,
+    OpeningsClear,
+    RotationSnap,
+    Walkway,
+)
+from worldnb.layout.state import Layout, Placement, make_items
+from worldnb.scene import Opening, Room
+
+# 4 × 4 m, 2.5 m high, centred on the origin. The south wall (wall_0) is z = +2 and
+# runs −x → +x, so the door's centre (offset 2.0) is x = 0 and the door spans
+# x ∈ [−0.45, 0.45]. The north wall (wall_2) is z = −2 and runs +x → −x: the window's
+# centre is x = 0, it spans x ∈ [−0.6, 0.6], from its 0.9 m sill up to 2.1 m.
+ROOM = Room.rectangle(
+    4,
+    4,
+    height=2.5,
+    openings=[
+        Opening("door", "wall_0", 2.0, 0.9),
+        Opening("window", "wall_2", 2.0, 1.2, height=1.2, sill=0.9),
+    ],
+)
+FLOOR = shapely.box(-2, -2, 2, 2)
+DOOR_ZONE = shapely.box(-0.45, 2 - 1.0, 0.45, 2)  # 1.0 m deep clear zone
+WINDOW_ZONE = shapely.box(-0.6, -2, 0.6, -2 + 0.35)  # 0.35 m deep
+
+WARDROBE = (1.0, 2.0, 0.6)  # (width x, height y, depth z) in metres
+DRESSER = (1.0, 0.8, 0.45)
+
+
+def layout(*pieces, room=ROOM):
+    """Layout of (category, size, x, z, yaw_deg[, y]) pieces."""
+    items = make_items([(cat, size) for cat, size, *_ in pieces])
+    out = Layout(room, items)
+    for it, (_, _, x, z, deg, *y) in zip(items, pieces, strict=True):
+        out.place(it.name, Placement(x, z, math.radians(deg), y[0] if y else 0.0))
+    return out
+
+
+def rect(x, z, size, yaw_deg=0):
+    """Footprint of an unturned (or quarter-turned) piece, built by hand."""
+    w, _, d = size
+    if yaw_deg % 180 == 90:
+        w, d = d, w
+    return shapely.box(x - w / 2, z - d / 2, x + w / 2, z + d / 2)
+
+
+def ev(rule, lay):
+    return rule.bind(lay).evaluate(lay)
+
+
+# ---- inside the room ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("yaw", [0, 90])
+def test_inside_room_measures_the_area_beyond_a_wall(yaw):
+    half_x = (WARDROBE[2] if yaw == 90 else WARDROBE[0]) / 2
+    x = 2 - half_x + 0.03  # 3 cm through the east wall
+    lay = layout(("wardrobe", WARDROBE, x, 0.0, yaw))
+    expected = rect(x, 0.0, WARDROBE, yaw).difference(FLOOR).area
+    assert expected == pytest.approx(0.03 * (WARDROBE[0] if yaw == 90 else WARDROBE[2]))
+    ok, area = ev(InsideRoom(), lay)
+    assert not ok
+    # the rule allows 1 mm for rounding along the wall: at most 1e-3 × 1.0 m² less
+    assert area == pytest.approx(expected, abs=1.2e-3)
+    ((msg, size),) = InsideRoom().violations(lay, only="wardrobe")
+    assert size == area and "out of the room" in msg
+
+
+def test_inside_room_accepts_a_piece_2cm_from_the_wall():
+    lay = layout(("wardrobe", WARDROBE, 2 - 0.5 - 0.02, 0.0, 0))
+    assert ev(InsideRoom(), lay) == (True, 0.0)
+
+
+def test_inside_room_measures_the_height_above_the_ceiling():
+    lay = layout(("wardrobe", WARDROBE, 0.0, 0.0, 0, 2.5 - 2.0 + 0.02))  # top at 2.52 m
+    ok, over = ev(InsideRoom(), lay)
+    assert not ok and over == pytest.approx(0.02, abs=1e-6)
+    ((msg, _),) = InsideRoom().violations(lay)
+    assert "0.02 m taller than the ceiling" in msg
+    lay = layout(("wardrobe", WARDROBE, 0.0, 0.0, 0, 2.5 - 2.0 - 0.01))
+    assert ev(InsideRoom(), lay)[0]
+
+
+# ---- no overlap ----------------------------------------------------------------------
+
+
+def test_no_overlap_measures_a_3cm_overlap():
+    # dresser x ∈ [−1, 0]; wardrobe x ∈ [−0.03, 0.97]: 3 cm × 0.45 m = 0.0135 m²
+    lay = layout(("dresser", DRESSER, -0.5, 0.0, 0), ("wardrobe", WARDROBE, 0.47, 0.0, 0))
+    expected = rect(-0.5, 0.0, DRESSER).intersection(rect(0.47, 0.0, WARDROBE)).area
+    assert expected == pytest.approx(0.03 * 0.45)
+    ok, area = ev(NoOverlap(), lay)
+    assert not ok and area == pytest.approx(expected, abs=1e-6)
+    ((msg, size),) = NoOverlap().violations(lay, only="wardrobe")
+    assert size == area and "the dresser and the wardrobe overlap by 0.01 m²" in msg
+
+
+def test_no_overlap_turned_piece_and_touching_pieces():
+    # a quarter-turned wardrobe is 0.6 m wide in x: x ∈ [−0.02, 0.58], z ∈ [−0.5, 0.5]
+    lay = layout(("dresser", DRESSER, -0.5, 0.0, 0), ("wardrobe", WARDROBE, 0.28, 0.0, 90))
+    expected = rect(-0.5, 0.0, DRESSER).intersection(rect(0.28, 0.0, WARDROBE, 90)).area
+    assert expected == pytest.approx(0.02 * 0.45)
+    assert ev(NoOverlap(), lay) == (False, pytest.approx(expected, abs=1e-6))
+    # side by side, touching: no overlap
+    lay = layout(("dresser", DRESSER, -0.5, 0.0, 0), ("wardrobe", WARDROBE, 0.5, 0.0, 0))
+    assert ev(NoOverlap(), lay) == (True, 0.0)
+
+
+def test_no_overlap_counts_a_1cm_vertical_overlap():
+    # a second dresser stacked 1 cm into the first one shares its whole footprint
+    stacked = layout(("dresser", DRESSER, 0.0, 0.0, 0), ("dresser", DRESSER, 0.0, 0.0, 0, 0.79))
+    ok, area = ev(NoOverlap(), stacked)
+    assert not ok and area == pytest.approx(1.0 * 0.45, abs=1e-6)
+    resting = layout(("dresser", DRESSER, 0.0, 0.0, 0), ("dresser", DRESSER, 0.0, 0.0, 0, 0.8))
+    assert ev(NoOverlap(), resting)[0]
+
+
+# ---- doors and windows clear -------------------------------------------------------
+
+
+def test_door_zone_entered_4cm_from_the_side():
+    x = -0.45 - 0.5 + 0.04  # dresser x ∈ [−1.41, −0.41]: 4 cm into the door zone
+    lay = layout(("dresser", DRESSER, x, 1.5, 0))
+    expected = rect(x, 1.5, DRESSER).intersection(DOOR_ZONE).area
+    assert expected == pytest.approx(0.04 * 0.45)
+    ok, area = ev(OpeningsClear(), lay)
+    assert not ok and area == pytest.approx(expected, abs=1e-6)
+    ((msg, _),) = OpeningsClear().violations(lay)
+    assert "blocks the door on wall_0" in msg
+
+
+def test_door_zone_depth_is_measured_from_the_wall():
+    z = 1.0 + 0.02 - 0.225  # the dresser's south edge 2 cm past the zone's end (z = 1)
+    lay = layout(("dresser", DRESSER, 0.0, z, 0))
+    expected = rect(0.0, z, DRESSER).intersection(DOOR_ZONE).area
+    assert expected == pytest.approx(0.02 * 0.9)
+    assert ev(OpeningsClear(), lay) == (False, pytest.approx(expected, abs=1e-6))
+    # 2 cm short of the zone: clear; a deeper zone (1.2 m) reaches it again
+    lay = layout(("dresser", DRESSER, 0.0, 1.0 - 0.02 - 0.225, 0))
+    assert ev(OpeningsClear(), lay) == (True, 0.0)
+    deeper = shapely.box(-0.45, 2 - 1.2, 0.45, 2)
+    expected = rect(0.0, 1.0 - 0.02 - 0.225, DRESSER).intersection(deeper).area
+    assert ev(OpeningsClear(door_depth=1.2), lay) == (False, pytest.approx(expected, abs=1e-6))
+
+
+def test_window_zone_entered_3cm_by_a_tall_piece():
+    shelf = (0.8, 1.8, 0.35)
+    x = 0.6 + 0.4 - 0.03  # x ∈ [0.57, 1.37]
+    z = -2 + 0.175
+    lay = layout(("bookshelf", shelf, x, z, 0))
+    expected = rect(x, z, shelf).intersection(WINDOW_ZONE).area
+    assert expected == pytest.approx(0.03 * 0.35)
+    ok, area = ev(OpeningsClear(), lay)
+    assert not ok and area == pytest.approx(expected, abs=1e-6)
+    ((msg, _),) = OpeningsClear().violations(lay)
+    assert "blocks the window on wall_2" in msg
+
+
+def test_window_is_blocked_only_above_its_sill():
+    z = -2 + 0.225
+    low = layout(("dresser", (1.0, 0.9, 0.45), 0.0, z, 0))  # top at the 0.9 m sill
+    assert ev(OpeningsClear(), low) == (True, 0.0)
+    high = layout(("dresser", (1.0, 0.91, 0.45), 0.0, z, 0))  # 1 cm above the sill
+    expected = rect(0.0, z, DRESSER).intersection(WINDOW_ZONE).area
+    assert expected == pytest.approx(1.0 * 0.35)
+    assert ev(OpeningsClear(), high) == (False, pytest.approx(expected, abs=1e-6))
+
+
+# ---- access space --------------------------------------------------------------------
+
+
+def test_access_space_entered_5cm():
+    # wardrobe against the north wall, facing south: its 0.7 m front access zone is
+    # x ∈ [−0.5, 0.5], z ∈ [−1.4, −0.7]
+    lay0 = layout(("wardrobe", WARDROBE, 0.0, -1.7, 0))
+    assert lay0.items["wardrobe"].entry.access == {"front": 0.7}
+    zone = shapely.box(-0.5, -1.4, 0.5, -1.4 + 0.7)
+    z = -0.7 - 0.05 + 0.225  # dresser's back edge 5 cm into the zone
+    lay = layout(("wardrobe", WARDROBE, 0.0, -1.7, 0), ("dresser", DRESSER, 0.0, z, 0))
+    expected = rect(0.0, z, DRESSER).intersection(zone).area
+    assert expected == pytest.approx(0.05 * 1.0)
+    ok, area = ev(AccessClear(), lay)
+    assert not ok and area == pytest.approx(expected, abs=1e-6)
+    ((msg, size),) = AccessClear().violations(lay)
+    assert "access space of the wardrobe is blocked (0.05 m²)" in msg and size == area
+    # with ``only`` the intruder is named
+    ((msg, size),) = AccessClear().violations(lay, only="dresser")
+    assert "the dresser stands in the access space of the wardrobe" in msg
+    assert size == pytest.approx(expected, abs=1e-6)
+    # 5 cm short of the zone: clear
+    lay = layout(("wardrobe", WARDROBE, 0.0, -1.7, 0), ("dresser", DRESSER, 0.0, z + 0.1, 0))
+    assert ev(AccessClear(), lay) == (True, 0.0)
+
+
+def test_access_space_beyond_a_wall():
+    # facing the south wall with the front 0.67 m from it: 3 cm of the zone is outside
+    z = 2 - 0.7 + 0.03 - 0.3
+    lay = layout(("wardrobe", WARDROBE, -1.4, z, 0))
+    zone = shapely.box(-1.9, z + 0.3, -0.9, z + 0.3 + 0.7)
+    expected = zone.difference(FLOOR).area
+    assert expected == pytest.approx(0.03 * 1.0)
+    ok, area = ev(AccessClear(), lay)
+    assert not ok and area == pytest.approx(expected, abs=1e-6)
+
+
+def test_access_any_side_takes_the_least_blocked_side():
+    # a bed (access on left, right and front; any one will do) in the north-west corner:
+    # its left (+x) side is free, so it is fine; then a wardrobe blocks 5 cm of it
+    bed = (1.4, 1.0, 2.0)
+    lay = layout(("bed", bed, -2 + 0.7, -1.0, 0))
+    assert ev(AccessClear(), lay) == (True, 0.0)
+    # the front zone (0.6 m past the foot) and the right zone (beyond the west wall)
+    # stay blocked by walls/pieces: block the front with the dresser, the left 5 cm
+    left_zone = shapely.box(-0.6, -2 + min(0.5, 2.0 / 3), -0.6 + 0.6, 0.0)
+    front_zone = shapely.box(-2, 0.0, -0.6, 0.6)
+    x = -0.05 + 0.3  # the turned wardrobe (0.6 m in x) reaches 5 cm into the left zone
+    lay = layout(
+        ("bed", bed, -2 + 0.7, -1.0, 0),
+        ("wardrobe", WARDROBE, x, -1.0, 90),
+        ("dresser", DRESSER, -1.3, 0.225, 0),
+    )
+    left = rect(x, -1.0, WARDROBE, 90).intersection(left_zone).area
+    front = rect(-1.3, 0.225, DRESSER).intersection(front_zone).area
+    right = 0.6 * (2.0 - min(0.5, 2.0 / 3))  # wholly beyond the west wall
+    assert left == pytest.approx(0.05 * 1.0)
+    assert front > left and right > left
+    bed_v = [s for m, s in AccessClear().violations(lay) if "of the bed" in m]
+    assert bed_v == [pytest.approx(left, abs=1e-6)]
+
+
+# ---- walkway -------------------------------------------------------------------------
+
+
+def corridor(gap):
+    """A 4 × 6 m room with a south door; two wardrobes across it leave a ``gap`` m
+    passage in the middle, and a bed stands behind them."""
+    room = Room.rectangle(4, 6, openings=[Opening("door", "wall_0", 2.0, 0.9)])
+    w = (4 - gap) / 2
+    return layout(
+        ("wardrobe", (w, 2.0, 0.6), -2 + w / 2, 0.0, 0),
+        ("wardrobe", (w, 2.0, 0.6), 2 - w / 2, 0.0, 0),
+        ("bed", (1.4, 1.0, 1.9), 0.0, -2.05, 0),
+        room=room,
+    )
+
+
+@pytest.mark.parametrize("gap", [0.62, 0.8, 0.86])
+def test_walkway_measures_a_narrow_passage(gap):
+    lay = corridor(gap)
+    ok, width = ev(Walkway(0.9), lay)
+    # measured on the 5 cm floor grid, rounded down (the rule errs on the safe side):
+    # never wider than the gap, at most three cells narrower
+    assert not ok and gap - 0.15 < width <= gap
+    msgs = [m for m, _ in Walkway(0.9).violations(lay)]
+    assert msgs == ["no 0.90 m walkway reaches the bed"]
+    # a walker narrower than the measured width gets through
+    assert ev(Walkway(width), lay) == (True, pytest.approx(width))
+
+
+def test_walkway_passes_a_1m_passage_and_fails_a_blocked_door():
+    lay = corridor(1.0)
+    ok, width = ev(Walkway(0.9), lay)
+    assert ok and width >= 0.9
+    # a 2 m wide, 1 m deep cupboard fills the door's clear zone: the door is cut off
+    room = Room.rectangle(4, 6, openings=[Opening("door", "wall_0", 2.0, 0.9)])
+    lay = layout(("wardrobe", (2.0, 2.0, 1.0), 0.0, 3 - 0.5, 180), room=room)
+    msgs = [m for m, _ in Walkway(0.9).violations(lay)]
+    assert msgs[0] == "the door on wall_0 is cut off from the room"
+    assert not ev(Walkway(0.9), lay)[0]
+
+
+# ---- snapped rotations ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("yaw_deg", "step", "dev"),
+    [(92, 90, 2), (88, 90, 2), (-3, 90, 3), (181, 90, 1), (47, 45, 2), (44, 45, 1)],
+)
+def test_rotation_off_the_grid_by_a_few_degrees(yaw_deg, step, dev):
+    lay = layout(("dresser", DRESSER, 0.0, 0.0, yaw_deg))
+    ok, measured = ev(RotationSnap(step), lay)
+    assert not ok and measured == pytest.approx(dev, abs=1e-6)
+    ((msg, _),) = RotationSnap(step).violations(lay)
+    assert f"turned {dev}° off the {step}° grid" in msg
+
+
+@pytest.mark.parametrize(("yaw_deg", "step"), [(90.4, 90), (-0.4, 90), (270, 90), (135, 45)])
+def test_rotation_on_the_grid(yaw_deg, step):
+    lay = layout(("dresser", DRESSER, 0.0, 0.0, yaw_deg))
+    assert ev(RotationSnap(step), lay) == (True, 0.0)
