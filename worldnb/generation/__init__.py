@@ -3,9 +3,11 @@
 Users call :func:`worldnb.generate` with a :class:`GenerationConfig`. Every stage is a
 public function here too: :func:`load_image`, :func:`estimate_geometry`,
 :func:`lift_mesh` / :func:`lift_surfels` / :func:`lift_points`, :func:`expand`,
-:func:`refine_gaussians`. Models sit behind two small protocols,
-:class:`DepthEstimator` (returns a :class:`DepthPrediction`) and :class:`Inpainter`:
-a Hugging Face id or folder, or any callable.
+:func:`refine_gaussians`. Models sit behind three small protocols,
+:class:`DepthEstimator` (returns a :class:`DepthPrediction`), :class:`Inpainter` and
+:class:`Segmenter`: a Hugging Face id or folder, or any callable. One rule says what a
+backend is given: the keywords its signature takes, including the optional ``view``
+(a :class:`ViewContext`).
 """
 
 from .align import align_depth
@@ -25,11 +27,13 @@ from .metric import camera_pose, choose_intrinsics, fit_floor, to_metric
 from .path import PathView, ViewContext, expansion_path
 from .pipeline import GenerationEvent, InputGeometry, estimate_geometry, generate, merge_layers
 from .refine import RefineResult, RefineTarget, refine_gaussians, ssim
+from .segment import CallableSegment, Segmenter, as_segmenter
 
 __all__ = [
     "MAX_MEGAPIXELS",
     "CallableDepth",
     "CallableInpaint",
+    "CallableSegment",
     "ConfigField",
     "DepthEstimator",
     "DepthPrediction",
@@ -44,11 +48,13 @@ __all__ = [
     "PathView",
     "RefineResult",
     "RefineTarget",
+    "Segmenter",
     "TransformersDepth",
     "ViewContext",
     "align_depth",
     "as_depth_estimator",
     "as_inpainter",
+    "as_segmenter",
     "camera_pose",
     "choose_intrinsics",
     "config_fields",

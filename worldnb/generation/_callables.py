@@ -1,8 +1,22 @@
-"""What the callable adapters need to know about a user's function."""
+"""The one backend contract: which keywords a backend is given.
+
+Every backend protocol (:class:`~worldnb.generation.DepthEstimator`,
+:class:`~worldnb.generation.Inpainter`, :class:`~worldnb.generation.Segmenter`) has
+required positional arguments and optional keywords. A backend is given a keyword
+only when its ``__call__`` signature names it or takes ``**kwargs``. The optional
+``view`` keyword (a :class:`~worldnb.generation.ViewContext`: which camera took the
+image) works this way, for the adapters worldnb builds and for any object a user
+passes alike. When a signature cannot be read (some C extensions), the protocol's
+keywords are passed and ``view`` is not. :func:`call_backend` is where the rule is
+applied; nothing else looks for attributes or flags.
+"""
 
 from __future__ import annotations
 
 import inspect
+
+#: Keywords that are passed only to backends whose signature shows it takes them.
+OPTIONAL_KEYWORDS = frozenset({"view"})
 
 
 def backend_name(fn, name: str | None = None) -> str:
@@ -10,13 +24,17 @@ def backend_name(fn, name: str | None = None) -> str:
     return name or getattr(fn, "name", None) or getattr(fn, "__name__", None) or type(fn).__name__
 
 
-def accepted_keywords(fn, unreadable: set[str] | None = None) -> set[str] | None:
-    """The keyword names ``fn`` accepts; None when it takes any (``**kwargs``);
-    ``unreadable`` when its signature cannot be read."""
+def call_backend(fn, *args, **keywords):
+    """Call ``fn(*args, **keywords)``, keeping only the keywords its signature takes.
+
+    A keyword the signature neither names nor gathers in ``**kwargs`` is dropped. If the
+    signature cannot be read, every keyword but ``view`` is passed.
+    """
     try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):
-        return unreadable
+        return fn(*args, **{k: v for k, v in keywords.items() if k not in OPTIONAL_KEYWORDS})
     if any(p.kind == p.VAR_KEYWORD for p in params.values()):
-        return None
-    return set(params)
+        return fn(*args, **keywords)
+    named = {n for n, p in params.items() if p.kind not in (p.VAR_POSITIONAL, p.POSITIONAL_ONLY)}
+    return fn(*args, **{k: v for k, v in keywords.items() if k in named})

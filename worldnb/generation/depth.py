@@ -1,8 +1,9 @@
 """Stage 2: monocular depth behind one small protocol.
 
 A :class:`DepthEstimator` is anything called as ``estimator(rgb) -> DepthPrediction``
-with ``rgb`` (H, W, 3) float32 in [0, 1]. :func:`as_depth_estimator` turns what a
-user passes into one:
+with ``rgb`` (H, W, 3) float32 in [0, 1], and given the optional ``view`` keyword when
+its signature takes it (the contract in :mod:`worldnb.generation._callables`).
+:func:`as_depth_estimator` turns what a user passes into one:
 
 - a Hugging Face model id or a local folder → :class:`TransformersDepth`
   (``AutoModelForDepthEstimation``: DPT, Depth Anything (V2), ZoeDepth, …);
@@ -22,7 +23,7 @@ import numpy as np
 import torch
 
 from ..errors import BackendError, InputError
-from ._callables import accepted_keywords, backend_name
+from ._callables import backend_name, call_backend
 from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
 
 __all__ = [
@@ -58,9 +59,17 @@ class DepthPrediction:
 
 @runtime_checkable
 class DepthEstimator(Protocol):
-    """``estimator(rgb: (H, W, 3) float32 in [0, 1]) -> DepthPrediction``."""
+    """``estimator(rgb, view=None) -> DepthPrediction | (H, W) metric depth``.
 
-    def __call__(self, rgb: np.ndarray) -> DepthPrediction: ...
+    ``rgb`` is (H, W, 3) float32 in [0, 1]. ``view`` is optional: a backend that wants
+    to know which camera took the image (a :class:`~worldnb.generation.ViewContext`:
+    ``"input"``, or a generated view with its camera and its pose relative to the
+    input) names ``view`` in its signature, and is then always given it. A backend
+    without it is called as ``estimator(rgb)``. worldnb reads the signature; there is
+    no flag to set.
+    """
+
+    def __call__(self, rgb: np.ndarray, view=None) -> DepthPrediction: ...
 
 
 def check_prediction(pred, shape: tuple[int, int], name: str) -> DepthPrediction:
@@ -117,20 +126,19 @@ def check_prediction(pred, shape: tuple[int, int], name: str) -> DepthPrediction
 
 
 class CallableDepth:
-    """Wrap any callable ``fn(rgb) -> DepthPrediction | (H, W) array`` (metric)."""
+    """Wrap any callable ``fn(rgb[, view]) -> DepthPrediction | (H, W) array`` (metric)
+    and validate what it returns."""
 
     def __init__(self, fn, name: str | None = None):
         if not callable(fn):
             raise InputError(f"depth: expected a callable, got {type(fn).__name__}")
         self.fn = fn
         self.name = backend_name(fn, name)
-        accepted = accepted_keywords(fn, unreadable=set())  # unknown: do not pass view
-        self.wants_view = accepted is None or "view" in accepted
 
     def __call__(self, rgb: np.ndarray, view=None) -> DepthPrediction:
         """Estimate depth; ``view`` (a :class:`~worldnb.generation.ViewContext`) is passed
-        on only to callables that accept a ``view`` keyword."""
-        out = self.fn(rgb, view=view) if self.wants_view else self.fn(rgb)
+        on only if ``fn``'s signature takes it."""
+        out = call_backend(self.fn, rgb, view=view)
         return check_prediction(out, rgb.shape[:2], repr(self.name))
 
 
@@ -167,7 +175,7 @@ class TransformersDepth:
             self.kind = "disparity"
 
     @torch.no_grad()
-    def __call__(self, rgb: np.ndarray, view=None) -> DepthPrediction:
+    def __call__(self, rgb: np.ndarray) -> DepthPrediction:
         h, w = rgb.shape[:2]
         u8 = (np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8)
         inputs = self.processor(images=u8, return_tensors="pt").to(self.device)

@@ -16,13 +16,14 @@ import torch
 from scipy import ndimage
 
 from ..scene import Camera, Gaussians, Mesh, PointCloud
+from ._callables import call_backend
 from .align import align_depth
 from .config import GenerationConfig
 from .depth import DepthPrediction
 from .lift import lift_mesh, lift_points, lift_surfels
 from .path import PathView, ViewContext
 
-__all__ = ["ExpandedView", "Geometry", "call_backend", "depth_in_metres", "expand", "find_holes"]
+__all__ = ["ExpandedView", "Geometry", "depth_in_metres", "expand", "find_holes"]
 
 
 @dataclass
@@ -102,15 +103,6 @@ def _seen_in(
     return seen.reshape(depth.shape)
 
 
-def call_backend(backend, *args, view: ViewContext | None = None, **kw):
-    """Call a backend, passing ``view`` only when it accepts one."""
-    accepts = getattr(backend, "accepts", None)
-    wants = getattr(backend, "wants_view", None)
-    if (accepts is not None and accepts("view")) or wants:
-        return backend(*args, view=view, **kw)
-    return backend(*args, **kw)
-
-
 def depth_in_metres(pred: DepthPrediction) -> np.ndarray:
     """Up to scale and shift: metric as is, disparity inverted, relative as is (≤ 0 → nan)."""
     d = pred.depth.astype(np.float64)
@@ -138,8 +130,9 @@ def expand(
         geometry: the lifted input (meshes / Gaussians / points), extended in place.
         input_camera: the input camera (world frame).
         path: cameras to visit (see :func:`~worldnb.generation.expansion_path`).
-        depth_backend: a depth estimator (called with ``view=`` if it accepts it).
-        inpainter: an inpainter (called with ``view=`` if it accepts it).
+        depth_backend: a depth estimator (given ``view=`` if its signature takes it).
+        inpainter: an inpainter (given ``view=`` and the diffusion settings its
+            signature takes).
         config: thresholds, diffusion settings and the seed.
         device: render device.
         on_view: called with each finished view (previews, progress).

@@ -7,7 +7,9 @@ An :class:`Inpainter` is called as::
 
 with ``image`` (H, W, 3) float32 in [0, 1], ``mask`` (H, W) bool (True = fill) and a
 ``torch.Generator`` for reproducibility; it returns (H, W, 3) float32 in [0, 1].
-Known pixels are kept exactly: only masked pixels change.
+Known pixels are kept exactly: only masked pixels change. It is given a keyword only
+when its signature takes it (including the optional ``view``; the contract in
+:mod:`worldnb.generation._callables`).
 
 :func:`as_inpainter` turns a Hugging Face id or folder into :class:`DiffusersInpaint`
 (``AutoPipelineForInpainting``: Stable Diffusion / SDXL / Kandinsky inpainting, …) and
@@ -23,7 +25,7 @@ import numpy as np
 import torch
 
 from ..errors import BackendError, InputError
-from ._callables import accepted_keywords, backend_name
+from ._callables import backend_name, call_backend
 from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
 
 __all__ = ["CallableInpaint", "DiffusersInpaint", "Inpainter", "as_inpainter", "check_inpainted"]
@@ -31,7 +33,16 @@ __all__ = ["CallableInpaint", "DiffusersInpaint", "Inpainter", "as_inpainter", "
 
 @runtime_checkable
 class Inpainter(Protocol):
-    """``inpainter(image, mask, prompt=None, steps, guidance_scale, strength, generator)``."""
+    """``inpainter(image, mask, prompt=None, steps, guidance_scale, strength, generator,
+    view=None) -> image``.
+
+    Every keyword is optional for a backend: it is given the keywords its signature
+    names (all of them with ``**kwargs``) and no others, so ``fn(image, mask)`` is a
+    valid inpainter too. ``view`` (a :class:`~worldnb.generation.ViewContext`: the
+    generated view's name, camera and pose relative to the input camera) works the
+    same way: a backend that wants it names it. worldnb reads the signature; there is
+    no flag or method to set.
+    """
 
     def __call__(
         self,
@@ -42,6 +53,7 @@ class Inpainter(Protocol):
         guidance_scale: float = 7.5,
         strength: float = 1.0,
         generator: torch.Generator | None = None,
+        view=None,
     ) -> np.ndarray: ...
 
 
@@ -84,18 +96,14 @@ def _check_args(image, mask):
 
 
 class CallableInpaint:
-    """Wrap any callable with the :class:`Inpainter` signature (extra keywords it does
-    not accept are not passed)."""
+    """Wrap any callable with the :class:`Inpainter` signature (keywords its signature
+    does not take are not passed) and validate what it returns."""
 
     def __init__(self, fn, name: str | None = None):
         if not callable(fn):
             raise InputError(f"inpaint: expected a callable, got {type(fn).__name__}")
         self.fn = fn
         self.name = backend_name(fn, name)
-        self._accepts = accepted_keywords(fn)
-
-    def accepts(self, keyword: str) -> bool:
-        return self._accepts is None or keyword in self._accepts
 
     def __call__(
         self,
@@ -106,19 +114,21 @@ class CallableInpaint:
         guidance_scale=7.5,
         strength=1.0,
         generator=None,
-        **extra,
+        view=None,
     ) -> np.ndarray:
         image, mask = _check_args(image, mask)
-        kw = dict(
+        out = call_backend(
+            self.fn,
+            image,
+            mask,
             prompt=prompt,
             steps=steps,
             guidance_scale=guidance_scale,
             strength=strength,
             generator=generator,
-            **extra,
+            view=view,
         )
-        kw = {k: v for k, v in kw.items() if self.accepts(k)}
-        return check_inpainted(self.fn(image, mask, **kw), image, mask, repr(self.name))
+        return check_inpainted(out, image, mask, repr(self.name))
 
 
 class DiffusersInpaint:

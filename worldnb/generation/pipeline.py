@@ -16,16 +16,18 @@ import numpy as np
 
 from ..errors import BackendError, CancelledError, InputError
 from ..scene import Camera, Gaussians, Mesh, PointCloud, Scene
+from ._callables import call_backend
 from ._hf import pick_device
 from .config import GenerationConfig
 from .depth import as_depth_estimator
-from .expand import ExpandedView, Geometry, call_backend, expand
+from .expand import ExpandedView, Geometry, expand
 from .image import InputImage, load_image
 from .inpaint import as_inpainter
 from .lift import lift_mesh, lift_points, lift_surfels
 from .metric import camera_pose, choose_intrinsics, to_metric
 from .path import ViewContext, expansion_path
 from .refine import RefineTarget, refine_gaussians
+from .segment import as_segmenter
 
 __all__ = ["GenerationEvent", "InputGeometry", "estimate_geometry", "generate", "merge_layers"]
 
@@ -39,8 +41,10 @@ class GenerationEvent:
     Attributes:
         stage: one of ``"image"``, ``"backends"``, ``"depth"``, ``"lift"``,
             ``"expand"``, ``"refine"``, ``"scene"``.
-        status: ``"start"``, ``"end"``, ``"view"`` (a generated view is ready) or
-            ``"step"`` (a refinement step).
+        status: ``"start"``, ``"end"``, ``"view"`` (a generated view is ready),
+            ``"step"`` (a refinement step) or ``"poll"``: no news, sent between the
+            model calls inside a stage (before each generated view and between its
+            inpainting and its depth) so that a callback can cancel there.
         step: steps done so far; ``total``: steps in all.
         message: a short description.
         view: the generated view (for ``status == "view"``), with ``rgb``, ``mask``,
@@ -132,6 +136,7 @@ class _Run:
 
         self.total, self.step, self.callback = total, 0, callback
         self.timings: dict[str, float] = {}
+        self.current = STAGES[0]
         self.bar = tqdm(total=total, desc="generate", disable=not progress, leave=False)
 
     def emit(self, event: GenerationEvent) -> None:
@@ -140,11 +145,13 @@ class _Run:
                 f"generation cancelled during '{event.stage}'; nothing was returned"
             )
 
-    def check(self) -> None:
-        self.emit(GenerationEvent("check", "check", self.step, self.total))
+    def poll(self) -> None:
+        """Give the callback a chance to cancel inside a long stage."""
+        self.emit(GenerationEvent(self.current, "poll", self.step, self.total))
 
     @contextlib.contextmanager
     def stage(self, name: str, message: str = "", steps: int = 1):
+        self.current = name
         self.bar.set_description(f"generate: {name}")
         self.emit(GenerationEvent(name, "start", self.step, self.total, message))
         t0 = time.perf_counter()
@@ -157,26 +164,6 @@ class _Run:
     def advance(self, n: int = 1) -> None:
         self.step += n
         self.bar.update(n)
-
-
-def _segment(segment, rgb: np.ndarray) -> np.ndarray | None:
-    if segment is None:
-        return None
-    if isinstance(segment, str):
-        raise BackendError(
-            f"segment={segment!r}: segmentation models arrive with the 'builtin' backends in a "
-            "later release; pass a callable rgb -> (H, W) int ids, or None"
-        )
-    if not callable(segment):
-        raise InputError(f"segment: expected a callable or None, got {type(segment).__name__}")
-    ids = segment(rgb)
-    ids = np.asarray(ids.detach().cpu() if hasattr(ids, "detach") else ids)
-    if ids.shape != rgb.shape[:2] or ids.dtype.kind not in "iu":
-        raise BackendError(
-            f"segmenter returned {ids.dtype} {ids.shape}; expected (H, W) integer ids "
-            f"for a {rgb.shape[0]}×{rgb.shape[1]} image"
-        )
-    return ids.astype(np.int32)
 
 
 def generate(
@@ -199,12 +186,14 @@ def generate(
             ``rgb -> DepthPrediction | (H, W) metric depth``.
         inpaint: inpainting backend: Hugging Face id, pipeline folder, or callable
             (see :class:`~worldnb.generation.Inpainter`); unused when ``n_views == 0``.
-        segment: optional callable ``rgb -> (H, W) int`` instance ids (stored as the
-            points' ``instance`` and the image ``"segments"``).
+        segment: optional segmenter, a callable ``rgb -> (H, W) int`` instance ids (see
+            :class:`~worldnb.generation.Segmenter`; stored as the points' ``instance``
+            and the image ``"segments"``).
         device: ``"auto"``, ``"cpu"``, ``"cuda"`` (models and rendering).
         progress: show a progress bar (``tqdm.auto``).
         callback: called with a :class:`GenerationEvent` at each stage start / end, each
-            generated view and each refinement step; returning False cancels.
+            generated view, each refinement step and each ``"poll"`` inside the
+            expansion; returning False cancels.
 
     Returns:
         :class:`~worldnb.Scene` with layers ``mesh``, ``gaussians``, ``points``;
@@ -244,9 +233,12 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
     with run.stage("backends"):
         depth_b = as_depth_estimator(depth, device)
         inpaint_b = as_inpainter(inpaint, device) if cfg.n_views > 0 else None
+        segment_b = as_segmenter(segment)
     with run.stage("depth"):
         geo = estimate_geometry(img, depth_b, cfg)
-        seg = _segment(segment, img.rgb)
+        seg = None
+        if segment_b is not None:
+            seg = call_backend(segment_b, img.rgb, view=ViewContext("input", geo.camera, np.eye(4)))
     cam = geo.camera
     with run.stage("lift"):
         valid = img.mask
@@ -279,7 +271,7 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
                 run.emit(GenerationEvent("expand", "view", run.step, run.total, v.name, view=v))
 
             views = expand(
-                pieces, cam, path, depth_b, inpaint_b, cfg, device, on_view, run.check, geo.depth
+                pieces, cam, path, depth_b, inpaint_b, cfg, device, on_view, run.poll, geo.depth
             )
     layers = merge_layers(pieces)
     refine_info = None
@@ -312,14 +304,24 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
             }
     with run.stage("scene"):
         scene = _assemble(
-            img, geo, cfg, layers, views, depth_b, inpaint_b, segment, seg, run.timings, refine_info
+            img,
+            geo,
+            cfg,
+            layers,
+            views,
+            depth_b,
+            inpaint_b,
+            segment_b,
+            seg,
+            run.timings,
+            refine_info,
         )
     scene.meta["timings"] = dict(run.timings)
     return scene
 
 
 def _assemble(
-    img, geo, cfg, layers, views, depth_b, inpaint_b, segment, seg, timings, refine_info
+    img, geo, cfg, layers, views, depth_b, inpaint_b, segment_b, seg, timings, refine_info
 ) -> Scene:
     cameras = {"input": geo.camera}
     images = {"input": img.rgb, "depth": np.nan_to_num(geo.depth, nan=0.0).astype(np.float32)}
@@ -337,7 +339,7 @@ def _assemble(
         "backends": {
             "depth": str(getattr(depth_b, "name", type(depth_b).__name__)),
             "inpaint": None if inpaint_b is None else str(getattr(inpaint_b, "name", "?")),
-            "segment": None if segment is None else str(getattr(segment, "__name__", "callable")),
+            "segment": None if segment_b is None else str(segment_b.name),
         },
         "seeds": {"config": cfg.seed, "views": [v.seed for v in views], "floor_ransac": cfg.seed},
         "image": {
