@@ -115,3 +115,52 @@ def as_int(name: str, value, *, minimum: int = 1) -> int:
     if value < minimum:
         raise InputError(f"{name}: expected an integer >= {minimum}, got {value}")
     return int(value)
+
+
+#: How deep ``meta`` and ``attrs`` may nest (dicts and lists inside each other).
+MAX_NESTING = 100
+
+_CONTAINERS = (dict, list, tuple, set, frozenset)
+
+
+def check_nesting(value, where: str, limit: int = MAX_NESTING) -> None:
+    """Refuse a value that JSON, copying and ``==`` cannot walk: one that contains
+    itself, or dicts / lists nested more than ``limit`` levels deep.
+
+    Shared (non-cyclic) references are fine and each is walked once.
+
+    Raises:
+        InputError: naming ``where`` and the problem.
+    """
+    heights: dict[int, int] = {}
+    active: set[int] = set()
+
+    def too_deep():
+        return InputError(
+            f"{where}: nested deeper than {limit} levels of dicts and lists; flatten it "
+            "(store a path string or a numpy array instead)"
+        )
+
+    def height(v, depth: int) -> int:
+        if not isinstance(v, _CONTAINERS):
+            return 0
+        key = id(v)
+        if key in active:
+            raise InputError(
+                f"{where}: contains itself (a reference cycle), which cannot be saved, "
+                "copied or compared; store a copy of the values instead"
+            )
+        h = heights.get(key)
+        if h is None:
+            if depth > limit:
+                raise too_deep()
+            active.add(key)
+            items = v.values() if isinstance(v, dict) else v
+            h = 1 + max((height(x, depth + 1) for x in items), default=0)
+            active.discard(key)
+            heights[key] = h
+        if depth - 1 + h > limit:
+            raise too_deep()
+        return h
+
+    height(value, 1)

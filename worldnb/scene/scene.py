@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import InputError
+from ._validate import check_nesting
 from .box import OrientedBox
 from .camera import Camera
 from .geometry import LAYER_TYPES, Gaussians, Mesh, PointCloud
@@ -34,7 +35,8 @@ class SceneObject:
         front: whether the object has a front (it faces its local +Z), as a chair or
             a sofa does and a round table does not.
         geometry: optional name of the scene layer holding its geometry.
-        attrs: free attributes (``color``, ``material``, ``name``, …), JSON-serialisable.
+        attrs: free attributes (``color``, ``material``, ``name``, …), JSON-serialisable:
+            no reference cycles, at most 100 levels deep.
     """
 
     id: int
@@ -56,7 +58,14 @@ class SceneObject:
         if not isinstance(self.box, OrientedBox):
             raise InputError(f"SceneObject.box: expected an OrientedBox, got {type(self.box)}")
         self.front = bool(self.front)
+        if not isinstance(self.attrs, dict):
+            raise InputError(f"SceneObject.attrs: expected a dict, got {type(self.attrs).__name__}")
         self.attrs = dict(self.attrs)
+        self._check_attrs()
+
+    def _check_attrs(self) -> None:
+        """Raise InputError if ``attrs`` contains itself or nests too deep (see Scene.meta)."""
+        check_nesting(self.attrs, f"attrs of object {self.id} ({self.label})")
 
     @property
     def name(self) -> str:
@@ -132,7 +141,8 @@ class Scene:
         layers: name → :class:`PointCloud` / :class:`Mesh` / :class:`Gaussians`.
         cameras: name → :class:`Camera`.
         images: name → numpy image (H, W) or (H, W, C), float32 or uint8.
-        meta: JSON-serialisable provenance (config, model ids, timings, seeds).
+        meta: JSON-serialisable provenance (config, model ids, timings, seeds): a dict
+            with no reference cycles, at most 100 levels deep.
 
     Example:
         >>> scene = Scene(room=Room.rectangle(4, 3))
@@ -175,7 +185,29 @@ class Scene:
             k: _check_image(k, v)
             for k, v in _check_mapping("images", images, (np.ndarray,), "a numpy image").items()
         }
-        self.meta = dict(meta or {})
+        self.meta = meta
+
+    # ---- provenance ---------------------------------------------------------------
+    @property
+    def meta(self) -> dict:
+        """JSON-serialisable provenance (config, model ids, timings, seeds)."""
+        return self._meta
+
+    @meta.setter
+    def meta(self, value: dict | None) -> None:
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise InputError(f"meta: expected a dict, got {type(value).__name__}")
+        check_nesting(value, "meta")
+        self._meta = dict(value)
+
+    def _check_metadata(self) -> None:
+        """Raise InputError if ``meta`` or an object's ``attrs`` was edited in place into
+        something that cannot be saved, copied or compared (a cycle, or too deep)."""
+        check_nesting(self._meta, "meta")
+        for o in self._objects.values():
+            o._check_attrs()
 
     # ---- objects ------------------------------------------------------------------
     @property
@@ -240,6 +272,7 @@ class Scene:
 
     def copy(self) -> Scene:
         """A deep copy."""
+        self._check_metadata()
         return _copy.deepcopy(self)
 
     # ---- persistence --------------------------------------------------------------

@@ -44,6 +44,8 @@ def scenes_equal(a: Scene, b: Scene, *, atol: float = 0.0) -> bool:
     """
     if not isinstance(a, Scene) or not isinstance(b, Scene):
         return False
+    a._check_metadata()  # a cycle or deep nesting is an InputError, not a RecursionError
+    b._check_metadata()
     if (a.room is None) != (b.room is None) or (a.room is not None and a.room != b.room):
         return False
     oa, ob = {o.id: o for o in a.objects}, {o.id: o for o in b.objects}

@@ -7,6 +7,11 @@ triangle meshes and point clouds (node transforms applied) into ``mesh`` / ``poi
 layers named after their nodes, in node order; room, objects and cameras come from
 ``scenes[*].extras.worldnb`` when present, else cameras come from the file's
 perspective camera nodes (OpenGL axes → OpenCV, 512 px high, the file's aspect ratio).
+
+Refused before decoding: files that require a glTF extension (Draco-compressed meshes,
+say: worldnb reads none), external files outside the ``.gltf``'s folder (symlinks are
+resolved first), and textures over :data:`MAX_TEXTURE_PIXELS` unless
+``allow_large=True``. URIs are percent-decoded as the glTF specification says.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ import base64
 import io
 import json
 import math
+import os
 import struct
 from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 
@@ -29,7 +36,18 @@ from ._glb_builder import _CHUNK_BIN, _CHUNK_JSON, _MAGIC
 from ._records import expect
 from .scene_json import scene_from_json_dict
 
-__all__ = ["load_gltf"]
+__all__ = ["MAX_TEXTURE_PIXELS", "load_gltf"]
+
+#: Textures with more pixels than this are refused unless ``allow_large=True``.
+MAX_TEXTURE_PIXELS = 8192 * 8192
+#: What some glTF extensions are, for the message that refuses them.
+_EXTENSION_NAMES = {
+    "KHR_draco_mesh_compression": "Draco-compressed meshes",
+    "EXT_meshopt_compression": "meshoptimizer-compressed buffers",
+    "KHR_mesh_quantization": "quantized vertex attributes",
+    "KHR_texture_basisu": "Basis Universal (KTX2) textures",
+    "EXT_texture_webp": "WebP-only textures",
+}
 
 _COMPONENT_SIZE = {5120: 1, 5121: 1, 5122: 2, 5123: 2, 5125: 4, 5126: 4}
 _TYPE_SIZE = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
@@ -272,24 +290,91 @@ def _layers_from_trimesh(tscene) -> dict:
     return layers
 
 
+def _check_extensions(gltf: dict, path: Path) -> None:
+    """The glTF spec: a loader must refuse a file that requires an extension it lacks."""
+    required = gltf.get("extensionsRequired", [])
+    expect(
+        isinstance(required, list) and all(isinstance(e, str) for e in required),
+        path,
+        "'extensionsRequired' must be a list of names",
+    )
+    if required:
+        named = ", ".join(
+            f"{e} ({_EXTENSION_NAMES[e]})" if e in _EXTENSION_NAMES else e for e in required
+        )
+        raise FormatError(
+            f"{path}: requires the glTF extension(s) {named}, which worldnb cannot read; "
+            "convert it to plain glTF first (for example `npx @gltf-transform/cli copy "
+            "in.glb out.glb` decodes Draco and meshopt)"
+        )
+
+
 def _resources(gltf: dict, folder: Path, path: Path) -> dict[str, bytes]:
-    """External files a .gltf names, read from its own folder only."""
+    """External files a .gltf names (percent-decoded URIs), read from its own folder only.
+
+    Symlinks are resolved first: a link in the folder that leads out of it is refused.
+    """
     out = {}
+    root = os.path.realpath(folder)
     for key in ("buffers", "images"):
         for item in gltf.get(key, []):
             uri = item.get("uri")
             if not isinstance(uri, str) or uri.startswith("data:"):
                 continue
-            rel = Path(uri)
-            expect(
-                not rel.is_absolute() and ".." not in rel.parts,
-                path,
-                f"refusing resource {uri!r} outside the file's folder",
-            )
-            target = folder / rel
+            rel = Path(unquote(uri))
+            outside = f"refusing resource {uri!r} outside the file's folder"
+            expect(not rel.is_absolute() and ".." not in rel.parts, path, outside)
+            target = Path(os.path.realpath(folder / rel))
+            expect(os.path.commonpath([root, target]) == root, path, outside)
             expect(target.is_file(), path, f"the file {uri!r} it names is missing next to it")
             out[uri] = read_bytes(target)
     return out
+
+
+def _image_bytes(img: dict, gltf: dict, binary, resources: dict) -> bytes | None:
+    uri = img.get("uri")
+    if isinstance(uri, str):
+        if uri.startswith("data:"):
+            return base64.b64decode(uri.split(",", 1)[-1])
+        return resources.get(uri)
+    view = img.get("bufferView")
+    views, buffers = gltf.get("bufferViews", []), gltf.get("buffers", [])
+    if not _index(view, len(views)):
+        return None
+    v = views[view]
+    buf = v.get("buffer")
+    if not _index(buf, len(buffers)):
+        return None
+    uri = buffers[buf].get("uri")
+    data = binary if uri is None else _image_bytes({"uri": uri}, gltf, binary, resources)
+    start = v.get("byteOffset", 0)
+    return None if data is None else data[start : start + v.get("byteLength", 0)]
+
+
+def _check_textures(gltf: dict, binary, resources: dict, path: Path, allow_large: bool) -> None:
+    """Read each image's header (never its pixels) and refuse huge ones."""
+    from PIL import Image
+
+    for i, img in enumerate(gltf.get("images", [])):
+        data = _image_bytes(img, gltf, binary, resources)
+        if not data:
+            continue
+        try:
+            with Image.open(io.BytesIO(data)) as im:  # parses the header only
+                w, h = im.size
+        except Image.DecompressionBombError:
+            w = h = None
+        except Exception:
+            continue  # not an image PIL knows: trimesh skips it too
+        if w is None or (w * h > MAX_TEXTURE_PIXELS and not allow_large):
+            size = "more than PIL's own limit of" if w is None else f"{w}×{h} ="
+            pixels = 2 * Image.MAX_IMAGE_PIXELS if w is None else w * h
+            raise FormatError(
+                f"{path}: texture images[{i}] is {size} {pixels / 1e6:.1f} megapixels "
+                f"(limit {MAX_TEXTURE_PIXELS / 1e6:.1f}); pass allow_large=True to load it "
+                "anyway, or shrink the texture"
+                + (" (PIL's limit is PIL.Image.MAX_IMAGE_PIXELS)" if w is None else "")
+            )
 
 
 def _buffer_sizes(gltf: dict, binary: bytes | None, resources: dict, path: Path) -> list[int]:
@@ -313,12 +398,18 @@ def _buffer_sizes(gltf: dict, binary: bytes | None, resources: dict, path: Path)
     return sizes
 
 
-def load_gltf(path) -> Scene:
+def load_gltf(path, *, allow_large: bool = False) -> Scene:
     """Read a ``.glb`` or ``.gltf`` into a Scene (see the module docstring).
 
+    Args:
+        path: the file.
+        allow_large: accept textures over :data:`MAX_TEXTURE_PIXELS` (they take
+            4 bytes a pixel, and seconds, to decode).
+
     Raises:
-        InputError: the file does not exist.
-        FormatError: not a readable glTF 2.0 file (names the problem).
+        InputError: the file does not exist or is not a regular file.
+        FormatError: not a readable glTF 2.0 file (names the problem), a required
+            extension, a resource outside the folder, or a texture over the limit.
     """
     import trimesh
 
@@ -336,7 +427,9 @@ def load_gltf(path) -> Scene:
             )
             gltf, binary = _json(data, path), None
             resources, file_type = _resources(gltf, path.parent, path), "gltf"
+        _check_extensions(gltf, path)
         _check_layout(gltf, _buffer_sizes(gltf, binary, resources, path), path)
+        _check_textures(gltf, binary, resources, path, bool(allow_large))
         tscene = trimesh.load_scene(
             io.BytesIO(data), file_type=file_type, resolver=resources, process=False
         )
