@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 import worldnb
@@ -72,6 +73,17 @@ def test_not_an_image_and_bad_output_names(tmp_path, capsys):
     assert not out.exists()
     assert main(["generate", str(txt), "-o", str(tmp_path / "s.txt"), "--quiet"]) == 2
     assert ".wnb" in capsys.readouterr().err
+
+
+def test_missing_cuda_is_one_line_not_a_traceback(tmp_path, photo, tiny_dpt, capsys):
+    # was: the model loaded, then torch's AssertionError escaped as a traceback
+    out = tmp_path / "scene.wnb"
+    device = "cuda:99" if torch.cuda.is_available() else "cuda"
+    args = ["generate", str(photo), "-o", str(out), "--quiet", "--depth", str(tiny_dpt)]
+    assert main([*args, "--n-views", "0", "--device", device]) == 2
+    err = capsys.readouterr().err
+    assert "device" in err and "cuda" in err and "Traceback" not in err
+    assert not out.exists()
 
 
 def test_parser_has_subcommands():

@@ -10,7 +10,7 @@ from worldnb.rendering import splat_points
 from worldnb.rendering._reference import reference_points
 
 
-@pytest.mark.parametrize("radius", [0.0, 0.5, 1.0, 2.3])
+@pytest.mark.parametrize("radius", [0.0, 0.5, 1.0, 2.3, 17.5, 36.0])
 def test_matches_dense_reference(radius, make_K):
     g = torch.Generator().manual_seed(0)
     xyz = torch.rand(400, 3, generator=g) * torch.tensor([3.0, 2.0, 3.0]) - torch.tensor(
@@ -44,6 +44,8 @@ def test_chunking_and_near_plane(make_K):
         ({"xyz": [[0, 0, float("inf")]]}, "xyz"),
         ({"colors": [[1, 0, 0], [0, 1, 0]]}, "colors"),
         ({"radius": -1}, "radius"),
+        ({"radius": 1e6}, "radius"),  # was a (2e6+1)² window per point: MemoryError
+        ({"radius": "x"}, "radius"),
         ({"K": [[10.0, 0, 5], [0, 0, 5], [0, 0, 1]]}, "K"),
     ],
 )

@@ -158,3 +158,53 @@ def test_textured_mesh_and_uv_without_texture(cam):
     assert np.allclose(out.rgb[out.alpha > 0], [0, 1, 0])
     out = render(Mesh(V, Fc, uv=uv), cam)  # uv without a texture: plain grey
     assert np.allclose(out.rgb[out.alpha > 0], 0.7)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"layers": 5}, "layers"),  # was TypeError: 'int' object is not iterable
+        ({"layers": [None]}, "layers"),
+        ({"background": "no such colour"}, "background"),
+        ({"background": [0.1, "x", 0.2]}, "background"),
+        ({"point_radius": 1e6}, "point_radius"),  # was MemoryError
+        ({"point_radius": "x"}, "point_radius"),
+        ({"point_radius": float("nan")}, "point_radius"),
+        ({"device": "meta"}, "device"),
+        ({"device": 3.5}, "device"),
+    ],
+)
+def test_bad_arguments_are_input_errors(kwargs, name, cam):
+    pts = PointCloud([[0, 0.6, 0], [0.1, 0.6, 0]])
+    with pytest.raises(InputError, match=name):
+        render(pts, cam, **kwargs)
+
+
+def test_background_colour_names_and_hex(cam):
+    assert np.allclose(render(Scene(), cam, background="white").rgb, 1.0)
+    out = render(Scene(), cam, background="#336699")
+    assert np.allclose(out.rgb[0, 0], np.array([0x33, 0x66, 0x99]) / 255, atol=1e-6)
+
+
+def test_missing_cuda_is_an_input_error(cam):
+    # no CUDA here: 'cuda' was an AssertionError deep in torch; with CUDA, name a GPU
+    # index that does not exist
+    bad = f"cuda:{torch.cuda.device_count()}" if torch.cuda.is_available() else "cuda"
+    with pytest.raises(InputError, match=r"device.*cuda"):
+        render(Scene(), cam, device=bad)
+
+
+def test_huge_object_ids_map_through_a_compact_table(cam):
+    # the id → label table used to have max(id) + 1 entries: 2**40 was a MemoryError
+    quad = Mesh([[-5, 0, -5], [5, 0, -5], [5, 0, 5], [-5, 0, 5]], [[0, 2, 1], [0, 3, 2]],
+                instance=[3, 2**31 - 1])  # fmt: skip
+    scene = Scene(layers={"floor": quad})
+    scene.add_object("rug", worldnb.OrientedBox((0, 0.01, 0), (1, 0.02, 1)), id=3)
+    scene.add_object("tile", worldnb.OrientedBox((1, 0.01, 0), (1, 0.02, 1)), id=2**31 - 1)
+    scene.add_object("vase", worldnb.OrientedBox((2, 0.2, 0), (0.2, 0.4, 0.2)), id=2**40)
+    out = render(scene, cam)
+    assert out.labels == ["rug", "tile", "vase"]
+    for oid, label in ((3, 0), (2**31 - 1, 1)):
+        mask = out.instance == oid
+        assert mask.any() and (out.semantic[mask] == label).all()
+    assert (out.semantic[out.instance == -1] == -1).all()

@@ -80,12 +80,8 @@ def load_pretrained(spec: str | Path, loader: Callable, kind: str, expect_file: 
 
 
 def pick_device(device: str | torch.device | None) -> torch.device:
-    """``"auto"`` → CUDA when available, else CPU."""
-    if device is None or device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        return torch.device(device)
-    except (RuntimeError, TypeError):
-        raise InputError(
-            f"device: expected 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}"
-        ) from None
+    """``"auto"`` → CUDA when available, else CPU; a device that is not there is an
+    InputError (the renderer's check, so both engines agree)."""
+    from ..rendering._common import resolve_device
+
+    return resolve_device(device)

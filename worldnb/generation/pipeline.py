@@ -217,6 +217,7 @@ def generate(
     cfg = GenerationConfig() if config is None else config
     if not isinstance(cfg, GenerationConfig):
         raise InputError(f"config: expected a GenerationConfig, got {type(cfg).__name__}")
+    device = pick_device(device)  # a missing GPU fails now, not halfway through
     total = len(STAGES) - 1 + cfg.n_views
     run = _Run(total, progress, callback)
     try:

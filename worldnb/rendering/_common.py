@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from ..errors import InputError
@@ -11,15 +13,58 @@ MAX_PIXELS = 4096 * 4096
 
 
 def resolve_device(device) -> torch.device:
-    """``"auto"`` → CUDA when available, else CPU; anything else goes to ``torch.device``."""
+    """``"auto"`` → CUDA when available, else CPU; ``"cpu"``, ``"cuda[:N]"`` (or a
+    ``torch.device``) only where that device exists, so a bad choice fails here, clearly."""
     if device is None or device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if isinstance(device, bool) or not isinstance(device, str | int | torch.device):
+        raise InputError(
+            f"device: expected 'auto', 'cpu', 'cuda' or a torch.device, got {device!r}"
+        )
     try:
-        return torch.device(device)
-    except (RuntimeError, TypeError) as exc:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError) as exc:
         raise InputError(
             f"device: expected 'auto', 'cpu', 'cuda' or a torch.device ({exc})"
         ) from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise InputError(
+                f"device: {str(device)!r} asks for CUDA, but this torch has no usable CUDA "
+                "GPU; use 'cpu', or 'auto' (CUDA only where it is there)"
+            )
+        n = torch.cuda.device_count()
+        if dev.index is not None and not 0 <= dev.index < n:
+            raise InputError(
+                f"device: {str(device)!r} does not exist; this machine has {n} CUDA "
+                f"device(s): 'cuda:0'…'cuda:{n - 1}'"
+            )
+    elif dev.type == "mps":
+        if not torch.backends.mps.is_available():
+            raise InputError(f"device: {str(device)!r} is not available here; use device='cpu'")
+    elif dev.type != "cpu":
+        raise InputError(f"device: worldnb runs on 'cpu' or 'cuda' (or 'mps'), got {str(device)!r}")
+    return dev
+
+
+def check_radius(radius, width: int, height: int, name: str = "radius") -> float:
+    """A disc radius in pixels: finite, ≥ 0 and at most the image's larger side (a disc
+    that size already covers the whole image from any point on it)."""
+    if isinstance(radius, bool):
+        raise InputError(f"{name}: expected a number of pixels, got {radius!r}")
+    try:
+        r = float(radius)
+    except (TypeError, ValueError):
+        raise InputError(f"{name}: expected a number of pixels, got {radius!r}") from None
+    if not math.isfinite(r) or r < 0:
+        raise InputError(f"{name}: expected a finite number of pixels >= 0, got {radius!r}")
+    limit = max(int(width), int(height))
+    if r > limit:
+        raise InputError(
+            f"{name}: {r:g} px is larger than the {width}×{height} image; a disc of "
+            f"{limit} px already covers it, so use at most that"
+        )
+    return r
 
 
 def as_tensor(

@@ -7,8 +7,7 @@ from typing import NamedTuple
 
 import torch
 
-from ..errors import InputError
-from ._common import as_tensor, camera_tensors, check_size
+from ._common import as_tensor, camera_tensors, check_radius, check_size
 
 __all__ = ["PointFragments", "splat_points"]
 
@@ -57,7 +56,8 @@ def splat_points(
         width: image width (pixels).
         height: image height (pixels).
         colors: optional (N, C) per-point features.
-        radius: disc radius in pixels (≥ 0; 0 = one pixel per point).
+        radius: disc radius in pixels, from 0 (one pixel per point) to the image's
+            larger side.
         near: points closer than this camera z are dropped.
         far: points at or beyond this camera z are dropped.
         max_candidates: (point, pixel) candidates handled at once (bounds memory).
@@ -78,12 +78,7 @@ def splat_points(
     n = xyz.shape[0]
     if colors is not None:
         colors = as_tensor("colors", colors, (n, None), device=device)
-    try:
-        radius = float(radius)
-    except (TypeError, ValueError):
-        raise InputError(f"radius: expected a number of pixels, got {radius!r}") from None
-    if not math.isfinite(radius) or radius < 0:
-        raise InputError(f"radius: expected a finite number of pixels >= 0, got {radius}")
+    radius = check_radius(radius, width, height)
     K, T = camera_tensors(K, T_camera_world, dtype=xyz.dtype, device=device)
     if n == 0:
         point = torch.full((height, width), -1, dtype=torch.int64, device=device)
@@ -106,10 +101,14 @@ def splat_points(
         ids = torch.arange(n, device=device)
         zf = z.float().clamp_min(0)
         key = torch.full((height * width,), _EMPTY, dtype=torch.int64, device=device)
-        # a disc reaches at most S pixel centres per axis, from ceil(u - 0.5 - r)
+        # a disc reaches at most S pixel centres per axis, from ceil(u - 0.5 - r); only
+        # those inside the image matter, so the window is at most the image's size
         S = max(1, math.floor(2 * radius) + 1) if radius > 0.5 else 1
-        d = torch.arange(S, device=device)
-        oy, ox = torch.meshgrid(d, d, indexing="ij")
+        oy, ox = torch.meshgrid(
+            torch.arange(min(S, height), device=device),
+            torch.arange(min(S, width), device=device),
+            indexing="ij",
+        )
         ox, oy = ox.reshape(-1), oy.reshape(-1)
         step = max(1, max_candidates // len(ox))
         for s in range(0, len(ids), step):  # loop over chunks of points
@@ -128,8 +127,9 @@ def splat_points(
 
 def _splat_chunk(key, ids, u, v, z, ox, oy, radius, width, height):
     if radius > 0.5:
-        x0 = torch.ceil(u - (0.5 + radius)).long()[:, None]
-        y0 = torch.ceil(v - (0.5 + radius)).long()[:, None]
+        # the window starts at the disc's first pixel, or at the image's edge
+        x0 = torch.ceil(u - (0.5 + radius)).long().clamp_min(0)[:, None]
+        y0 = torch.ceil(v - (0.5 + radius)).long().clamp_min(0)[:, None]
     else:  # only the pixel holding the point
         x0, y0 = torch.floor(u).long()[:, None], torch.floor(v).long()[:, None]
     px, py = x0 + ox, y0 + oy  # (P, S²)

@@ -11,7 +11,7 @@ import torch
 from ..errors import InputError
 from ..scene import Camera, Gaussians, Mesh, PointCloud, Scene
 from ..transforms import quat_to_matrix
-from ._common import check_size, resolve_device
+from ._common import check_radius, check_size, resolve_device
 from ._sh import view_dependent_colors
 from .gaussians import rasterize_gaussians
 from .mesh import rasterize_mesh
@@ -42,10 +42,12 @@ def render(
         camera: a :class:`~worldnb.Camera`, or a list of cameras of one size: the maps then
             get a leading camera axis ``B`` (``rgb (B, H, W, 3)``), and
             ``output[i]`` is camera ``i``'s :class:`RenderOutput`.
-        layers: names of the layers to draw (all by default).
-        background: (3,) RGB in [0, 1] behind everything.
+        layers: name or names of the layers to draw (all by default).
+        background: (3,) RGB in [0, 1] behind everything, or a colour name or hex
+            string (``"white"``, ``"#336699"``).
         device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda"``, or a torch device.
-        point_radius: disc radius of point-cloud points, in pixels.
+        point_radius: disc radius of point-cloud points, in pixels (0 to the image's
+            larger side).
         allow_large: allow images over 4096².
 
     Returns:
@@ -65,9 +67,7 @@ def render(
         ((32, 32, 3), 2.0)
     """
     prepared = _prepare(scene, layers, resolve_device(device))
-    bg = np.asarray(background, dtype=np.float32)
-    if bg.shape != (3,) or not np.all(np.isfinite(bg)) or bg.min() < 0 or bg.max() > 1:
-        raise InputError(f"background: expected an RGB triple in [0, 1], got {background!r}")
+    bg = _background(background)
     cams = list(camera) if isinstance(camera, list | tuple) else [camera]
     if not cams:
         raise InputError("camera: the list of cameras is empty")
@@ -80,12 +80,38 @@ def render(
             "camera: a batch of cameras must share one image size; "
             "render cameras of different sizes one at a time"
         )
+    point_radius = check_radius(point_radius, cams[0].width, cams[0].height, "point_radius")
     with torch.no_grad():
         maps = [_render_one(prepared, c, bg, point_radius) for c in cams]
     if isinstance(camera, list | tuple):
         stacked = {k: np.stack([m[k] for m in maps]) for k in maps[0]}
         return RenderOutput(**stacked, labels=prepared.labels, cameras=cams)
     return RenderOutput(**maps[0], labels=prepared.labels, cameras=cams)
+
+
+def _background(value) -> np.ndarray:
+    """(3,) float32 RGB in [0, 1] from a triple, a colour name or a ``#rrggbb`` string."""
+    if isinstance(value, str):
+        from PIL import ImageColor
+
+        try:
+            rgb = ImageColor.getrgb(value)
+        except ValueError:
+            raise InputError(
+                f"background: unknown colour {value!r}; use a name such as 'white' or "
+                "'black', a hex string such as '#336699', or an RGB triple in [0, 1]"
+            ) from None
+        return np.asarray(rgb[:3], np.float32) / 255.0
+    try:
+        bg = np.asarray(value, dtype=np.float32)
+        ok = bg.shape == (3,) and bool(np.all(np.isfinite(bg))) and 0 <= bg.min() <= bg.max() <= 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise InputError(
+            f"background: expected an RGB triple in [0, 1] or a colour name, got {value!r}"
+        )
+    return bg
 
 
 @dataclass
@@ -97,7 +123,8 @@ class _Prepared:
     points: list[dict]
     gaussians: dict | None
     labels: list[str]
-    semantic_lut: np.ndarray  # object id → label index (−1)
+    object_ids: np.ndarray  # (M,) int64 sorted object ids
+    object_labels: np.ndarray  # (M,) int32 label index of each id
 
 
 def _prepare(scene, layers, device) -> _Prepared:
@@ -116,14 +143,22 @@ def _prepare(scene, layers, device) -> _Prepared:
         if isinstance(layers, str):
             layers = [layers]
         names = [n for n, _ in items]
+        if not isinstance(layers, list | tuple | set | frozenset) or not all(
+            isinstance(n, str) for n in layers
+        ):
+            raise InputError(
+                f"layers: expected a layer name or a list of names (the scene has {names}), "
+                f"got {layers!r}"
+            )
         missing = [n for n in layers if n not in names]
         if missing:
             raise InputError(f"layers: no layer named {missing}; the scene has {names}")
         items = [(n, lay) for n, lay in items if n in set(layers)]
     labels = sorted({o.label for o in objects})
-    lut = np.full(max([o.id for o in objects], default=0) + 1, -1, np.int32)
-    for o in objects:
-        lut[o.id] = labels.index(o.label)
+    # a compact id → label table: ids may be as large as int64 allows
+    objs = sorted(objects, key=lambda o: o.id)
+    ids = np.array([o.id for o in objs], np.int64)
+    label_of = np.array([labels.index(o.label) for o in objs], np.int32)
 
     def t(a, dtype=torch.float32):
         return None if a is None else torch.as_tensor(np.asarray(a), dtype=dtype, device=device)
@@ -152,7 +187,7 @@ def _prepare(scene, layers, device) -> _Prepared:
             )
         elif isinstance(lay, Gaussians) and len(lay):
             gs.append(lay)
-    return _Prepared(device, meshes, points, _gaussian_tensors(gs, t), labels, lut)
+    return _Prepared(device, meshes, points, _gaussian_tensors(gs, t), labels, ids, label_of)
 
 
 def _gaussian_tensors(layers: list[Gaussians], t) -> dict | None:
@@ -251,9 +286,7 @@ def _render_one(p: _Prepared, cam: Camera, bg: np.ndarray, point_radius: float) 
         out_nrm = torch.where(front[..., None], gn, out_nrm)
         out_inst = torch.where(front, -1, out_inst)
     inst_np = out_inst.cpu().numpy().astype(np.int32)
-    lut = p.semantic_lut
-    ok = (inst_np >= 0) & (inst_np < len(lut))
-    semantic = np.where(ok, lut[np.clip(inst_np, 0, len(lut) - 1)], -1).astype(np.int32)
+    semantic = _semantic(inst_np, p.object_ids, p.object_labels)
     return {
         "rgb": out_rgb.clamp(0, 1).cpu().numpy().astype(np.float32),
         "depth": out_depth.cpu().numpy().astype(np.float32),
@@ -262,6 +295,15 @@ def _render_one(p: _Prepared, cam: Camera, bg: np.ndarray, point_radius: float) 
         "instance": inst_np,
         "semantic": semantic,
     }
+
+
+def _semantic(instance: np.ndarray, ids: np.ndarray, label_of: np.ndarray) -> np.ndarray:
+    """Per-pixel label index of each instance id (−1 for no object or an unknown id)."""
+    if not len(ids):
+        return np.full(instance.shape, -1, np.int32)
+    pos = np.clip(np.searchsorted(ids, instance), 0, len(ids) - 1)
+    known = ids[pos] == instance
+    return np.where(known, label_of[pos], -1).astype(np.int32)
 
 
 def _lookup(values, index, hit):
