@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Scene", "SceneObject"]
 
+#: Object ids are int64 (instance maps at rest hold int32 ids; −1 = none).
+MAX_OBJECT_ID = 2**63 - 1
+
 
 @dataclass(eq=False)
 class SceneObject:
@@ -47,8 +50,14 @@ class SceneObject:
     attrs: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if isinstance(self.id, bool) or not isinstance(self.id, int | np.integer) or self.id < 0:
-            raise InputError(f"SceneObject.id: expected an integer >= 0, got {self.id!r}")
+        if (
+            isinstance(self.id, bool)
+            or not isinstance(self.id, int | np.integer)
+            or not 0 <= self.id <= MAX_OBJECT_ID
+        ):
+            raise InputError(
+                f"SceneObject.id: expected an integer in [0, 2**63 - 1] (int64), got {self.id!r}"
+            )
         self.id = int(self.id)
         if not isinstance(self.label, str) or not self.label.strip():
             raise InputError(f"SceneObject.label: expected a non-empty string, got {self.label!r}")
@@ -231,6 +240,11 @@ class Scene:
         """
         if id is None:
             id = self._next_id
+            if id > MAX_OBJECT_ID:
+                raise InputError(
+                    "add_object: this scene has handed out every id up to 2**63 - 1; "
+                    "pass id= an unused one"
+                )
         elif id in self._objects:
             raise InputError(f"add_object: id {id} is already used by {self._objects[id].name}")
         obj = SceneObject(id, label, box, front, geometry, attrs)

@@ -255,5 +255,7 @@ def _build(m: dict, arrays: dict, path: Path) -> Scene:
     )
     nxt = m.get("next_object_id")
     if isinstance(nxt, int) and not isinstance(nxt, bool):
+        # ids are int64, so the next one is at most 2**63 (every id handed out)
+        expect(0 <= nxt <= 2**63, path, f"next_object_id {nxt} is outside [0, 2**63]")
         scene._next_id = max(scene._next_id, nxt)
     return scene
