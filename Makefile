@@ -35,14 +35,19 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
+	  else echo "make test: chromium is missing; the browser tests need it. Install it with: sudo apt-get install chromium (or run: sudo make browser), then run make test again." >&2; exit 1; fi; }
 
+# JupyterLab on the quickstart, as root too (--allow-root), on $(LAB_IP):$(LAB_PORT)
+# (127.0.0.1:8888 by default), --no-browser without a display; the last line printed
+# is the URL with its token (tools/lab.py).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/00_quickstart.ipynb
+	@$(PY) tools/lab.py
 
+# PYTEST_ARGS picks a subset (the default is every test).
+PYTEST_ARGS ?= tests notebooks
 test: $(STAMP) $(VALIDATOR) browser
 	$(VENV)/bin/ruff check worldnb tests benchmarks tools
-	$(PY) -m pytest tests notebooks --nbval-lax -p no:cacheprovider
+	$(PY) -m pytest $(PYTEST_ARGS) --nbval-lax -p no:cacheprovider
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check worldnb tests benchmarks tools
