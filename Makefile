@@ -7,12 +7,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.worldnb-installed
 NODE_DIR := tests/js
 VALIDATOR := $(NODE_DIR)/node_modules/gltf-validator/package.json
+# js/ builds the committed widget bundle; a test rebuilds it and compares hashes.
+BUNDLE_DEPS := js/node_modules/esbuild/package.json
 TORCH_PIN := torch==2.13.0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: lab test install browser lint bench clean
+.PHONY: lab test install browser lint bench bundle clean
 
 install: $(STAMP)
 
@@ -30,6 +32,14 @@ $(VALIDATOR): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund --silent
 	touch $(VALIDATOR)
 
+$(BUNDLE_DEPS): js/package.json js/package-lock.json
+	cd js && npm ci --no-audit --no-fund --silent
+	touch $(BUNDLE_DEPS)
+
+# Rebuild worldnb/widgets/static/embed-bundle.js from js/ (commit the result).
+bundle: $(BUNDLE_DEPS)
+	cd js && npm run build
+
 # Debian's chromium for the real-browser widget tests (never a browser download).
 browser:
 	@command -v chromium >/dev/null || { \
@@ -45,7 +55,7 @@ lab: $(STAMP)
 
 # PYTEST_ARGS picks a subset (the default is every test).
 PYTEST_ARGS ?= tests notebooks
-test: $(STAMP) $(VALIDATOR) browser
+test: $(STAMP) $(VALIDATOR) $(BUNDLE_DEPS) browser
 	$(VENV)/bin/ruff check worldnb tests benchmarks tools
 	$(PY) -m pytest $(PYTEST_ARGS) --nbval-lax -p no:cacheprovider
 
@@ -57,4 +67,4 @@ bench: $(STAMP)
 	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(NODE_DIR)/node_modules
+	rm -rf $(VENV) $(NODE_DIR)/node_modules js/node_modules

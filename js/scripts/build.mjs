@@ -7,7 +7,9 @@ import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-const out = '../worldnb/widgets/static/embed-bundle.js';
+// The committed bundle by default; another path (tests/widgets/test_bundle.py rebuilds it
+// there and compares hashes) as the first argument.
+const out = process.argv[2] || '../worldnb/widgets/static/embed-bundle.js';
 const result = await build({
   entryPoints: ['src/embed.js'],
   bundle: true,
