@@ -4,6 +4,8 @@ Subcommands (argparse subparsers; engines add theirs to :data:`COMMANDS`):
 
 - ``worldnb generate IMAGE -o scene.wnb [--export scene.glb scene.ply] [--depth ID|PATH]
   [--inpaint ID|PATH] [--seed N]`` — one image to a saved scene.
+- ``worldnb vsibench META.json [--families TASK ...] [--boxes fit|published]`` —
+  VSI-Bench's questions on the ground-truth boxes, scored per task (table, then JSON).
 
 Errors print one line (what was wrong, what to do) and exit with status 2; Ctrl-C exits
 with 130. Nothing is written unless the whole run succeeds.
@@ -110,8 +112,14 @@ def _run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_vsibench(sub) -> None:
+    from .spatial.vsibench import add_parser
+
+    add_parser(sub)
+
+
 #: name → function adding the subcommand to the subparsers object.
-COMMANDS: dict[str, Callable] = {"generate": _add_generate}
+COMMANDS: dict[str, Callable] = {"generate": _add_generate, "vsibench": _add_vsibench}
 
 
 def build_parser() -> argparse.ArgumentParser:
