@@ -187,3 +187,17 @@ def test_bad_frames_and_objects_are_named():
         R.facing_angle(table, box)
     with pytest.raises(QueryError, match="Room"):
         against_wall(table, "room")
+
+
+def test_footprints_at_once_equal_each_boxs_footprint(rng):
+    from worldnb.spatial.index import footprints
+
+    boxes = [
+        OrientedBox(rng.uniform(-5, 5, 3), rng.uniform(0.01, 3, 3), float(rng.uniform(-7, 7)))
+        for _ in range(200)
+    ]
+    for fp, b in zip(footprints(boxes), boxes, strict=True):
+        assert np.array_equal(
+            np.asarray(fp.exterior.coords), np.asarray(b.footprint().exterior.coords)
+        )
+    assert len(footprints([])) == 0

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import shapely
 
 from ..scene import Scene, SceneObject
@@ -109,18 +110,24 @@ def relations(
     fp = dict(zip((o.id for o in objs), idx.footprints, strict=True))
     lo = {o.id: o.box.bottom for o in objs}
     hi = {o.id: o.box.top for o in objs}
-    lat = {o.id: f.lateral(o) for o in objs}
-    dep = {o.id: f.depth(o) for o in objs}
+    lat, dep = _frame_coords(f, objs)
     margin = R.frame_margin(f, None)
     by_id = {o.id: o for o in objs}
-    for ia, ib in idx.pairs_within(near):
+    pairs = idx.pairs_within(near)
+    # floor distances and overlaps of every candidate pair at once (shapely is vectorised)
+    fa = np.array([fp[a] for a, _ in pairs], dtype=object)
+    fb = np.array([fp[b] for _, b in pairs], dtype=object)
+    d_floors = shapely.distance(fa, fb) if pairs else np.zeros(0)
+    touching = d_floors == 0.0
+    inters = np.zeros(len(pairs))
+    if touching.any():
+        inters[touching] = shapely.area(shapely.intersection(fa[touching], fb[touching]))
+    for (ia, ib), d_floor, inter in zip(pairs, d_floors.tolist(), inters.tolist(), strict=True):
         a, b = by_id[ia], by_id[ib]
-        d_floor = float(fp[ia].distance(fp[ib]))
         gap = max(0.0, lo[ia] - hi[ib], lo[ib] - hi[ia])
         d = math.hypot(d_floor, gap)
         if d > near:
             continue
-        inter = float(fp[ia].intersection(fp[ib]).area) if d_floor == 0.0 else 0.0
         vover = max(0.0, min(hi[ia], hi[ib]) - max(lo[ia], lo[ib]))
         for s, t in ((a, b), (b, a)):
             i, j = s.id, t.id
@@ -177,6 +184,19 @@ def relations(
             ):
                 g.edges.append(_edge(o, "in_corner", None, 0.0))
     return g
+
+
+def _frame_coords(f: Frame, objs) -> tuple[dict, dict]:
+    """Each object's lateral and depth coordinate in ``f`` (one array operation when the
+    frame uses the plain floor axes; the per-object methods otherwise)."""
+    if type(f).lateral is Frame.lateral and type(f).depth is Frame.depth and objs:
+        xz = np.array([[o.box.center[0], o.box.center[2]] for o in objs], np.float64)
+        rd = f.coords(xz)
+        ids = [o.id for o in objs]
+        return dict(zip(ids, rd[:, 0].tolist(), strict=True)), dict(
+            zip(ids, rd[:, 1].tolist(), strict=True)
+        )
+    return {o.id: f.lateral(o) for o in objs}, {o.id: f.depth(o) for o in objs}
 
 
 def _edge(s, p, t, d) -> dict:
