@@ -208,3 +208,77 @@ def test_huge_object_ids_map_through_a_compact_table(cam):
         mask = out.instance == oid
         assert mask.any() and (out.semantic[mask] == label).all()
     assert (out.semantic[out.instance == -1] == -1).all()
+
+
+def _readme_scene():
+    """The README's scene: a room and two objects that have only boxes, no layers."""
+    scene = Scene(room=worldnb.Room.rectangle(4.0, 3.5, height=2.6))
+    bed = scene.add_object("bed", worldnb.OrientedBox((0.8, 0.3, -0.6), (1.6, 0.6, 2.0)))
+    chair = scene.add_object(
+        "chair", worldnb.OrientedBox((-1.2, 0.45, 0.8), (0.5, 0.9, 0.5), yaw=0.6), color="red"
+    )
+    return scene, bed, chair
+
+
+README_CAM = Camera.look_at(eye=(-1.8, 1.6, 1.6), target=(0.5, 0.4, -0.5), width=96, height=72)
+
+
+def test_box_only_objects_are_drawn_as_solid_boxes_with_ids_and_colours():
+    scene, bed, chair = _readme_scene()
+    out = render(scene, README_CAM, background="black")
+    pts = README_CAM.unproject(out.depth)
+    for obj, label in ((bed, 0), (chair, 1)):
+        mask = out.instance == obj.id
+        assert mask.sum() > 50, f"{obj.label} is not drawn"
+        assert (out.semantic[mask] == label).all()
+        grown = worldnb.OrientedBox(obj.box.center, obj.box.size + 0.01, obj.box.yaw)
+        assert grown.contains(pts[mask]).all()
+        # the pixel at the centre of its projected corners shows an object
+        uv, _ = README_CAM.project(obj.box.corners())
+        r, c = (int(x) for x in uv.mean(0)[::-1])  # pixel centres at +0.5
+        assert out.instance[r, c] in (bed.id, chair.id)
+    assert np.allclose(out.rgb[out.instance == chair.id], [1, 0, 0])  # its colour: red
+    assert np.allclose(out.rgb[out.instance == bed.id], 0.7)  # no colour: grey
+    assert (out.rgb[out.alpha == 0] == 0).all()  # background elsewhere
+    assert out.alpha[out.instance >= 0].min() == 1
+
+
+def test_objects_none_draws_layers_only():
+    scene, _, _ = _readme_scene()
+    out = render(scene, README_CAM, objects=None)
+    assert (out.instance == -1).all() and (out.alpha == 0).all()
+    with pytest.raises(InputError, match="objects"):
+        render(scene, README_CAM, objects="meshes")
+
+
+def test_an_object_a_layer_carries_is_not_covered_by_its_box():
+    """Understood scenes keep their points' ids: the geometry, not a box, shows them."""
+    scene, bed, chair = _readme_scene()
+    # a floor patch elsewhere carries the bed's id: the bed's box must not be drawn
+    patch = Mesh([[1, 0, 1], [2, 0, 1], [2, 0, 0.2], [1, 0, 0.2]], [[0, 1, 2], [0, 2, 3]],
+                 instance=[bed.id, bed.id])  # fmt: skip
+    scene.layers["patch"] = patch
+    out = render(scene, README_CAM)
+    pts = README_CAM.unproject(out.depth)
+    mask = out.instance == bed.id
+    assert mask.sum() > 20
+    assert np.allclose(pts[mask][:, 1], 0, atol=1e-3), "the bed's box was drawn over its layer"
+    assert (out.instance == chair.id).sum() > 50  # the chair has no layer: still a box
+    # drawing only another layer does not bring the bed's box back
+    only = render(scene, README_CAM, layers=[])
+    assert not (only.instance == bed.id).any()
+
+
+def test_maps_by_name():
+    scene, _, _ = _readme_scene()
+    out = render(scene, README_CAM)
+    for name in out.keys():
+        assert out[name] is getattr(out, name)
+    assert "rgb" in out and "colour" not in out
+    with pytest.raises(KeyError, match="rgb"):
+        out["colour"]
+    with pytest.raises(IndexError, match=r"output\['rgb'\]"):
+        out[0]
+    batch = render(scene, [README_CAM, README_CAM])
+    assert batch["rgb"].shape == (2, 72, 96, 3)
+    assert np.array_equal(batch[1]["instance"], out["instance"])

@@ -126,3 +126,16 @@ def test_wall_distance_to_points_and_bad_points():
     for bad in ("abc", [[1, 2], [3]], [1, 2, 3]):
         with pytest.raises(InputError, match="xz"):
             wall.distance_to(bad)
+
+
+def test_box_triangles_are_closed_and_face_out():
+    import trimesh
+
+    box = OrientedBox((1.0, 2.0, 3.0), (1.0, 2.0, 3.0), yaw=0.7)
+    v, f = box.triangles()
+    assert v.shape == (8, 3) and f.shape == (12, 3) and f.dtype == np.int32
+    mesh = trimesh.Trimesh(v, f, process=False)
+    assert mesh.is_watertight and mesh.is_winding_consistent
+    assert np.isclose(mesh.volume, 6.0, rtol=1e-5)  # positive: normals point out
+    n = np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]])
+    assert (np.einsum("ij,ij->i", n, v[f].mean(1) - box.center) > 0).all()

@@ -46,14 +46,30 @@ class RenderOutput:
     def __len__(self) -> int:
         return self.rgb.shape[0] if self.is_batch else 1
 
-    def __getitem__(self, i: int) -> RenderOutput:
-        """One camera's maps out of a batch."""
+    def __getitem__(self, key: int | str):
+        """``output["rgb"]``: a map by name; ``output[i]``: camera ``i`` of a batch."""
+        if isinstance(key, str):
+            if key not in _MAPS:
+                raise KeyError(f"{key!r}: a RenderOutput has the maps {list(_MAPS)}")
+            return getattr(self, key)
         if not self.is_batch:
-            raise IndexError("this RenderOutput holds a single camera; it has no batch axis")
+            raise IndexError(
+                "this RenderOutput holds a single camera; it has no batch axis "
+                "(use output['rgb'] or output.rgb for a map)"
+            )
+        i = key
         return RenderOutput(
             self.rgb[i], self.depth[i], self.alpha[i], self.normals[i], self.instance[i],
             self.semantic[i], list(self.labels), [self.cameras[i]],
         )  # fmt: skip
+
+    def keys(self) -> tuple[str, ...]:
+        """The names of the maps: ``rgb``, ``depth``, ``normals``, ``instance``, ``semantic``,
+        ``alpha``."""
+        return _MAPS
+
+    def __contains__(self, name: object) -> bool:
+        return name in _MAPS
 
     def image(self):
         """The RGB map as a PIL image."""

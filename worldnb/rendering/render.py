@@ -22,6 +22,7 @@ __all__ = ["render"]
 
 #: colour of meshes and points that carry none
 DEFAULT_GREY = 0.7
+INT32_MAX = 2**31 - 1
 
 
 def render(
@@ -32,6 +33,7 @@ def render(
     device="auto",
     *,
     point_radius: float = 0.5,
+    objects: str | None = "boxes",
     allow_large: bool = False,
 ) -> RenderOutput:
     """Render a scene's layers: meshes and points z-buffered, Gaussians composited in front.
@@ -48,6 +50,11 @@ def render(
         device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda"``, or a torch device.
         point_radius: disc radius of point-cloud points, in pixels (0 to the image's
             larger side).
+        objects: ``"boxes"`` draws each of the scene's objects that no layer carries
+            (no mesh face or point with its id) as a solid box in its colour
+            (``attrs["color"]``, grey when it has none), with its id in ``instance``
+            and its label in ``semantic`` (ids beyond int32 are drawn with −1); ``None``
+            draws layers only.
         allow_large: allow images over 4096².
 
     Returns:
@@ -66,7 +73,9 @@ def render(
         >>> out.rgb.shape, round(float(out.depth[16, 16]), 3)
         ((32, 32, 3), 2.0)
     """
-    prepared = _prepare(scene, layers, resolve_device(device))
+    if objects not in ("boxes", None):
+        raise InputError(f"objects: expected 'boxes' or None, got {objects!r}")
+    prepared = _prepare(scene, layers, resolve_device(device), objects)
     bg = _background(background)
     cams = list(camera) if isinstance(camera, list | tuple) else [camera]
     if not cams:
@@ -127,7 +136,7 @@ class _Prepared:
     object_labels: np.ndarray  # (M,) int32 label index of each id
 
 
-def _prepare(scene, layers, device) -> _Prepared:
+def _prepare(scene, layers, device, object_mode: str | None = "boxes") -> _Prepared:
     if isinstance(scene, Mesh | PointCloud | Gaussians):
         items, objects = [("layer", scene)], ()
     elif isinstance(scene, dict):
@@ -187,7 +196,58 @@ def _prepare(scene, layers, device) -> _Prepared:
             )
         elif isinstance(lay, Gaussians) and len(lay):
             gs.append(lay)
+    if object_mode == "boxes" and objects:
+        # any layer of the scene (drawn or not) that carries an id stands for that object
+        carried = {
+            int(i)
+            for _, lay in (scene.layers.items() if isinstance(scene, Scene) else items)
+            if getattr(lay, "instance", None) is not None
+            for i in np.unique(lay.instance)
+        }
+        b = _object_boxes([o for o in objects if o.id not in carried])
+        if b is not None:
+            meshes.append(
+                {
+                    "vertices": t(b["vertices"]),
+                    "faces": t(b["faces"], torch.long),
+                    "vertex_colors": t(b["vertex_colors"]),
+                    "uv": None,
+                    "texture": None,
+                    "instance": t(b["instance"], torch.int32),
+                }
+            )
     return _Prepared(device, meshes, points, _gaussian_tensors(gs, t), labels, ids, label_of)
+
+
+def _object_boxes(objects) -> dict | None:
+    """One mesh of solid boxes (arrays) for ``objects``, coloured, with per-face ids."""
+    if not objects:
+        return None
+    verts, faces, colors, ids = [], [], [], []
+    for k, o in enumerate(objects):
+        v, f = o.box.triangles()
+        verts.append(v)
+        faces.append(f + 8 * k)
+        colors.append(np.tile(_object_color(o), (8, 1)))
+        # instance maps are int32: an id beyond it is drawn but not named (−1)
+        ids.append(np.full(len(f), o.id if o.id <= INT32_MAX else -1, np.int32))
+    return {
+        "vertices": np.concatenate(verts),
+        "faces": np.concatenate(faces),
+        "vertex_colors": np.concatenate(colors).astype(np.float32),
+        "instance": np.concatenate(ids),
+    }
+
+
+def _object_color(obj) -> np.ndarray:
+    """(3,) RGB in [0, 1] of an object's ``attrs["color"]`` (grey when absent or unknown)."""
+    color = obj.attrs.get("color")
+    if color is None:
+        return np.full(3, DEFAULT_GREY, np.float32)
+    try:
+        return _background(color)
+    except InputError:
+        return np.full(3, DEFAULT_GREY, np.float32)
 
 
 def _gaussian_tensors(layers: list[Gaussians], t) -> dict | None:

@@ -15,6 +15,26 @@ from ._validate import as_array
 __all__ = ["OrientedBox", "yaw_rotation"]
 
 
+def _box_triangles() -> np.ndarray:
+    """(12, 3) int32 faces over :meth:`OrientedBox.corners`, counter-clockwise seen from
+    outside (right-hand normals point out)."""
+    faces = []
+    for axis in range(3):
+        bit = 1 << (2 - axis)
+        u, v = (1 << (2 - (axis + k) % 3) for k in (1, 2))  # cyclic: e_u × e_v = e_axis
+        for side in (0, 1):
+            base = bit * side
+            quad = [base, base + u, base + u + v, base + v]  # u × v points along +axis
+            if side == 0:
+                quad = quad[::-1]
+            a, b, c, d = quad
+            faces += [(a, b, c), (a, c, d)]
+    return np.array(faces, np.int32)
+
+
+_TRIANGLES = _box_triangles()
+
+
 class OrientedBox:
     """A box rotated about the vertical axis.
 
@@ -79,6 +99,20 @@ class OrientedBox:
         signs = np.array([[(i >> 2) & 1, (i >> 1) & 1, i & 1] for i in range(8)]) * 2 - 1
         local = signs * (self.size.astype(np.float64) / 2)
         return (local @ self.rotation.T + self.center).astype(np.float32)
+
+    def triangles(self) -> tuple[np.ndarray, np.ndarray]:
+        """The box as a closed triangle mesh.
+
+        Returns:
+            ``(vertices, faces)``: the (8, 3) float32 :meth:`corners` and (12, 3) int32
+            faces, counter-clockwise seen from outside (normals point out).
+
+        Example:
+            >>> v, f = OrientedBox((0, 0.5, 0), (1, 1, 1)).triangles()
+            >>> v.shape, f.shape
+            ((8, 3), (12, 3))
+        """
+        return self.corners(), _TRIANGLES.copy()
 
     def to_local(self, xyz: ArrayLike) -> np.ndarray:
         """(N, 3) world points → box-local coordinates (float64)."""
