@@ -66,6 +66,53 @@ print(scannet, "—", ", ".join(f"{n} {lab}" for lab, n in sorted(scannet.meta["
     ("code", """scannet.ask("How far is the bookshelf from the door in feet?")"""),
     (
         "md",
+        """## VSI-Bench's prompts, word for word
+
+`ask` takes the benchmark's templates verbatim — `chair(s)`, the answer-format lines,
+and an `Options:` block. With options, `Answer.choice` is the letter, `Answer.value`
+the option's text, and the sentence starts with both; without, numbers come back as
+numbers. VSI-Bench counts exact labels: `exact_labels=True`.""",
+    ),
+    (
+        "code",
+        """LETTER = "Answer with the option's letter from the given choices directly."
+WORD = "Please answer the question using a single word or phrase."
+prompts = [
+    f"How many chair(s) are in this room?\\n{WORD}",
+    f"What is the length of the longest dimension (length, width, or height) of the refrigerator, measured in centimeters?\\n{WORD}",
+    "Measuring from the closest point of each object, which of these objects (sofa, closet, door, table) is the closest to the bed?\\n"
+    f"Options:\\nA. sofa\\nB. closet\\nC. door\\nD. table\\n{LETTER}",
+    "If I am standing by the bed and facing the sofa, is the refrigerator to my left, right, or back? "
+    "An object is to my back if I would have to turn at least 135 degrees in order to face it directly.\\n"
+    f"Options:\\nA. left\\nB. right\\nC. back\\n{LETTER}",
+]
+for q in prompts:
+    a = scannet.ask(q, exact_labels=True)
+    print(repr(a.value), "| choice:", a.choice, "|", a.text, "\\n")""",
+    ),
+    (
+        "md",
+        """## The VSI-Bench harness
+
+`spatial.vsibench.questions(meta)` builds the benchmark's questions from its meta info
+(its templates and generation rules, with multiple-choice options);
+`evaluate(scenes, questions)` asks them and scores numbers by mean relative accuracy
+and choices by accuracy, per task. Here on ten scenes with their ground-truth boxes;
+`worldnb vsibench META.json` runs all 88 from a shell.""",
+    ),
+    (
+        "code",
+        """from worldnb.scene.io.vsibench import read_vsibench_meta
+from worldnb.spatial import vsibench
+
+meta = dict(list(read_vsibench_meta(VSIBENCH).items())[:10])
+qs = vsibench.questions(meta, seed=0)
+print(qs[0].question, "→", qs[0].answer, "\\n")
+result = vsibench.evaluate(load_vsibench(VSIBENCH, names=list(meta)), qs)
+print(result.table())""",
+    ),
+    (
+        "md",
         """## A hand-built room
 
 A 6 m × 5 m bedroom-study with a door and two windows. The room's frame names walls by
@@ -110,6 +157,19 @@ home""",
     "How do I get from the bed to the door?",
     "How far is the red chair from the sofa?",               # two red chairs: it asks back
 ])""",
+    ),
+    (
+        "md",
+        """A category covers its kinds — "chairs" counts armchairs too — and the answer says
+what it counted; doors and windows an answer cites get ids (≥ 1000) to highlight like
+objects. Misspelt nouns are read as the one noun they are a letter away from.""",
+    ),
+    (
+        "code",
+        """home.add_object("armchair", OrientedBox((1.2, 0.45, 1.6), (0.8, 0.9, 0.8)))
+show(home, ["How many chairs are there?", "How far is the sofa from the door?", "How tall is the bookshlef?"])
+print("exact labels:", home.ask("How many chairs are there?", exact_labels=True).value)
+print("highlight:", home.ask("How far is the sofa from the door?").highlight)""",
     ),
     (
         "md",
