@@ -43,3 +43,21 @@ def test_typing_and_pressing_enter_asks(room_scene):
     p.question.value = "What is on the nightstand?"  # the browser sends the value on Enter
     assert p.answer is not None and p.answer.value == ["lamp 3"]
     assert set(view.highlighted) == {2, 3} and "lamp" in p.output.value
+
+
+def test_a_door_an_answer_cites_lights_up_like_an_object(room_scene):
+    from worldnb.spatial import opening_objects
+
+    door, *windows = opening_objects(room_scene)
+    view = SceneView(room_scene, width=64, height=48, controls=False)
+    assert view.highlightable_ids >= {door.id, *(w.id for w in windows)}
+    p = AskPanel(view)
+    p.ask("How far is the sofa from the door?")
+    assert set(view.highlighted) == {7, door.id}
+    panels = view._openings
+    assert panels[door.id].visible and panels[door.id].material.color == "#ffcc00"
+    assert not any(panels[w.id].visible for w in windows)
+    p.ask("How many beds are there?")
+    assert not panels[door.id].visible and set(view.highlighted) == {1}
+    with pytest.raises(InputError, match="unknown object id"):
+        view.highlight(door.id + 100)

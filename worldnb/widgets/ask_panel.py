@@ -101,7 +101,7 @@ class AskPanel(W.VBox):
         if self.view is None:
             return
         self.view.clear_highlight()
-        known = {o.id for o in self.scene.objects}
+        known = self.view.highlightable_ids  # objects, doors and windows
         ids = [i for i in ids if i in known]
         if ids:
             self.view.highlight(ids, color=color)

@@ -121,6 +121,7 @@ class SceneView(W.VBox):
         self._origin = np.zeros(3)
         self._links: list[W.Widget] = []
         self._highlighted: dict[int, str] = {}
+        self._openings: dict = {}  # door/window id → its highlight panel
         self._layers: dict[str, T.LayerView] = {}
         self._objects: dict[int, T.ObjectView] = {}
 
@@ -276,14 +277,16 @@ class SceneView(W.VBox):
         """Colour objects (their geometry and box); others keep their look.
 
         Args:
-            object_ids: an id or ids of ``scene.objects``.
+            object_ids: an id or ids of ``scene.objects``, or of the room's doors and
+                windows as :func:`worldnb.spatial.opening_objects` numbers them (the ids
+                ``scene.ask`` answers cite).
             color: ``"#rrggbb"``.
 
         Raises:
             InputError: an unknown id (the view is left as it was).
         """
         ids = [object_ids] if isinstance(object_ids, int | np.integer) else list(object_ids)
-        known = {o.id for o in self._scene.objects}
+        known = self.highlightable_ids
         unknown = [i for i in ids if not isinstance(i, int | np.integer) or int(i) not in known]
         if unknown:
             have = ", ".join(str(i) for i in sorted(known)) or "none"
@@ -297,6 +300,11 @@ class SceneView(W.VBox):
         """Remove every highlight."""
         self._highlighted.clear()
         self._apply_highlight()
+
+    @property
+    def highlightable_ids(self) -> set[int]:
+        """Ids :meth:`highlight` accepts: the objects', then the doors' and windows'."""
+        return {o.id for o in self._scene.objects} | set(self._openings)
 
     @property
     def highlighted(self) -> dict[int, str]:
@@ -349,10 +357,10 @@ class SceneView(W.VBox):
             self.remove_layer(name)
         for name, layer in checked.items():
             self.update_layer(name, layer)
-        self._highlighted = {
-            i: c for i, c in self._highlighted.items() if i in {o.id for o in scene.objects}
-        }
         self._build_decor(scene)
+        self._highlighted = {
+            i: c for i, c in self._highlighted.items() if i in self.highlightable_ids
+        }
         self._refresh_toggles()
         self._apply_highlight()
 
@@ -387,11 +395,13 @@ class SceneView(W.VBox):
         self._room_group = three.Group(name="room")
         self._ceiling_group = three.Group(name="ceiling", visible=self._show_ceiling)
         self._cameras_group = three.Group(name="cameras")
+        self._openings_group = three.Group(name="highlighted doors and windows")
         self._content.children = (
             self._layer_group,
             self._objects_group,
             self._labels_group,
             self._room_group,
+            self._openings_group,
             self._ceiling_group,
             self._cameras_group,
         )
@@ -407,6 +417,16 @@ class SceneView(W.VBox):
             ov.group.children = (ov.edges, ov.fill)
         self._objects_group.children = tuple(ov.group for ov in self._objects.values())
         self._labels_group.children = tuple(ov.label for ov in self._objects.values())
+        # doors and windows answers cite (ids from max object id + 1000, as spatial.ask
+        # gives them): a panel each, shown only while highlighted
+        from ..spatial import opening_objects
+
+        self._openings = {}
+        for o in opening_objects(scene):
+            panel = T.box_mesh(o.box.corners().astype(np.float64), HIGHLIGHT_COLOR, 0.6)
+            panel.visible = False
+            self._openings[o.id] = panel
+        self._openings_group.children = tuple(self._openings.values())
         if scene.room is not None:
             room, ceiling = T.build_room(scene.room, shell=T.ROOM_LAYER not in scene.layers)
             self._room_group.children = (room,)
@@ -480,6 +500,9 @@ class SceneView(W.VBox):
             ov.edges.material.color = color or T.EDGE_COLOR
             ov.fill.material.color = color or HIGHLIGHT_COLOR
             ov.fill.visible = color is not None and oid not in drawn
+        for oid, panel in self._openings.items():
+            panel.visible = oid in hl
+            panel.material.color = hl.get(oid, HIGHLIGHT_COLOR)
 
     # ---- camera sync --------------------------------------------------------------
     def _apply_orbit(self, orbit: Orbit) -> None:
