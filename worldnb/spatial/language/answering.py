@@ -12,16 +12,14 @@ from ..answer import Answer
 from .context import Context, default_frame, frame_from_text
 from .families import templates
 from .families._shared import unsupported, why_unsupported
+from .lexicon import POLITE_ENDINGS, POLITE_OPENINGS, alternation
 from .options import choose, split_prompt
 from .text import normalize, requested_unit
 
 __all__ = ["answer"]
 
-_LEAD = re.compile(
-    r"^(?:(?:please|hey|ok|so|and|now|also|tell me|can you tell me|could you tell me|"
-    r"do you know|i want to know|i wonder|i would like to know)\s*,?\s+)+"
-)
-_TAIL = re.compile(r"\s*,?\s*(?:please|thanks|thank you)$")
+_LEAD = re.compile(rf"^(?:(?:{alternation(POLITE_OPENINGS)})\s*,?\s+)+")
+_TAIL = re.compile(rf"\s*,?\s*(?:{alternation(POLITE_ENDINGS)})$")
 
 
 def answer(

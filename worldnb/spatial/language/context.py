@@ -14,6 +14,7 @@ from ...scene import OrientedBox, Scene, SceneObject
 from .. import predicates as R
 from ..frames import Frame, RoomFrame, ViewerFrame
 from ..measures import distance
+from .lexicon import AT_LABELS, VIEW_NOUNS, VIEWER_NOUNS, alternation
 from .noun_phrase import NP, vocab_for
 
 __all__ = ["OPENING_ID_OFFSET", "Context", "default_frame", "opening_objects"]
@@ -22,8 +23,8 @@ __all__ = ["OPENING_ID_OFFSET", "Context", "default_frame", "opening_objects"]
 #: so an answer can cite (and a view highlight) them like objects.
 OPENING_ID_OFFSET = 1000
 
-#: labels an object sits "at" rather than "by" in descriptions ("chair 5 at the desk")
-_AT_LABELS = {"desk", "table", "counter", "dining table", "coffee table", "kitchen island"}
+_VIEWER = alternation(VIEWER_NOUNS)
+_VIEW = alternation(VIEW_NOUNS)
 
 
 def opening_objects(scene: Scene) -> list[SceneObject]:
@@ -91,7 +92,7 @@ class Context:
         if not others:
             return o.name
         near = others[int(np.argmin([distance(o, e) for e in others]))]
-        prep = "on" if R.on(o, near) else "at" if near.label in _AT_LABELS else "by"
+        prep = "on" if R.on(o, near) else "at" if near.label in AT_LABELS else "by"
         nm = near.attrs.get("name") if near.id in self.openings else f"the {near.label}"
         return f"{o.name} {prep} {nm}"
 
@@ -129,11 +130,11 @@ def default_frame(scene: Scene, frame) -> Frame:
 
 _FRAME_PATTERNS = [
     (
-        r"\b(?:from|as seen from|seen from|according to|in|relative to) (?:the |my )?(?:camera|viewer|photo|picture|image)(?: 's)?(?: (?:view|perspective|point of view|viewpoint|frame))?\b",
+        rf"\b(?:from|as seen from|seen from|according to|in|relative to) (?:the |my )?(?:{_VIEWER})(?: 's)?(?: (?:{_VIEW}))?\b",
         "viewer",
     ),
     (
-        r"\b(?:from|in|as seen from) (?:my|your|our) (?:view|perspective|point of view|viewpoint)\b",
+        rf"\b(?:from|in|as seen from) (?:my|your|our) (?:{_VIEW})\b",
         "viewer",
     ),
     (r"\b(?:as seen|seen) by (?:the )?(?:camera|viewer)\b", "viewer"),

@@ -587,6 +587,57 @@ PROMPT_ASIDES = (
     "these are frames of a video.",
 )
 
+# ---- frames, politeness, off-topic openings, walls -----------------------------------------
+#: nouns for the viewer ("from the camera's view") and for a point of view
+VIEWER_NOUNS = ("camera", "viewer", "photo", "picture", "image")
+VIEW_NOUNS = ("view", "perspective", "point of view", "viewpoint", "frame")
+#: words before and after a question that ask nothing ("please", "can you tell me")
+POLITE_OPENINGS = (
+    "please",
+    "hey",
+    "ok",
+    "so",
+    "and",
+    "now",
+    "also",
+    "tell me",
+    "can you tell me",
+    "could you tell me",
+    "do you know",
+    "i want to know",
+    "i wonder",
+    "i would like to know",
+)
+POLITE_ENDINGS = ("please", "thanks", "thank you")
+#: how questions this engine does not answer begin ("why ...", "should I ...")
+OFF_TOPIC_OPENINGS = (
+    "why",
+    "who",
+    "when",
+    "what time",
+    "should",
+    "would you",
+    "can you",
+    "do you like",
+    "how do you",
+)
+#: labels one sits "at" rather than "by" when an object is described ("chair 5 at the desk")
+AT_LABELS = frozenset(
+    {"desk", "table", "counter", "dining table", "coffee table", "kitchen island"}
+)
+#: ways of standing against a wall ("is the bed up against the wall?")
+WALL_CONTACT = (
+    "against",
+    "up against",
+    "touching",
+    "flush with",
+    "pushed against",
+    "along",
+    "next to",
+    "by",
+)
+COMPASS = ("north", "south", "east", "west")
+
 # ---- noun-phrase words --------------------------------------------------------------------
 DETERMINERS = frozenset(
     {
@@ -609,6 +660,41 @@ DETERMINERS = frozenset(
 )
 #: words inside a noun phrase that change nothing ("the other chair", "the only bed")
 FILLER_WORDS = frozenset({"other", "same", "only", "single", "piece", "pieces", "kind"})
+#: side words before a noun ("the leftmost chair") → which side
+SIDE_WORDS = {
+    "leftmost": "left",
+    "left": "left",
+    "rightmost": "right",
+    "right": "right",
+    "frontmost": "front",
+}
+#: words before a noun that pick by distance ("the nearest window [to the bed]")
+PICK_NEAREST = ("nearest", "closest")
+PICK_FARTHEST = ("farthest", "furthest")
+#: trailing words of a noun phrase that add nothing ("the chairs in the room", "... here")
+NP_TAILS = (
+    "in this room",
+    "in the room",
+    "in this scene",
+    "in the scene",
+    "here",
+    "there",
+    "in here",
+    "in the picture",
+    "that we see",
+    "that you see",
+    "that i see",
+    "we see",
+    "you see",
+    "i see",
+    "that we can see",
+    "that you can see",
+    "that i can see",
+    "we can see",
+    "you can see",
+    "i can see",
+    "visible",
+)
 #: everyday words of questions: never "corrected" into an object noun
 COMMON_WORDS = frozenset(
     """how many much what which where who why when is are was were be do does did can could

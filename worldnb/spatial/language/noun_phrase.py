@@ -19,7 +19,11 @@ from .lexicon import (
     LOOSELY,
     MATERIALS,
     NOUN_MODIFIERS,
+    NP_TAILS,
     ORDINALS,
+    PICK_FARTHEST,
+    PICK_NEAREST,
+    SIDE_WORDS,
     SIZE_WORDS,
     alternation,
     known_words,
@@ -165,9 +169,9 @@ def parse_np(text: str, vocab: Vocab) -> NP | None:
     pending = None
     for w in pre:
         w = w.strip(",")
-        if w in ("nearest", "closest"):
+        if w in PICK_NEAREST:
             pending = "nearest"
-        elif w in ("farthest", "furthest"):
+        elif w in PICK_FARTHEST:
             pending = "farthest"
         elif w in ("all", "every", "each"):
             np_.every = True
@@ -179,12 +183,8 @@ def parse_np(text: str, vocab: Vocab) -> NP | None:
             np_.attrs.append(MATERIALS[w])
         elif w in SIZE_WORDS:
             np_.size = SIZE_WORDS[w]
-        elif w in ("leftmost", "left"):
-            np_.side = "left"
-        elif w in ("rightmost", "right"):
-            np_.side = "right"
-        elif w in ("frontmost",):
-            np_.side = "front"
+        elif w in SIDE_WORDS:
+            np_.side = SIDE_WORDS[w]
         elif w in DETERMINERS or w in FILLER_WORDS:
             continue
         elif re.fullmatch(r"\d+(st|nd|rd|th)", w):
@@ -251,11 +251,7 @@ def parse_np(text: str, vocab: Vocab) -> NP | None:
             post = ""
             continue
         # trailing words we do not read ("in the room", "here", "there"): ignore
-        if re.fullmatch(
-            r"(in (this|the) (room|scene)|here|there|in here|in the picture|"
-            r"(that )?(we|you|i) (can )?see|visible)",
-            post,
-        ):
+        if post in NP_TAILS:
             post = ""
             continue
         np_.attrs.append(post)

@@ -7,7 +7,7 @@ import re
 
 from ...answer import Answer
 from ..context import Context
-from ..lexicon import BE_WORDS, RELATIONS, UNITS, alternation, singular
+from ..lexicon import BE_WORDS, OFF_TOPIC_OPENINGS, RELATIONS, UNITS, alternation, singular
 from ..noun_phrase import NP, parse_np
 from ..resolve import Ref, resolve
 
@@ -129,9 +129,7 @@ def split_options(s: str) -> list[str]:
 
 
 def why_unsupported(text: str, ctx: Context) -> str:
-    if re.match(
-        r"(why|who|when|what time|should|would you|can you|do you like|how do you)\b", text
-    ):
+    if re.match(rf"(?:{alternation(OFF_TOPIC_OPENINGS)})\b", text):
         return (
             f"I answer questions about what is where, how big, how far and how to walk there; "
             f"'{text}' is not one of those"

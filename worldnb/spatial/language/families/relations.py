@@ -13,7 +13,15 @@ from ...answer import Answer
 from ...frames import RoomFrame
 from ...measures import distance, wall_clearance
 from ..context import Context
-from ..lexicon import COMPASS_RELATIONS, RELATION_PHRASE, RELATION_VERBS, RELATIONS, alternation
+from ..lexicon import (
+    COMPASS,
+    COMPASS_RELATIONS,
+    RELATION_PHRASE,
+    RELATION_VERBS,
+    RELATIONS,
+    WALL_CONTACT,
+    alternation,
+)
 from ..resolve import holds, resolve
 from ._registry import Slots, family
 from ._shared import (
@@ -355,7 +363,7 @@ def ask_direction_wall(ctx: Context, m: Slots, text: str, unit: str | None) -> A
     "against_wall",
     (
         430,
-        r"(?:is|are) (?P<a>.+?) (?:against|up against|touching|flush with|pushed against|along|next to|by) (?:a|the|any) (?P<w>(?:(?:north|south|east|west) )?wall)$",
+        rf"(?:is|are) (?P<a>.+?) (?:{alternation(WALL_CONTACT)}) (?:a|the|any) (?P<w>(?:(?:{alternation(COMPASS)}) )?wall)$",
     ),
     examples=[
         "Is the bed against the wall?",
