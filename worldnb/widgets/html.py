@@ -79,6 +79,11 @@ def to_html(
     page. Orbiting, zooming, the layer toggles and the background colour work; the camera
     sliders need a kernel and do nothing here.
 
+    3D Gaussians are drawn back to front in the order sorted for the exported camera:
+    re-sorting as the camera moves needs the kernel, so the page shows them correctly
+    from that camera and nearby, and with some blending artefacts from far around.
+    Export from the camera the page is meant to be seen from (``camera=``).
+
     Args:
         scene: the scene.
         path: the ``.html`` file to write (written atomically).
@@ -97,6 +102,7 @@ def to_html(
         raise InputError(f"path: folder {str(path.parent)!r} does not exist")
     bundle = _bundle_js()
     view = SceneView(scene, **options)
+    view._maybe_resort(force=True)  # the page never re-sorts: sort for its camera exactly
     state = dependency_state([view])
     try:
         data = embed_data(views=[view], state=state)

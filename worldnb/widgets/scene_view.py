@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import math
 from collections.abc import Iterable
 
@@ -15,15 +14,8 @@ from ..scene.camera import Camera
 from ..scene.geometry import LAYER_TYPES
 from ..scene.scene import Scene
 from . import _three as T
-from ._orbit import (
-    Orbit,
-    camera_from_three,
-    default_orbit,
-    euler_xyz,
-    looks_at,
-    orbit_from_position,
-    three_pose,
-)
+from ._camera_sync import SLIDERS, CameraSync, Update
+from ._orbit import Orbit, default_orbit, orbit_from_position
 
 __all__ = ["SceneView"]
 
@@ -54,6 +46,23 @@ def _checked_layer(name: str, layer):
         return type(layer)(**layer.arrays())
     except InputError as exc:
         raise InputError(f"layer {name!r}: {exc}") from None
+
+
+class _Slider(W.FloatSlider):
+    """A FloatSlider that knows when a value comes from the browser.
+
+    ipywidgets applies every update the front end sends through :meth:`set_state`
+    (public API), so overriding it tells browser moves from values set in Python.
+    """
+
+    from_browser = False
+
+    def set_state(self, sync_data):
+        self.from_browser = True
+        try:
+            super().set_state(sync_data)
+        finally:
+            self.from_browser = False
 
 
 class SceneView(W.VBox):
@@ -88,6 +97,12 @@ class SceneView(W.VBox):
         50
     """
 
+    #: camera sliders, kept in sync both ways with the 3D camera
+    azimuth: W.FloatSlider
+    elevation: W.FloatSlider
+    distance: W.FloatSlider
+    fov: W.FloatSlider
+
     def __init__(
         self,
         scene: Scene,
@@ -116,9 +131,8 @@ class SceneView(W.VBox):
             "point_size": float(point_size),
         }
         self._show_ceiling = bool(show_ceiling)
-        self._syncing = False
-        #: world position of the three.js origin (the orbit target; content is shifted by -it)
-        self._origin = np.zeros(3)
+        #: True while the view itself sets widget traits (their observers ignore that)
+        self._applying = False
         self._links: list[W.Widget] = []
         self._highlighted: dict[int, str] = {}
         self._openings: dict = {}  # door/window id → its highlight panel
@@ -129,15 +143,14 @@ class SceneView(W.VBox):
         orbit = default_orbit(scene.bounds, 50.0, width / height)
         self._scale = max(orbit.distance / 3, 1e-3)
         near, far = self._scale / 500, self._scale * 300
+        #: camera / slider state and the echo rules (worldnb.widgets._camera_sync)
+        self._sync = CameraSync(width, height, near, far)
         self._cam = three.PerspectiveCamera(
             fov=orbit.fov, aspect=width / height, near=near, far=far, up=(0, 1, 0)
         )
         self._cam.children = (three.PointLight(color="#ffffff", intensity=0.55),)
-        # OrbitControls orbit the three.js origin; the scene content sits in a group
-        # shifted by -target, so world = three.js + target. A page that rebuilds the view
-        # from saved state (a reloaded notebook, a to_html page) aims the camera at the
-        # controls' default target, the origin, before the saved target is applied
-        # (pythreejs 2.4.2): with the target kept at the origin, that aim is the right one.
+        # OrbitControls orbit the three.js origin; the content sits in a group shifted by
+        # -target (why: worldnb.widgets._camera_sync).
         self._controls = three.OrbitControls(controlling=self._cam, target=(0, 0, 0))
         self._content = three.Group(name="worldnb")
         self._three_scene = three.Scene(
@@ -156,18 +169,18 @@ class SceneView(W.VBox):
         slider = {"continuous_update": True, "readout_format": ".1f"}
         style = {"description_width": "64px"}
         lay = W.Layout(width="300px")
-        self.azimuth = W.FloatSlider(
-            description="azimuth", min=-180, max=180, step=0.5, style=style, layout=lay, **slider
-        )
-        self.elevation = W.FloatSlider(
-            description="elevation", min=-89, max=89, step=0.5, style=style, layout=lay, **slider
-        )
-        self.distance = W.FloatSlider(
-            description="distance", min=0.01, max=1, step=0.01, style=style, layout=lay, **slider
-        )
-        self.fov = W.FloatSlider(
-            description="fov", min=10, max=120, step=0.5, style=style, layout=lay, **slider
-        )
+        for name in SLIDERS:
+            rng = self._sync.ranges[name]
+            s = _Slider(
+                description=name,
+                min=rng.min,
+                max=rng.max,
+                step=rng.step,
+                style=style,
+                layout=lay,
+                **slider,
+            )
+            setattr(self, name, s)
         self.background = W.ColorPicker(
             value=background,
             description="background",
@@ -176,13 +189,6 @@ class SceneView(W.VBox):
         )
         #: browser-side links (they work without a kernel, e.g. in to_html pages)
         self._links.append(W.jslink((self.background, "value"), (self.renderer, "background")))
-        #: the last camera poses (position, quaternion) the kernel sent, newest last
-        self._poses_sent: collections.deque = collections.deque(maxlen=16)
-        #: values the kernel set on each slider since the browser last moved it
-        self._slider_sent = {
-            s: collections.deque(maxlen=16)
-            for s in (self.azimuth, self.elevation, self.distance, self.fov)
-        }
         self._toggles = W.HBox(layout=W.Layout(flex_flow="row wrap"))
         self._note = W.HTML(layout=W.Layout(display="none"))
         self._apply_orbit(orbit)
@@ -211,27 +217,12 @@ class SceneView(W.VBox):
     @property
     def camera(self) -> Camera:
         """The camera the browser shows now, as a :class:`~worldnb.Camera` (canvas size)."""
-        w, h = self._size
-        return camera_from_three(
-            self._world(self._cam.position),
-            self._cam.quaternion,
-            self._cam.fov,
-            w,
-            h,
-            self._cam.near,
-            self._cam.far,
-        )
+        return self._sync.camera()
 
     @property
     def orbit(self) -> Orbit:
         """The orbit parameters (target, azimuth, elevation, distance, fov) shown now."""
-        return orbit_from_position(
-            self._world(self._cam.position), self._world(self._controls.target), self._cam.fov
-        )
-
-    def _world(self, p) -> np.ndarray:
-        """(3,) float64 world point of the three.js point ``p``."""
-        return np.asarray(p, np.float64) + self._origin
+        return self._sync.orbit
 
     @property
     def notes(self) -> list[str]:
@@ -378,7 +369,7 @@ class SceneView(W.VBox):
             name,
             layer,
             viewport=self._size,
-            eye=self._world(self._cam.position),
+            eye=self._sync.eye,
             **self._opts,
         )
 
@@ -504,127 +495,65 @@ class SceneView(W.VBox):
             panel.visible = oid in hl
             panel.material.color = hl.get(oid, HIGHLIGHT_COLOR)
 
-    # ---- camera sync --------------------------------------------------------------
+    # ---- camera sync (the rules live in _camera_sync; this only moves widgets) ----
     def _apply_orbit(self, orbit: Orbit) -> None:
         """Move the three.js camera and the sliders to ``orbit`` (one message each)."""
-        el = max(-89.0, min(89.0, orbit.elevation))
-        orbit = Orbit(orbit.target, orbit.azimuth, el, orbit.distance, orbit.fov)
-        cam = orbit.camera(*self._size, near=self._cam.near, far=self._cam.far)
-        position, quaternion = three_pose(cam)
-        target = np.asarray(orbit.target, np.float64)
-        self._syncing = True
+        self._apply(self._sync.show(orbit))
+
+    def _apply(self, update: Update) -> None:
+        """Send one :class:`~worldnb.widgets._camera_sync.Update` to the widgets."""
+        self._applying = True
         try:
             with self._cam.hold_sync(), self._controls.hold_sync(), self._content.hold_sync():
-                self._content.position = tuple(float(v) for v in -target)
-                self._controls.target = (0.0, 0.0, 0.0)
-                self._cam.position = tuple(float(v) for v in np.asarray(position) - target)
-                self._cam.quaternion = tuple(float(v) for v in quaternion)
-                self._cam.rotation = euler_xyz(quaternion)
-                self._cam.fov = float(orbit.fov)
-            self._origin = target
-            self._poses_sent.append((self._cam.position, self._cam.quaternion))
-            self._set_sliders(orbit)
+                if update.origin is not None:
+                    self._content.position = tuple(float(v) for v in -update.origin)
+                    self._controls.target = (0.0, 0.0, 0.0)
+                if update.pose is not None:
+                    self._cam.position = update.pose.position
+                    self._cam.quaternion = update.pose.quaternion
+                    self._cam.rotation = update.pose.rotation
+                    self._cam.fov = update.pose.fov
+            rng = update.distance_range
+            if rng is not None:
+                self.distance.min, self.distance.max = 0.0, rng.max
+                self.distance.min, self.distance.step = rng.min, rng.step
+            for name, value in update.sliders.items():
+                getattr(self, name).value = value
         finally:
-            self._syncing = False
-        self._maybe_resort()
-
-    def _set_sliders(self, orbit: Orbit) -> None:
-        d = orbit.distance
-        if not (self.distance.min <= d <= self.distance.max):
-            lo, hi = min(self.distance.min, d / 4), max(self.distance.max, d * 4)
-            self.distance.min, self.distance.max = 0.0, hi
-            self.distance.min = max(lo, 1e-3)
-            self.distance.step = 10 ** math.floor(math.log10(max(hi / 500, 1e-4)))
-        self._set_slider(self.azimuth, (orbit.azimuth + 180.0) % 360.0 - 180.0)
-        self._set_slider(self.elevation, max(-89.0, min(89.0, orbit.elevation)))
-        self._set_slider(self.distance, d)
-        self._set_slider(self.fov, max(10.0, min(120.0, orbit.fov)))
-
-    def _set_slider(self, slider: W.FloatSlider, value: float) -> None:
-        """Set a slider from the kernel, remembering the value to recognise its echo."""
-        if abs(slider.value - value) <= 1e-6 * (1.0 + abs(value)):
-            return  # float32 noise of the camera pose only: nothing to send
-        slider.value = value
-        self._slider_sent[slider].append(slider.value)
+            self._applying = False
+        if update.moved:
+            self._maybe_resort()
 
     def _on_slider(self, change) -> None:
-        if self._syncing:
+        if self._applying:
             return
         slider = change["owner"]
-        sent = self._slider_sent[slider]
-        # ipywidgets holds a property lock while it applies an update from the browser
-        if "value" in slider._property_lock:
-            # A browser slider snaps every value the kernel sets to its step and sends
-            # the snapped value back; such an echo (possibly of an older value than the
-            # last one sent) is not a move. A real move clears the history.
-            tol = 0.5 * (slider.step or 0.0) + 1e-9 * (1.0 + abs(slider.value))
-            echo = [i for i, v in enumerate(sent) if abs(slider.value - v) <= tol]
-            if echo:
-                if echo[-1] != len(sent) - 1:  # stale: show the last value sent again
-                    self._syncing = True
-                    try:
-                        slider.value = sent[-1]
-                    finally:
-                        self._syncing = False
-                return
-            sent.clear()
-        else:  # set in the kernel: the browser will echo it too
-            sent.append(slider.value)
-        o = self.orbit
-        values = {"azimuth": o.azimuth, "elevation": o.elevation, "distance": o.distance}
-        values["fov"] = o.fov
-        values[slider.description] = slider.value
-        self._apply_orbit(Orbit(o.target, **values))
+        name, value = slider.description, float(slider.value)
+        if slider.from_browser:
+            self._apply(self._sync.browser_slider(name, value))
+        else:  # set in Python
+            self._apply(self._sync.kernel_slider(name, value))
 
     def _on_three_camera(self, change) -> None:
-        """The browser moved the camera (OrbitControls): follow with the sliders.
-
-        The browser also sends back the poses the kernel sets; one older than the last
-        pose sent (the kernel moved on meanwhile) is stale, and the last one is restored.
-
-        OrbitControls send the camera and then their target at the end of each drag,
-        as two messages that may arrive in either order; the camera always looks at
-        the target, so a camera not looking at the current target means the other
-        message is still on its way.
-
-        A pan moves the target off the three.js origin; the view is then re-centred
-        (content shifted, target back at the origin, the same picture) so that a page
-        rebuilt from saved state, whose OrbitControls first aim at the origin, shows it.
-        """
-        if self._syncing:
+        """The browser moved the camera or the controls' target (OrbitControls)."""
+        if self._applying:
             return
-        pose = (self._cam.position, self._cam.quaternion)
-        if pose in self._poses_sent and pose != self._poses_sent[-1]:
-            self._syncing = True
-            try:
-                with self._cam.hold_sync():
-                    self._cam.position, self._cam.quaternion = self._poses_sent[-1]
-                    self._cam.rotation = euler_xyz(self._cam.quaternion)
-            finally:
-                self._syncing = False
-            return
-        target = np.asarray(self._controls.target, np.float64)
-        if not looks_at(self._cam.position, self._cam.quaternion, target):
-            return
-        if np.any(target != 0):
-            self._apply_orbit(self.orbit)
-            return
-        self._syncing = True
-        try:
-            self._set_sliders(self.orbit)
-        finally:
-            self._syncing = False
-        self._maybe_resort()
+        if change["owner"] is self._controls:
+            self._apply(self._sync.browser_target(self._controls.target))
+        else:
+            self._apply(self._sync.browser_camera(self._cam.position, self._cam.quaternion))
 
-    def _maybe_resort(self) -> None:
-        eye = self._world(self._cam.position)
-        center = self._world(self._controls.target)
+    def _maybe_resort(self, force: bool = False) -> None:
+        """Re-sort Gaussian layers back to front for the current eye, when it has turned
+        or moved enough since the last sort (or always, with ``force``)."""
+        eye = self._sync.eye
+        center = self._sync.world(self._sync.target)
         for view in self._layers.values():
             if view.kind != "gaussians" or view.sorted_from is None:
                 continue
             a, b = view.sorted_from - center, eye - center
             na, nb = np.linalg.norm(a), np.linalg.norm(b)
-            if na > 0 and nb > 0:
+            if not force and na > 0 and nb > 0:
                 angle = math.degrees(math.acos(np.clip(np.dot(a, b) / (na * nb), -1, 1)))
                 moved = np.linalg.norm(eye - view.sorted_from) / max(nb, 1e-9)
                 if angle < RESORT_ANGLE_DEG and moved < RESORT_MOVE:
