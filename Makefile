@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: lab test install browser lint bench bundle clean
+.PHONY: lab test install browser lint bench bundle clean mutation
 
 install: $(STAMP)
 
@@ -62,6 +62,13 @@ test: $(STAMP) $(VALIDATOR) $(BUNDLE_DEPS) browser
 lint: $(STAMP)
 	$(VENV)/bin/ruff check worldnb tests benchmarks tools
 	$(VENV)/bin/ruff format --check worldnb tests benchmarks tools
+
+# Mutation testing (not part of `make test`; tests/MUTATION.md has the last results).
+# `make mutation CHUNKS="layout scene" JOBS=2` runs some chunks, two side by side.
+CHUNKS ?=
+JOBS ?= 1
+mutation: $(STAMP)
+	nice -n 15 $(PY) tools/mutation.py $(CHUNKS) --jobs $(JOBS)
 
 bench: $(STAMP)
 	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done
