@@ -48,6 +48,7 @@ CHUNKS: dict[str, tuple[list[str], list[str], list[str]]] = {
             "tests/layout/test_critique.py",
             "tests/layout/test_hard_rules.py",
             "tests/layout/test_plan.py",
+            "tests/layout/test_soft_rules.py",
         ],
         [],
     ),

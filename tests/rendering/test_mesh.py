@@ -134,3 +134,53 @@ def test_huge_images_need_allow_large():
             torch.eye(4), 4097, 4096)  # fmt: skip
     with pytest.raises(InputError, match="allow_large"):
         rasterize_mesh(*args)
+
+
+def _facing_quad(z):
+    """A 4 × 4 m square at camera depth ``z``, filling a 10 × 10 view."""
+    V = [[-2.0, -2, z], [2, -2, z], [2, 2, z], [-2, 2, z]]
+    return V, [[0, 1, 2], [0, 2, 3]], [[10.0, 0, 5], [0, 10, 5], [0, 0, 1]]
+
+
+def test_near_and_far_clip_by_camera_depth():
+    V, F, K = _facing_quad(1.0)
+    assert (rasterize_mesh(V, F, K, torch.eye(4), 10, 10).face >= 0).all()
+    assert (rasterize_mesh(V, F, K, torch.eye(4), 10, 10, near=1.5).face == -1).all()
+    assert (rasterize_mesh(V, F, K, torch.eye(4), 10, 10, far=1.5).face >= 0).all()
+    assert (rasterize_mesh(V, F, K, torch.eye(4), 10, 10, far=0.9).face == -1).all()
+    # a second quad behind the first shows through where the first is clipped
+    V2, _, _ = _facing_quad(3.0)
+    both = rasterize_mesh(V + V2, [*F, [4, 5, 6], [4, 6, 7]], K, torch.eye(4), 10, 10, near=2)
+    assert (both.face >= 2).all() and torch.allclose(both.depth, torch.tensor(3.0))
+
+
+def test_texture_texels_are_sampled_at_their_centres():
+    # a 2 × 2 texture on a quad whose uv spans [0, 1]²: each quarter of the quad shows
+    # exactly one texel (bilinear sampling with texel centres at (i + 0.5) / 2)
+    F = [[0, 1, 2], [0, 2, 3]]
+    V = [[-0.5, -0.5, 2.0], [0.5, -0.5, 2.0], [0.5, 0.5, 2.0], [-0.5, 0.5, 2.0]]
+    uv = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]
+    tex = torch.tensor([[[0.1], [0.2]], [[0.3], [0.4]]])
+    K = [[40.0, 0, 10], [0, 40, 10], [0, 0, 1]]  # the quad spans pixels 0..19
+    f = rasterize_mesh(V, F, K, torch.eye(4), 20, 20, uv=uv, texture=tex)
+    assert (f.face >= 0).all()
+    # the centre pixels of each quarter sample within the texel's own half: exact colours
+    assert float(f.rgb[2, 2, 0]) == pytest.approx(0.1, abs=1e-6)
+    assert float(f.rgb[2, 17, 0]) == pytest.approx(0.2, abs=1e-6)
+    assert float(f.rgb[17, 2, 0]) == pytest.approx(0.3, abs=1e-6)
+    assert float(f.rgb[17, 17, 0]) == pytest.approx(0.4, abs=1e-6)
+    # the middle blends all four equally
+    middle = float(f.rgb[9:11, 9:11, 0].mean())
+    assert middle == pytest.approx(0.25, abs=0.02)
+
+
+def test_textured_empty_pixels_are_zero_and_float64_uv_works():
+    V = torch.tensor([[-0.5, -0.5, 2.0], [0.5, -0.5, 2.0], [0.5, 0.5, 2.0]], dtype=torch.float64)
+    uv = torch.tensor([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]], dtype=torch.float64)
+    tex = torch.full((2, 2, 3), 0.5)  # float32 texture, float64 uv
+    f = rasterize_mesh(V, [[0, 1, 2]], [[20.0, 0, 10], [0, 20, 10], [0, 0, 1]], torch.eye(4),
+                       20, 20, uv=uv, texture=tex)  # fmt: skip
+    hit = f.face >= 0
+    assert hit.any() and (~hit).any()
+    assert torch.allclose(f.rgb[hit], torch.tensor(0.5, dtype=f.rgb.dtype))
+    assert (f.rgb[~hit] == 0).all()
