@@ -19,12 +19,14 @@ def _feasible(layout: Layout, names: list[str], cons, seed: int, budget: float) 
     could say no: an item is only blamed when it is shown to matter)."""
     from .solver import solve
 
+    if budget <= 0:
+        return True  # no time to show anything
     sub = Layout(layout.room, [layout.items[n] for n in names])
-    keep = []
+    keep, names_set = [], set(names)
     for c in cons:
         if c.is_global:
             keep.append(c)
-        elif c.hard and c.involves <= set(names) and c.involves:
+        elif c.hard and c.involves <= names_set and c.involves:
             keep.append(c.bind(sub))
     if any(layout.items[n].placement == "on_top" for n in names):
         # an on-top item is only placeable with its support
@@ -33,15 +35,17 @@ def _feasible(layout: Layout, names: list[str], cons, seed: int, budget: float) 
             return False
     stats: dict = {}
     res = solve(sub, keep, seed=seed, time_limit=budget, max_attempts=3, improve=False, stats=stats)
-    for c in cons:  # restore bindings against the full item list
+    for c in keep:  # restore bindings against the full item list
         if not c.is_global:
             c.bind(layout)
     return res is not None or (stats["timed_out"] and stats["attempts"] == 0)
 
 
-def _without(layout: Layout, names: list[str], cons, drop: str) -> list[str]:
-    """``names`` minus ``drop`` and minus on-top items left with nothing to stand on."""
-    rest = [m for m in names if m != drop]
+def _without(layout: Layout, names: list[str], cons, drop) -> list[str]:
+    """``names`` minus the names in ``drop`` and minus on-top items left with nothing
+    to stand on (one pass, however many are dropped)."""
+    drop = set(drop)
+    rest = [m for m in names if m not in drop]
     sups: dict[str, set[str]] = {}
     for c in cons:
         if isinstance(c, C.OnTopOf):
@@ -72,7 +76,9 @@ def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
     """An :class:`InfeasibleLayoutError` naming a small conflicting set (not raised)."""
     t_end = time.perf_counter() + budget
     names = list(layout.items)
-    step = max(0.3, budget / 8)
+
+    def step() -> float:  # one check's budget, never past the end
+        return min(max(0.3, budget / 8), max(0.0, t_end - time.perf_counter()))
 
     # 1. deletion filter over items, in blocks (halves, quarters, … then one by one),
     #    smallest pieces first: a few big pieces usually carry the conflict
@@ -86,11 +92,8 @@ def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
         for i in range(0, len(order), block):
             if time.perf_counter() > t_end or len(names) == 1:
                 break
-            rest = list(names)
-            for n in order[i : i + block]:
-                if n in rest:
-                    rest = _without(layout, rest, cons, n)
-            if rest and len(rest) < len(names) and not _feasible(layout, rest, cons, seed, step):
+            rest = _without(layout, names, cons, order[i : i + block])
+            if rest and len(rest) < len(names) and not _feasible(layout, rest, cons, seed, step()):
                 names = rest
         block //= 2
     # 2. deletion filter over the hard rules that can be relaxed: drop each one that
@@ -107,7 +110,7 @@ def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
         if time.perf_counter() > t_end:
             break
         trial = [d for d in involved if d is not c]
-        if not _feasible(layout, names, base + trial, seed, step):
+        if not _feasible(layout, names, base + trial, seed, step()):
             involved = trial
     items = [layout.items[n] for n in names]
     if len(items) == len(layout.items) and len(items) > 3:

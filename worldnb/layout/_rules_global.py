@@ -283,8 +283,11 @@ class Walkway(GlobalConstraint):
 
     def __init__(self, width: float = 0.9, **kw):
         super().__init__(**kw)
-        self.width = float(width)
-        if not 0.2 <= self.width <= 3.0:
+        try:
+            self.width = float(width)
+        except (TypeError, ValueError):
+            self.width = math.nan  # refused just below, with the value given
+        if isinstance(width, bool) or not 0.2 <= self.width <= 3.0:
             raise InputError(f"walkway width: expected 0.2–3.0 m, got {width!r}")
 
     def violations(self, layout, only=None):
@@ -315,7 +318,15 @@ class RotationSnap(GlobalConstraint):
 
     def __init__(self, step_deg: float = 90.0, **kw):
         super().__init__(**kw)
-        self.step = float(step_deg)
+        try:
+            self.step = float(step_deg)
+        except (TypeError, ValueError):
+            self.step = math.nan  # refused just below, with the value given
+        if isinstance(step_deg, bool) or not 0 < self.step <= 360:
+            raise InputError(
+                "rotation step: expected degrees in (0, 360] (90 = quarter turns; "
+                f"plan(rotations=None) turns freely), got {step_deg!r}"
+            )
 
     def violations(self, layout, only=None):
         out = []

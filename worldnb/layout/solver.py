@@ -63,7 +63,7 @@ def default_constraints(layout: Layout) -> list[C.Constraint]:
 def base_constraints(walkway: float, rotations) -> list[C.Constraint]:
     out = [C.InsideRoom(), C.NoOverlap(), C.OpeningsClear(), C.AccessClear(), C.Walkway(walkway)]
     if rotations is not None:
-        out.append(C.RotationSnap(float(rotations)))
+        out.append(C.RotationSnap(rotations))
     for c in out:
         c.source = "base"
     return out
@@ -152,6 +152,10 @@ class _Search:
             for n in c.involves:
                 self.by_item[n].append(c)
 
+    def late(self) -> bool:
+        """Whether the deadline has passed (every loop of the search asks)."""
+        return time.perf_counter() > self.deadline
+
     # ---- candidate generation -------------------------------------------------------
     def candidates(self, name: str) -> np.ndarray:
         lay, it = self.layout, self.layout.items[name]
@@ -199,7 +203,7 @@ class _Search:
         """Place ``name`` at its best feasible candidate (after ``skip`` feasible ones)."""
         lay = self.layout
         cands = self.candidates(name)
-        if not len(cands):
+        if not len(cands) or self.late():
             return False
         sup = None
         if lay.items[name].placement == "on_top":
@@ -207,7 +211,7 @@ class _Search:
             sup = self._support_for(name, cands)
         ok = K.prefilter(lay, name, cands, self.hard_globals)
         idx = np.flatnonzero(ok)
-        if not len(idx):
+        if not len(idx) or self.late():
             return False
         n_rule = self._n_rule
         if len(idx) > _MAX_SCORED:
@@ -218,11 +222,16 @@ class _Search:
             idx = np.concatenate([head, tail])
         costs = self._packing(name, cands[idx])
         for j, i in enumerate(idx):
+            if self.late():
+                lay.remove(name)
+                return False
             lay.place(name, self._placement(cands[i], sup[i] if sup else None))
             costs[j] += self.soft_cost(name)
         costs += self.rng.uniform(0, 1e-3, len(costs))
         walk_checks = 0
         for j in np.argsort(costs, kind="stable")[:_MAX_EXACT]:
+            if self.late():
+                break
             i = idx[j]
             lay.place(name, self._placement(cands[i], sup[i] if sup else None))
             ok, walked = self.exact_ok(name)
@@ -244,6 +253,8 @@ class _Search:
         wardrobe could stand against)."""
         lay = self.layout
         for other in self.pending:
+            if self.late():
+                return False
             it = lay.items[other]
             if other == name or lay.is_placed(other) or not it.blocks_floor:
                 continue
@@ -258,9 +269,19 @@ class _Search:
                     ]
                 )
                 self._probe[other] = cands
-            if not K.prefilter(lay, other, cands, self.hard_globals).any():
+            if not self._any_passes(other, cands):
                 return False
         return True
+
+    def _any_passes(self, name: str, cands: np.ndarray, chunk: int = 1024) -> bool:
+        """Whether any candidate passes the prefilter: in chunks, stopping at the first
+        hit or at the deadline (a large room has tens of thousands of probes)."""
+        for s in range(0, len(cands), chunk):
+            if self.late():
+                return False
+            if K.prefilter(self.layout, name, cands[s : s + chunk], self.hard_globals).any():
+                return True
+        return False
 
     def _packing(self, name: str, cands: np.ndarray) -> np.ndarray:
         """A small preference for tidy packing: pieces whose sides touch a wall or a
@@ -389,9 +410,12 @@ class _Search:
         for _ in range(max_rounds):
             if time.perf_counter() > end:
                 return
-            bad = [
-                c for c in self.cons if not c.hard and not c.is_global and not c.evaluate(lay)[0]
-            ]
+            bad = []
+            for c in self.cons:
+                if time.perf_counter() > end:
+                    return
+                if not c.hard and not c.is_global and not c.evaluate(lay)[0]:
+                    bad.append(c)
             if not bad:
                 return
             c = bad[int(self.rng.integers(len(bad)))]
@@ -428,6 +452,8 @@ def solve(
     The functional core of :func:`plan`: constraints must already be bound. ``stats``
     (a dict) receives ``attempts`` (finished greedy passes) and ``timed_out``.
     """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed: expected an integer >= 0, got {seed!r}")
     stats = {} if stats is None else stats
     stats.update(attempts=0, timed_out=False)
     t0 = time.perf_counter()
@@ -482,9 +508,11 @@ def plan(
             rotation snapping) are always added unless you pass your own of that type.
         seed: random seed; the same request and seed give the same layout.
         time_limit: seconds for the whole call: the search uses up to 70 % of it, and
-            explaining a failure the rest (at least 0.3 s).
+            explaining a failure the rest (at most 3 s). The call returns within
+            about 1.2 × ``time_limit`` + 0.2 s.
         walkway: minimum walkway width (m) from each door to every piece.
-        rotations: rotation step in degrees (90 = 0/90/180/270); ``None`` = free.
+        rotations: rotation step in degrees, in (0, 360] (90 = 0/90/180/270);
+            ``None`` = free.
         explain: when no layout is found, name a small conflicting set (this takes
             the last 30 % of ``time_limit``). ``False`` gives the search the whole
             budget and raises at once with a short message: for callers that retry
@@ -515,19 +543,15 @@ def plan(
         raise InputError(f"time_limit: expected seconds, got {time_limit!r}") from None
     if not math.isfinite(time_limit) or time_limit <= 0:
         raise InputError(f"time_limit: expected a positive number of seconds, got {time_limit}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise InputError(f"seed: expected an integer, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed: expected an integer >= 0, got {seed!r}")
     t0 = time.perf_counter()
     layout = Layout(room, make_items(items))
     cons = build_constraints(layout, constraints, walkway, rotations)
-    # the search gets most of the budget; explaining a failure gets the rest
-    found = solve(
-        layout,
-        cons,
-        seed=int(seed),
-        time_limit=(0.7 if explain else 1.0) * time_limit,
-        free_yaw=rotations is None,
-    )
+    # the search gets most of the budget (less what setting up took); explaining a
+    # failure gets the rest
+    search = (0.7 if explain else 1.0) * time_limit - (time.perf_counter() - t0)
+    found = solve(layout, cons, seed=int(seed), time_limit=search, free_yaw=rotations is None)
     if found is None:
         if not explain:
             raise InfeasibleLayoutError(
@@ -536,7 +560,10 @@ def plan(
                 (),
             )
         left = time_limit - (time.perf_counter() - t0)
-        raise diagnose(layout, cons, seed=int(seed), budget=max(0.3, min(3.0, left)))
+        # at least a short look (0.3 s, or 30 % of the limit when that is less), so
+        # the whole call keeps to time_limit (plus the last check's overrun)
+        budget = max(min(0.3, 0.3 * time_limit), min(3.0, left))
+        raise diagnose(layout, cons, seed=int(seed), budget=budget)
     return LayoutResult(found, cons, seed=int(seed), solve_time=time.perf_counter() - t0)
 
 

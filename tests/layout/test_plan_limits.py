@@ -1,0 +1,82 @@
+"""plan keeps its time limit on large requests, and bad arguments are InputErrors."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from worldnb.catalog import categories
+from worldnb.errors import InfeasibleLayoutError, InputError
+from worldnb.layout import RotationSnap, Walkway, plan
+from worldnb.layout.solver import solve
+from worldnb.scene import Opening, Room
+
+
+def _room(side: float) -> Room:
+    return Room.rectangle(side, side, openings=[Opening("door", "wall_0", 0.8, 0.9)])
+
+
+def _mix(n: int) -> list[str]:
+    cats = categories()
+    return [cats[i % len(cats)] for i in range(n)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm():
+    plan(_room(4), ["bed"], time_limit=1.0)  # imports are not part of any call's budget
+
+
+@pytest.mark.parametrize(
+    ("n", "side", "limit", "kw"),
+    [
+        (200, 30.0, 2.0, {}),  # was 15-45 s: a forward check over 200 pieces × 20 000 spots
+        (200, 10.0, 0.5, {}),
+        (1000, 30.0, 1.0, {}),  # setting up 1000 pieces counts against the budget too
+        (200, 30.0, 1.0, {"explain": False}),
+        (200, 30.0, 1.0, {"rotations": None}),
+        (60, 12.0, 0.05, {}),
+    ],
+)
+def test_large_requests_return_within_the_time_limit(n, side, limit, kw):
+    t0 = time.perf_counter()
+    with pytest.raises(InfeasibleLayoutError):
+        plan(_room(side), _mix(n), time_limit=limit, **kw)
+    took = time.perf_counter() - t0
+    bound = 1.2 * limit + 0.2
+    assert took <= bound, f"{n} items, time_limit={limit}: took {took:.2f} s > {bound:.2f} s"
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"rotations": 0}, "rotation step"),  # was ZeroDivisionError
+        ({"rotations": "x"}, "rotation step"),  # was ValueError
+        ({"rotations": -90}, "rotation step"),  # was accepted, and never enforced
+        ({"rotations": float("nan")}, "rotation step"),
+        ({"rotations": 400}, "rotation step"),
+        ({"seed": -1}, "seed"),  # was numpy's ValueError
+        ({"walkway": "x"}, "walkway"),  # was ValueError
+        ({"walkway": None}, "walkway"),  # was TypeError
+        ({"walkway": float("inf")}, "walkway"),
+    ],
+)
+def test_bad_arguments_are_input_errors(kw, match):
+    with pytest.raises(InputError, match=match):
+        plan(_room(4), ["bed"], **kw)
+
+
+def test_constraint_constructors_check_their_numbers():
+    for bad in (0, "x", None, True):
+        with pytest.raises(InputError, match="rotation step"):
+            RotationSnap(bad)
+        with pytest.raises(InputError, match="walkway"):
+            Walkway(bad)
+    assert RotationSnap(45).step == 45.0 and Walkway(1).width == 1.0
+
+
+def test_solve_refuses_a_negative_seed():
+    from worldnb.layout.state import Layout, make_items
+
+    with pytest.raises(InputError, match="seed"):
+        solve(Layout(_room(4), make_items(["bed"])), [], seed=-1)
