@@ -46,7 +46,19 @@ def test_some_rooms_are_l_shaped_and_size_is_respected():
 
 @pytest.mark.parametrize(
     "kw, match",
-    [({"kind": "garage"}, "kind"), ({"seed": "x"}, "seed"), ({"size": (0.5, 3)}, "size")],
+    [
+        ({"kind": "garage"}, "kind"),
+        ({"kind": ["bedroom"]}, "kind"),
+        ({"seed": "x"}, "seed"),
+        ({"seed": -1}, "seed"),  # was numpy's ValueError
+        ({"size": (0.5, 3)}, "size"),
+        ({"size": "x"}, "size"),  # was ValueError: could not convert string to float
+        ({"size": [[3, 4], [5]]}, "size"),
+        ({"time_limit": "x"}, "time_limit"),
+        ({"time_limit": -1}, "time_limit"),  # was "could not furnish a bedroom"
+        ({"time_limit": float("nan")}, "time_limit"),
+        ({"time_limit": None}, "time_limit"),
+    ],
 )
 def test_bad_input(kw, match):
     with pytest.raises(InputError, match=match):

@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import zlib
 
 import numpy as np
@@ -216,12 +217,21 @@ def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: flo
     """
     if kind not in ROOM_KINDS:
         raise InputError(f"kind: expected one of {', '.join(ROOM_KINDS)}, got {kind!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise InputError(f"seed: expected an integer, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed: expected an integer >= 0, got {seed!r}")
     if size is not None:
-        s = np.asarray(size, np.float64).reshape(-1)
+        try:
+            s = np.asarray(size, np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            s = np.zeros(0)  # refused just below, with the value given
         if s.shape != (2,) or not np.all(np.isfinite(s)) or np.any(s < 1.5) or np.any(s > 30):
             raise InputError(f"size: expected (width, depth) in metres, each 1.5–30, got {size!r}")
+    # checked here, before any work, so a bad value is never reported as "could not furnish"
+    real = int | float | np.integer | np.floating
+    if isinstance(time_limit, bool) or not isinstance(time_limit, real):
+        raise InputError(f"time_limit: expected seconds per planning attempt, got {time_limit!r}")
+    if not math.isfinite(time_limit) or time_limit <= 0:
+        raise InputError(f"time_limit: expected a positive number of seconds, got {time_limit!r}")
     rng = _rng_for(kind, seed)
     room = sample_shell(kind, rng, size)
     items, n_required = _choose_items(kind, rng, room.area)
