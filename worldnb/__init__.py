@@ -28,8 +28,7 @@ from .scene import (
     SceneObject,
     load,
 )
-
-__version__ = "0.1.0"
+from .version import __version__
 
 # name → (module, attribute or None for the module itself), resolved on first access.
 _LAZY = {

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import CancelledError, WorldnbError
+from .version import __version__
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -127,8 +128,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="worldnb", description="worldnb: one image to an interactive 3D scene."
     )
-    from . import __version__
-
     parser.add_argument("--version", action="version", version=f"worldnb {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in COMMANDS.values():

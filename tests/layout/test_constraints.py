@@ -12,6 +12,7 @@ from worldnb.layout import (
     AgainstWall,
     AlignedWith,
     Beside,
+    Centered,
     Centred,
     Distance,
     Facing,
@@ -93,10 +94,13 @@ def test_beside_left_right_in_objects_frame():
     assert ok == (gap <= 0.1 and back_offset < 0.25)
 
 
-def test_aligned_centred_on_top_rotation():
+def test_aligned_centered_on_top_rotation():
     L = lay(desk=(0, 0, 90), monitor=(0, 0, 0, 0.74))
     assert ev(AlignedWith("monitor", "desk"), L)[0]
-    assert ev(Centred("desk"), L) == (True, 0.0)
+    assert ev(Centered("desk"), L) == (True, 0.0)
+    with pytest.warns(DeprecationWarning, match="Centered"):
+        old = Centred("desk", max_offset=0.3)
+    assert isinstance(old, Centered) and old.max_offset == 0.3 and ev(old, L) == (True, 0.0)
     L.place("monitor", Placement(0, 0, 0, L.yrange("desk")[1]))
     assert ev(OnTopOf("monitor", "desk"), L)[0]
     L.place("monitor", Placement(0, 0, 0, L.yrange("desk")[1] + 0.2))

@@ -63,3 +63,21 @@ def test_some_rooms_are_l_shaped_and_size_is_respected():
 def test_bad_input(kw, match):
     with pytest.raises(InputError, match=match):
         sample_room(**kw)
+
+
+def test_sample_shell_takes_a_seed_like_sample_room():
+    from worldnb.worlds import ROOM_SIZES, sample_shell
+
+    a, b = sample_shell("office", 3), sample_shell("office", 3)
+    assert a == b
+    assert not np.array_equal(a.floor_xz, sample_shell("office", 4).floor_xz)
+    r = sample_shell("bedroom", 0, size=(3.5, 3.0))
+    assert np.allclose(r.floor_xz.max(0) - r.floor_xz.min(0), (3.5, 3.0))
+    (w0, w1), (d0, d1) = ROOM_SIZES["kitchen"]
+    k = sample_shell("kitchen", np.random.default_rng(1))
+    w, d = k.floor_xz.max(0) - k.floor_xz.min(0)
+    assert w0 - 0.05 <= w <= w1 + 0.05 and d0 - 0.05 <= d <= d1 + 0.05
+    with pytest.raises(InputError, match="kind"):
+        sample_shell("garage", 0)
+    with pytest.raises(InputError, match="rng"):
+        sample_shell("office", "seven")

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..scene import Gaussians, Mesh, PointCloud
-from ..scene._validate import as_array
+from ..scene.validate import as_array
 from ..transforms import matrix_to_quat
 
 __all__ = [

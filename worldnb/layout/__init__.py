@@ -3,7 +3,7 @@
 ``plan(room, items, constraints=None, seed=0, time_limit=5.0)`` arranges furniture so
 the hard constraints (inside the room, no overlap, doors and windows clear, access
 spaces clear, a connected walkway) always hold and the soft ones (against a wall,
-near, facing, centred, …) score as well as possible; it explains each placement in
+near, facing, centered, …) score as well as possible; it explains each placement in
 plain sentences. An impossible request raises
 :class:`~worldnb.errors.InfeasibleLayoutError` naming a small conflicting set.
 ``critique(scene)`` lists what is wrong with any layout, with numbers.
@@ -25,6 +25,7 @@ from .constraints import (
     Around,
     AwayFromWindow,
     Beside,
+    Centered,
     Centred,
     Constraint,
     Distance,
@@ -56,6 +57,7 @@ __all__ = [
     "Around",
     "AwayFromWindow",
     "Beside",
+    "Centered",
     "Centred",
     "Constraint",
     "Distance",

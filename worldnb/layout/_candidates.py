@@ -13,7 +13,7 @@ import math
 import numpy as np
 import shapely
 
-from . import constraints as C
+from . import constraints
 from .state import Layout
 
 _HALF_PI = math.pi / 2
@@ -93,14 +93,14 @@ def rule_candidates(layout: Layout, name: str, cons: list, rng) -> np.ndarray:
         for b in targets:
             pb = layout.placements[b]
             wb, _, db = layout.items[b].size
-            if isinstance(c, C.Beside):
+            if isinstance(c, constraints.Beside):
                 for sgn in (1.0, -1.0):
                     for gap in (0.02, 0.06):
                         lx = sgn * (wb / 2 + w / 2 + gap)
                         lz = -db / 2 + d / 2
                         x, z = _local_to_world(layout, b, lx, lz)
                         rows.append([x, z, pb.yaw, 0.0])
-            elif isinstance(c, C.InFrontOf):
+            elif isinstance(c, constraints.InFrontOf):
                 for gap in np.linspace(c.min, c.max, 3):
                     for off in (0.0, -wb / 4, wb / 4):
                         x, z = _local_to_world(
@@ -108,7 +108,7 @@ def rule_candidates(layout: Layout, name: str, cons: list, rng) -> np.ndarray:
                         )
                         yaw = pb.yaw + math.pi if it.entry.front else pb.yaw
                         rows.append([x, z, yaw, 0.0])
-            elif isinstance(c, C.Around):
+            elif isinstance(c, constraints.Around):
                 # slots along each side of the target, facing it
                 for side, (length, depth) in enumerate(((wb, db), (db, wb), (wb, db), (db, wb))):
                     k = max(1, int(length // 0.6))
@@ -122,7 +122,7 @@ def rule_candidates(layout: Layout, name: str, cons: list, rng) -> np.ndarray:
                         )
                         x, z = _local_to_world(layout, b, lx, lz)
                         rows.append([x, z, ang + math.pi, 0.0])
-            elif isinstance(c, C.OnTopOf):
+            elif isinstance(c, constraints.OnTopOf):
                 top = layout.yrange(b)[1]
                 for lx in (0.0, -(wb - w) / 3, (wb - w) / 3):
                     for lz in (-(db - d) / 2 + 0.02, 0.0):
@@ -130,7 +130,7 @@ def rule_candidates(layout: Layout, name: str, cons: list, rng) -> np.ndarray:
                             continue
                         x, z = _local_to_world(layout, b, lx, lz)
                         rows.append([x, z, pb.yaw, top])
-            elif isinstance(c, C.Distance | C.Facing):
+            elif isinstance(c, constraints.Distance | constraints.Facing):
                 # just outside each side of the target, at three offsets along it
                 r = max(w, d) / 2 + 0.05
                 for side in range(4):
@@ -142,7 +142,7 @@ def rule_candidates(layout: Layout, name: str, cons: list, rng) -> np.ndarray:
                         x, z = _local_to_world(layout, b, lx, lz)
                         for k in range(4):
                             rows.append([x, z, pb.yaw + k * _HALF_PI, 0.0])
-        if isinstance(c, C.Centred):
+        if isinstance(c, constraints.Centered):
             cen = layout.room.polygon.centroid
             for k in range(4):
                 for dx, dz in ((0, 0), (0.2, 0), (-0.2, 0), (0, 0.2), (0, -0.2)):
@@ -154,7 +154,7 @@ def face_targets(layout: Layout, name: str, cons: list, cands: np.ndarray, snap)
     """Extra copies of free candidates turned to face the item's Facing targets."""
     extra = []
     for c in cons:
-        if isinstance(c, C.Facing) and name in c.bound[0]:
+        if isinstance(c, constraints.Facing) and name in c.bound[0]:
             for b in c.bound[1]:
                 if layout.is_placed(b):
                     cb = layout.center(b)
@@ -208,10 +208,10 @@ def prefilter(layout: Layout, name: str, cands: np.ndarray, hard_globals: list) 
     y0 = cands[:, 3]
     y1 = y0 + h
     kinds = {type(g) for g in hard_globals}
-    if C.InsideRoom in kinds:
+    if constraints.InsideRoom in kinds:
         floor = layout.room.polygon.buffer(1e-3, join_style="mitre")
         ok &= shapely.covers(floor, polys) & (y1 <= layout.room.height + 1e-3)
-    if C.NoOverlap in kinds:
+    if constraints.NoOverlap in kinds:
         for other in layout.placed:
             io = layout.items[other]
             if io.entry.flat != it.entry.flat:
@@ -224,7 +224,7 @@ def prefilter(layout: Layout, name: str, cands: np.ndarray, hard_globals: list) 
                 bad = np.zeros(len(cands), bool)
                 bad[np.flatnonzero(m)[area > 1e-4]] = True
                 ok &= ~bad
-    oc = next((g for g in hard_globals if isinstance(g, C.OpeningsClear)), None)
+    oc = next((g for g in hard_globals if isinstance(g, constraints.OpeningsClear)), None)
     if oc is not None and not it.entry.flat and it.placement != "on_top":
         for _, zone, lo, hi in oc.zones(layout.room):
             vert = (np.minimum(y1, hi) - np.maximum(y0, lo)) > 1e-3
@@ -234,12 +234,17 @@ def prefilter(layout: Layout, name: str, cands: np.ndarray, hard_globals: list) 
                 bad = np.zeros(len(cands), bool)
                 bad[np.flatnonzero(m)[area > 1e-4]] = True
                 ok &= ~bad
-    if C.AccessClear in kinds and it.blocks_floor and it.entry.access and not it.entry.access_any:
+    if (
+        constraints.AccessClear in kinds
+        and it.blocks_floor
+        and it.entry.access
+        and not it.entry.access_any
+    ):
         # the piece's own access zones must lie in the room and be free
         others = [
             layout.footprint(n)
             for n in layout.placed
-            if layout.items[n].blocks_floor and not C._exempt(layout, n, name)
+            if layout.items[n].blocks_floor and not constraints._exempt(layout, n, name)
         ]
         blocked = shapely.union_all(others) if others else None
         floor = layout.room.polygon.buffer(0.02, join_style="mitre")
@@ -251,9 +256,9 @@ def prefilter(layout: Layout, name: str, cands: np.ndarray, hard_globals: list) 
                     area = shapely.area(shapely.intersection(zones[hit], blocked))
                     m[np.flatnonzero(hit)[area > 0.02]] = False
             ok &= m
-    if C.AccessClear in kinds and it.blocks_floor:
+    if constraints.AccessClear in kinds and it.blocks_floor:
         for host in layout.placed:
-            if not layout.items[host].blocks_floor or C._exempt(layout, name, host):
+            if not layout.items[host].blocks_floor or constraints._exempt(layout, name, host):
                 continue
             for z in layout.access_zones(host):
                 m = ok & shapely.intersects(polys, z)

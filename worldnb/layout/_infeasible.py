@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from ..errors import InfeasibleLayoutError
-from . import constraints as C
+from . import constraints
 from .state import Layout
 
 
@@ -30,7 +30,7 @@ def _feasible(layout: Layout, names: list[str], cons, seed: int, budget: float) 
             keep.append(c.bind(sub))
     if any(layout.items[n].placement == "on_top" for n in names):
         # an on-top item is only placeable with its support
-        sups = {b for c in cons if isinstance(c, C.OnTopOf) for b in c.bound[1]}
+        sups = {b for c in cons if isinstance(c, constraints.OnTopOf) for b in c.bound[1]}
         if not any(s in names for s in sups):
             return False
     stats: dict = {}
@@ -48,7 +48,7 @@ def _without(layout: Layout, names: list[str], cons, drop) -> list[str]:
     rest = [m for m in names if m not in drop]
     sups: dict[str, set[str]] = {}
     for c in cons:
-        if isinstance(c, C.OnTopOf):
+        if isinstance(c, constraints.OnTopOf):
             for a in c.bound[0]:
                 sups.setdefault(a, set()).update(c.bound[1])
     return [
@@ -64,11 +64,11 @@ def _room_words(layout: Layout) -> str:
 
 
 _WHILE = {
-    C.OpeningsClear: "the doors stay clear",
-    C.Walkway: "a walkway reaches every piece",
-    C.AccessClear: "each piece keeps its access space",
-    C.InsideRoom: "everything stays inside the walls",
-    C.NoOverlap: "nothing overlaps",
+    constraints.OpeningsClear: "the doors stay clear",
+    constraints.Walkway: "a walkway reaches every piece",
+    constraints.AccessClear: "each piece keeps its access space",
+    constraints.InsideRoom: "everything stays inside the walls",
+    constraints.NoOverlap: "nothing overlaps",
 }
 
 
@@ -98,7 +98,12 @@ def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
         block //= 2
     # 2. deletion filter over the hard rules that can be relaxed: drop each one that
     #    the set stays impossible without; what remains takes part in the conflict
-    fixed = (C.InsideRoom, C.NoOverlap, C.RotationSnap, C.OnTopOf)
+    fixed = (
+        constraints.InsideRoom,
+        constraints.NoOverlap,
+        constraints.RotationSnap,
+        constraints.OnTopOf,
+    )
     relaxable = [
         c
         for c in cons
@@ -134,7 +139,7 @@ def diagnose(layout: Layout, cons: list, seed: int = 0, budget: float = 2.0):
     for c in involved:
         if c.is_global:
             word = _WHILE.get(type(c), c.describe())
-            if isinstance(c, C.Walkway):
+            if isinstance(c, constraints.Walkway):
                 word = f"a {c.width:.2f} m walkway reaches every piece"
             conds.append(word)
         else:

@@ -1,8 +1,9 @@
-"""Rules about one item: against a wall, in a corner, centred, near / away from windows."""
+"""Rules about one item: against a wall, in a corner, centered, near / away from windows."""
 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import shapely
@@ -108,8 +109,8 @@ class InCorner(_Unary):
         return f"{self.what} stands in a corner"
 
 
-class Centred(_Unary):
-    """The item's centre is within ``max_offset`` m of the room's centre (the centroid
+class Centered(_Unary):
+    """The item's center is within ``max_offset`` m of the room's centre (the centroid
     of the floor polygon). Measured: the offset (m)."""
 
     def __init__(self, item, max_offset: float = 0.4, **kw):
@@ -123,6 +124,18 @@ class Centred(_Unary):
 
     def describe(self):
         return f"{self.what} stands in the middle of the room"
+
+
+class Centred(Centered):
+    """Deprecated British spelling of :class:`Centered` (warns; will be removed)."""
+
+    def __init__(self, item, max_offset: float = 0.4, **kw):
+        warnings.warn(
+            "worldnb.layout.Centred is deprecated; use Centered",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        super().__init__(item, max_offset=max_offset, **kw)
 
 
 def _window_distance(layout, name) -> float:

@@ -43,7 +43,7 @@ from ._rules_global import GlobalConstraint as GlobalConstraint
 from ._rules_global import _exempt as _exempt
 from ._rules_global import access_violation as access_violation
 from ._rules_global import walkway_analysis as walkway_analysis
-from ._rules_unary import AgainstWall, AwayFromWindow, Centred, InCorner, NearWindow
+from ._rules_unary import AgainstWall, AwayFromWindow, Centered, Centred, InCorner, NearWindow
 from ._rules_unary import wall_gap as wall_gap
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "Around",
     "AwayFromWindow",
     "Beside",
+    "Centered",
     "Centred",
     "Constraint",
     "Distance",
@@ -75,7 +76,7 @@ __all__ = [
 RULES = {
     "against_wall": lambda n, r: AgainstWall(n, weight=r.get("weight", 1.0)),
     "in_corner": lambda n, r: InCorner(n, weight=r.get("weight", 1.0)),
-    "centred": lambda n, r: Centred(n, weight=r.get("weight", 1.0)),
+    "centered": lambda n, r: Centered(n, weight=r.get("weight", 1.0)),
     "near_window": lambda n, r: NearWindow(n, weight=r.get("weight", 1.0)),
     "away_from_window": lambda n, r: AwayFromWindow(n, weight=r.get("weight", 1.0)),
     "beside": lambda n, r: Beside(n, r["target"], weight=r.get("weight", 1.0)),

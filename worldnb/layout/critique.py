@@ -27,7 +27,7 @@ import shapely
 from ..catalog import CatalogEntry, entries
 from ..errors import InputError
 from ..scene import Room, Scene
-from . import constraints as C
+from . import constraints
 from ._geometry import opening_zone
 from .state import Item, Layout, Placement
 
@@ -278,7 +278,7 @@ def critique(
 
     # narrow walkways
     if doors:
-        res = C.walkway_analysis(
+        res = constraints.walkway_analysis(
             lay, walkway, measure=True, doors=[(label, z) for label, z, _ in doors]
         )
         for n, w in sorted(res["widths"].items(), key=lambda kv: kv[1]):
@@ -327,7 +327,7 @@ def critique(
         it = lay.items[n]
         if not it.entry.front or it.placement != "floor":
             continue
-        gap, wid = C.wall_gap(lay, n, "front")
+        gap, wid = constraints.wall_gap(lay, n, "front")
         if gap < wall_gap:
             issues.append(
                 Issue(

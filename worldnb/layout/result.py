@@ -11,7 +11,7 @@ import numpy as np
 
 from ..catalog import add_meshes
 from ..scene import Scene
-from . import constraints as C
+from .constraints import wall_gap
 from .state import Layout
 
 __all__ = ["LayoutResult", "compass_of", "layout_to_scene"]
@@ -144,13 +144,13 @@ class LayoutResult:
         lay = self.layout
         it = lay.items[name]
         if it.placement == "wall":
-            gap, wid = C.wall_gap(lay, name, "back")
+            gap, wid = wall_gap(lay, name, "back")
             wall = lay.room.wall(wid)
             return f"hangs on the {wall.compass} wall ({wid}), {lay.placements[name].y:.2f} m up"
         parts = []
         if it.entry.front:
             parts.append(f"faces {compass_of(lay.front(name))}")
-            gap, wid = C.wall_gap(lay, name, "back")
+            gap, wid = wall_gap(lay, name, "back")
             if gap <= 0.05:
                 parts.append(f"with its back to the {lay.room.wall(wid).compass} wall")
         c = lay.center(name)

@@ -25,8 +25,21 @@ import shapely
 
 from ..errors import InfeasibleLayoutError, InputError
 from ..scene import Room
-from . import _candidates as K
-from . import constraints as C
+from . import _candidates
+from .constraints import (
+    RULES,
+    AccessClear,
+    AgainstWall,
+    Around,
+    Beside,
+    Constraint,
+    InsideRoom,
+    NoOverlap,
+    OnTopOf,
+    OpeningsClear,
+    RotationSnap,
+    Walkway,
+)
 from .state import Layout, Placement, make_items
 
 __all__ = ["plan", "solve"]
@@ -38,7 +51,7 @@ _PACKING = 0.05  # weight of the tidy-packing tie-breaker (per metre of side gap
 _MAX_BACKTRACK = 5  # chronological backtracks per attempt
 
 
-def default_constraints(layout: Layout) -> list[C.Constraint]:
+def default_constraints(layout: Layout) -> list[Constraint]:
     """The catalog's design rules for the items present (targets that are absent are
     dropped; a rule whose target is a list uses whichever of them is present)."""
     out = []
@@ -54,16 +67,16 @@ def default_constraints(layout: Layout) -> list[C.Constraint]:
                 ):
                     continue
                 rule = {**rule, "target": present if len(present) > 1 else present[0]}
-            c = C.RULES[rule["type"]](name, rule)
+            c = RULES[rule["type"]](name, rule)
             c.source = "rule"
             out.append(c.bind(layout))
     return out
 
 
-def base_constraints(walkway: float, rotations) -> list[C.Constraint]:
-    out = [C.InsideRoom(), C.NoOverlap(), C.OpeningsClear(), C.AccessClear(), C.Walkway(walkway)]
+def base_constraints(walkway: float, rotations) -> list[Constraint]:
+    out = [InsideRoom(), NoOverlap(), OpeningsClear(), AccessClear(), Walkway(walkway)]
     if rotations is not None:
-        out.append(C.RotationSnap(rotations))
+        out.append(RotationSnap(rotations))
     for c in out:
         c.source = "base"
     return out
@@ -73,7 +86,7 @@ def _supports(layout: Layout, cons) -> dict[str, list[str]]:
     """on-top item → names it may stand on (from OnTopOf constraints)."""
     out: dict[str, list[str]] = {}
     for c in cons:
-        if isinstance(c, C.OnTopOf):
+        if isinstance(c, OnTopOf):
             for a in c.bound[0]:
                 out.setdefault(a, []).extend(b for b in c.bound[1] if b != a)
     return out
@@ -89,7 +102,7 @@ def _order(layout: Layout, cons, rng, shuffle: bool, walls_first: bool = False) 
                 deps[a] |= {b for b in c.bound[1] if b != a}
     kind_rank = {"floor": 0, "on_top": 1, "wall": 2}
 
-    walled = {a for c in cons if isinstance(c, C.AgainstWall) and c.weight >= 3 for a in c.bound[0]}
+    walled = {a for c in cons if isinstance(c, AgainstWall) and c.weight >= 3 for a in c.bound[0]}
 
     def key(n):
         it = layout.items[n]
@@ -137,11 +150,11 @@ class _Search:
         # target → (kind, width, depth) of each piece that will stand beside / around it
         self._side_needs: dict[str, list] = {}
         for c in cons:
-            if isinstance(c, C.Beside | C.Around) and not c.hard:
+            if isinstance(c, Beside | Around) and not c.hard:
                 for b in c.bound[1]:
                     for a in c.bound[0]:
                         w, _, d = layout.items[a].size
-                        kind = "beside" if isinstance(c, C.Beside) else "around"
+                        kind = "beside" if isinstance(c, Beside) else "around"
                         self._side_needs.setdefault(b, []).append((kind, w, d))
         self.pending: list[str] = []
         self._probe: dict[str, np.ndarray] = {}
@@ -162,15 +175,15 @@ class _Search:
         own = self.by_item[name]
         self._n_rule = 0
         if it.placement == "on_top":
-            out = K.rule_candidates(lay, name, own, self.rng)
+            out = _candidates.rule_candidates(lay, name, own, self.rng)
             self._n_rule = len(out)
             return out
-        walls = K.wall_candidates(lay, name, self.rng)
+        walls = _candidates.wall_candidates(lay, name, self.rng)
         if it.placement == "wall":
             return walls
-        free = K.free_candidates(lay, name, self.rng, free_yaw=self.free_yaw)
-        rules = K.rule_candidates(lay, name, own, self.rng)
-        faced = K.face_targets(lay, name, own, free, self.snap)
+        free = _candidates.free_candidates(lay, name, self.rng, free_yaw=self.free_yaw)
+        rules = _candidates.rule_candidates(lay, name, own, self.rng)
+        faced = _candidates.face_targets(lay, name, own, free, self.snap)
         self._n_rule = len(rules)
         return np.concatenate([rules, walls, free, faced])
 
@@ -185,7 +198,7 @@ class _Search:
         """(all hard rules hold with ``name`` placed, walkway checks spent)."""
         lay = self.layout
         for g in self.hard_globals:
-            if isinstance(g, C.Walkway):
+            if isinstance(g, Walkway):
                 continue
             if g.violations(lay, only=name):
                 return False, 0
@@ -194,7 +207,7 @@ class _Search:
                 return False, 0
         if lay.items[name].blocks_floor:
             for g in self.hard_globals:
-                if isinstance(g, C.Walkway) and g.violations(lay):
+                if isinstance(g, Walkway) and g.violations(lay):
                     return False, 1
             return True, 1
         return True, 0
@@ -209,7 +222,7 @@ class _Search:
         if lay.items[name].placement == "on_top":
             # the support is the placed target whose top the candidate sits on
             sup = self._support_for(name, cands)
-        ok = K.prefilter(lay, name, cands, self.hard_globals)
+        ok = _candidates.prefilter(lay, name, cands, self.hard_globals)
         idx = np.flatnonzero(ok)
         if not len(idx) or self.late():
             return False
@@ -264,8 +277,8 @@ class _Search:
             if cands is None:
                 cands = np.concatenate(
                     [
-                        K.wall_candidates(lay, other, self.rng, step=0.2),
-                        K.grid_candidates(lay, other, step=0.3),
+                        _candidates.wall_candidates(lay, other, self.rng, step=0.2),
+                        _candidates.grid_candidates(lay, other, step=0.3),
                     ]
                 )
                 self._probe[other] = cands
@@ -279,7 +292,9 @@ class _Search:
         for s in range(0, len(cands), chunk):
             if self.late():
                 return False
-            if K.prefilter(self.layout, name, cands[s : s + chunk], self.hard_globals).any():
+            if _candidates.prefilter(
+                self.layout, name, cands[s : s + chunk], self.hard_globals
+            ).any():
                 return True
         return False
 
@@ -319,7 +334,7 @@ class _Search:
         floor = lay.room.polygon
         placed = [lay.footprint(n) for n in lay.placed if lay.items[n].blocks_floor]
         for g in self.hard_globals:
-            if isinstance(g, C.OpeningsClear):
+            if isinstance(g, OpeningsClear):
                 placed += [z for o, z, _, _ in g.zones(lay.room) if o.kind == "door"]
         blocked = shapely.union_all(placed) if placed else None
         n_beside = sum(k == "beside" for k, _, _ in needs)
@@ -438,7 +453,7 @@ def _point(row):
 
 def solve(
     layout: Layout,
-    constraints: list[C.Constraint],
+    constraints: list[Constraint],
     seed: int = 0,
     time_limit: float = 5.0,
     free_yaw: bool = False,
@@ -459,7 +474,7 @@ def solve(
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     hard_globals = [c for c in constraints if c.is_global and c.hard]
-    snap = next((c.step for c in constraints if isinstance(c, C.RotationSnap)), None)
+    snap = next((c.step for c in constraints if isinstance(c, RotationSnap)), None)
     supports = _supports(layout, constraints)
     for attempt in range(max_attempts):
         if time.perf_counter() > deadline:
@@ -567,16 +582,16 @@ def plan(
     return LayoutResult(found, cons, seed=int(seed), solve_time=time.perf_counter() - t0)
 
 
-def build_constraints(layout: Layout, constraints, walkway, rotations) -> list[C.Constraint]:
+def build_constraints(layout: Layout, constraints, walkway, rotations) -> list[Constraint]:
     """Base rules + the request's constraints (or the catalog defaults), bound."""
     if constraints is None:
         user = default_constraints(layout)
     else:
-        if isinstance(constraints, C.Constraint):
+        if isinstance(constraints, Constraint):
             constraints = [constraints]
         user = []
         for c in constraints:
-            if not isinstance(c, C.Constraint):
+            if not isinstance(c, Constraint):
                 raise InputError(
                     f"constraints: expected Constraint objects (worldnb.layout.AgainstWall…), "
                     f"got {type(c).__name__}"
@@ -586,13 +601,13 @@ def build_constraints(layout: Layout, constraints, walkway, rotations) -> list[C
     base = [c for c in base_constraints(walkway, rotations) if type(c) not in given]
     cons = base + user
     # an on-top item needs a support: keep the catalog's on_top_of rule as a hard rule
-    have_support = {a for c in cons if isinstance(c, C.OnTopOf) for a in c.bound[0]}
+    have_support = {a for c in cons if isinstance(c, OnTopOf) for a in c.bound[0]}
     for name, it in layout.items.items():
         if it.placement != "on_top":
             continue
         if name not in have_support:
             for c in default_constraints(Layout(layout.room, [it, *_others(layout, name)])):
-                if isinstance(c, C.OnTopOf):
+                if isinstance(c, OnTopOf):
                     c.bind(layout)
                     cons.append(c)
                     have_support.add(name)
@@ -604,7 +619,7 @@ def build_constraints(layout: Layout, constraints, walkway, rotations) -> list[C
                 (f"the {name} needs a support",),
             )
     for c in cons:
-        if isinstance(c, C.OnTopOf):
+        if isinstance(c, OnTopOf):
             c.hard = True
             for a in c.bound[0]:
                 ia = layout.items[a]

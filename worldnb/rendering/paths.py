@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..scene import Camera
-from ..scene._validate import as_array, as_int, as_positive
+from ..scene.validate import as_array, as_int, as_positive
 
 __all__ = ["dolly", "orbit", "walk"]
 

@@ -1,6 +1,11 @@
 """The scene model: cameras, geometry layers, boxes, rooms, objects, scenes, and their I/O.
 
-Depends on nothing else in worldnb.
+At import it depends only on the bottom layer (:mod:`worldnb.errors`,
+:mod:`worldnb.transforms`, :mod:`worldnb.version`). Four conveniences on
+:class:`Scene` reach engines above it and import them when called, never at module
+level: :meth:`Scene.show` and :meth:`Scene.to_html` (:mod:`worldnb.widgets`),
+:meth:`Scene.ask` and :meth:`Scene.find` (:mod:`worldnb.spatial`).
+``tests/test_layers.py`` checks that nothing else points up.
 """
 
 from .box import OrientedBox, yaw_rotation

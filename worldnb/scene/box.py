@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import InputError
 from ..transforms import yaw_rotation
-from ._validate import as_array
+from .validate import as_array
 
 __all__ = ["OrientedBox", "yaw_rotation"]
 

@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import InputError
 from ..transforms import matrix_to_quat, wxyz_to_xyzw
-from ._validate import as_array, as_int, as_positive
+from .validate import as_array, as_int, as_positive
 
 __all__ = ["Camera", "opencv_to_opengl"]
 

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import InputError
-from ._validate import as_array, as_colors
+from .validate import as_array, as_colors
 
 __all__ = ["SH_C0", "Gaussians", "Mesh", "PointCloud"]
 

@@ -16,7 +16,7 @@ import shapely
 from numpy.typing import ArrayLike
 
 from ..errors import InputError
-from ._validate import as_array, as_positive
+from .validate import as_array, as_positive
 
 __all__ = ["Opening", "Room", "Wall"]
 

@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 
 from ..scene import Scene, SceneObject
-from . import predicates as R
+from . import predicates
 from .frames import Frame, RoomFrame
 from .index import SpatialIndex
 from .measures import distance
@@ -39,14 +39,14 @@ def relation(a: SceneObject, b: SceneObject, frame: Frame | None = None, **thres
     f = frame if frame is not None else RoomFrame()
     out: dict = {"distance": distance(a, b), "frame": f.describe()}
     for name in _DIRECTIONAL:
-        out[name] = getattr(R, name)(a, b, frame=f)
-    out["on"] = R.on(a, b)
-    out["above"] = R.above(a, b)
-    out["below"] = R.below(a, b)
-    out["inside"] = R.inside(a, b)
+        out[name] = getattr(predicates, name)(a, b, frame=f)
+    out["on"] = predicates.on(a, b)
+    out["above"] = predicates.above(a, b)
+    out["below"] = predicates.below(a, b)
+    out["inside"] = predicates.inside(a, b)
     out["near"] = out["distance"] <= thresholds.get("near", 1.0)
-    out["next_to"] = R.next_to(a, b, thresholds.get("next_to", 0.5))
-    out["facing"] = bool(getattr(a, "front", False)) and R.facing(
+    out["next_to"] = predicates.next_to(a, b, thresholds.get("next_to", 0.5))
+    out["facing"] = bool(getattr(a, "front", False)) and predicates.facing(
         a, b, thresholds.get("facing", 45.0)
     )
     out["holds"] = sorted(k for k, v in out.items() if v is True)
@@ -111,7 +111,7 @@ def relations(
     lo = {o.id: o.box.bottom for o in objs}
     hi = {o.id: o.box.top for o in objs}
     lat, dep = _frame_coords(f, objs)
-    margin = R.frame_margin(f, None)
+    margin = predicates.frame_margin(f, None)
     by_id = {o.id: o for o in objs}
     pairs = idx.pairs_within(near)
     # floor distances and overlaps of every candidate pair at once (shapely is vectorised)
@@ -148,7 +148,7 @@ def relations(
             if vover > 0 and gap == 0 and d_floor <= 0.5:
                 if inter < 0.5 * min(fp[i].area, fp[j].area):
                     e("next_to")
-            if s.front and R.facing(s, t):
+            if s.front and predicates.facing(s, t):
                 e("facing")
             if lat[i] < lat[j] - margin:
                 e("left_of")

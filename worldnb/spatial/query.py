@@ -6,24 +6,24 @@ from collections.abc import Callable
 
 from ..errors import QueryError
 from ..scene import Scene, SceneObject
-from . import predicates as R
+from . import predicates
 from .language.lexicon import label_set
 from .measures import distance
 
 __all__ = ["find"]
 
 _BINARY = {
-    "on": R.on,
-    "above": R.above,
-    "below": R.below,
-    "inside": R.inside,
-    "next_to": R.next_to,
-    "facing": R.facing,
+    "on": predicates.on,
+    "above": predicates.above,
+    "below": predicates.below,
+    "inside": predicates.inside,
+    "next_to": predicates.next_to,
+    "facing": predicates.facing,
     "between": None,
-    "left_of": R.left_of,
-    "right_of": R.right_of,
-    "in_front_of": R.in_front_of,
-    "behind": R.behind,
+    "left_of": predicates.left_of,
+    "right_of": predicates.right_of,
+    "in_front_of": predicates.in_front_of,
+    "behind": predicates.behind,
 }
 
 
@@ -82,7 +82,7 @@ def find(
             if not isinstance(other, tuple | list) or len(other) != 2:
                 raise QueryError(f"between: expected a pair (b, c) of objects, got {other!r}")
             b, c = other
-            out = [o for o in out if o is not b and o is not c and R.between(o, b, c)]
+            out = [o for o in out if o is not b and o is not c and predicates.between(o, b, c)]
         elif name in ("left_of", "right_of", "in_front_of", "behind"):
             out = [o for o in out if o is not other and _BINARY[name](o, other, frame=frame)]
         else:

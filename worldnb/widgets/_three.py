@@ -14,7 +14,7 @@ import pythreejs as three
 from ..scene.geometry import Gaussians, Mesh, PointCloud
 from ..scene.room import Room
 from ..transforms import triangulate_polygon
-from . import _buffers as B
+from . import _buffers
 from ._shaders import GAUSSIAN_FRAGMENT, GAUSSIAN_VERTEX
 
 __all__ = ["LayerView", "ObjectView", "build_frustum", "build_layer", "build_object", "build_room"]
@@ -72,12 +72,12 @@ class LayerView:
 
 
 def _points(name: str, layer: PointCloud, max_points: int | None, point_size: float) -> LayerView:
-    keep = B.decimate(len(layer), max_points)
+    keep = _buffers.decimate(len(layer), max_points)
     xyz, rgb, inst = layer.xyz, layer.rgb, layer.instance
     if keep is not None:
         xyz, rgb = xyz[keep], rgb[keep]
         inst = None if inst is None else inst[keep]
-    colors = B.colors_u8(rgb)
+    colors = _buffers.colors_u8(rgb)
     geometry = three.BufferGeometry(
         attributes={"position": attr(xyz.astype(np.float32)), "color": attr(colors, True)}
     )
@@ -90,12 +90,12 @@ def _points(name: str, layer: PointCloud, max_points: int | None, point_size: fl
 
 def _mesh(name: str, layer: Mesh, max_faces: int | None) -> LayerView:
     faces, inst = layer.faces, layer.instance
-    keep = B.decimate(len(faces), max_faces)
+    keep = _buffers.decimate(len(faces), max_faces)
     if keep is not None:
         faces = faces[keep]
         inst = None if inst is None else inst[keep]
     if inst is not None:
-        vidx, vinst, faces_u32 = B.split_by_instance(faces, inst)
+        vidx, vinst, faces_u32 = _buffers.split_by_instance(faces, inst)
     else:
         vidx = np.unique(faces) if keep is not None else np.arange(len(layer.vertices))
         remap = np.zeros(len(layer.vertices), np.int64)
@@ -103,15 +103,15 @@ def _mesh(name: str, layer: Mesh, max_faces: int | None) -> LayerView:
         faces_u32, vinst = remap[faces].astype(np.uint32), None
     vertices = layer.vertices[vidx].astype(np.float32)
     if layer.vertex_colors is not None:
-        colors = B.colors_u8(layer.vertex_colors[vidx])
+        colors = _buffers.colors_u8(layer.vertex_colors[vidx])
     else:
-        colors = np.tile(B.colors_u8(np.array([DEFAULT_MESH_COLOR])), (len(vidx), 1))
+        colors = np.tile(_buffers.colors_u8(np.array([DEFAULT_MESH_COLOR])), (len(vidx), 1))
     attributes = {"position": attr(vertices), "color": attr(colors, True)}
     material_kw: dict = {}
     if layer.texture is not None and layer.uv is not None:
         attributes["uv"] = attr(layer.uv[vidx].astype(np.float32))
         material_kw["map"] = three.DataTexture(
-            data=B.texture_rgba(layer.texture),
+            data=_buffers.texture_rgba(layer.texture),
             format="RGBAFormat",
             type="UnsignedByteType",
             minFilter="LinearFilter",
@@ -137,13 +137,17 @@ def _mesh(name: str, layer: Mesh, max_faces: int | None) -> LayerView:
 def _gaussians(
     name: str, layer: Gaussians, max_gaussians: int | None, viewport: tuple[int, int], eye
 ) -> LayerView:
-    keep = B.decimate(len(layer), max_gaussians)
+    keep = _buffers.decimate(len(layer), max_gaussians)
     sel = slice(None) if keep is None else keep
     means = layer.means[sel]
-    cov6 = B.covariance_upper(layer.quats[sel], layer.scales[sel])
-    quads = B.gaussian_quads(means, cov6, np.clip(layer.colors[sel], 0, 1), layer.alphas[sel])
+    cov6 = _buffers.covariance_upper(layer.quats[sel], layer.scales[sel])
+    quads = _buffers.gaussian_quads(
+        means, cov6, np.clip(layer.colors[sel], 0, 1), layer.alphas[sel]
+    )
     attributes = {k: attr(v, normalized=(k == "rgba")) for k, v in quads.items()}
-    geometry = three.BufferGeometry(attributes=attributes, index=attr(B.quad_order(means, eye)))
+    geometry = three.BufferGeometry(
+        attributes=attributes, index=attr(_buffers.quad_order(means, eye))
+    )
     material = three.ShaderMaterial(
         uniforms={"viewport": {"value": [float(viewport[0]), float(viewport[1])]}},
         vertexShader=GAUSSIAN_VERTEX,
@@ -225,7 +229,7 @@ class ObjectView:
 def build_object(obj, label_height: float) -> ObjectView:
     """Box edges + a text label above the box for a :class:`~worldnb.SceneObject`."""
     corners = obj.box.corners()
-    edges = line_segments(B.box_edges(corners), EDGE_COLOR)
+    edges = line_segments(_buffers.box_edges(corners), EDGE_COLOR)
     top = np.array([obj.box.center[0], obj.box.top + 1.2 * label_height, obj.box.center[2]])
     label = label_sprite(obj.name, top, label_height)
     fill = box_mesh(corners, "#ffcc00", 0.35)
@@ -320,7 +324,7 @@ def build_frustum(camera, image: np.ndarray | None, depth: float, thumb_side: in
     children = [line_segments(np.array(segs), "#cc3399")]
     if image is not None:
         tex = three.DataTexture(
-            data=B.texture_rgba(image, thumb_side),
+            data=_buffers.texture_rgba(image, thumb_side),
             format="RGBAFormat",
             type="UnsignedByteType",
             minFilter="LinearFilter",

@@ -107,10 +107,10 @@ class LayoutPanel(W.VBox):
 
     def room(self):
         """A rectangular room of the chosen size with a door and windows (from the seed)."""
-        from ..worlds.rooms import _rng_for, sample_shell
+        from ..worlds import sample_shell
 
-        rng = _rng_for(self.kind.value, int(self.seed.value))
-        return sample_shell(self.kind.value, rng, (self.width.value, self.depth.value))
+        size = (self.width.value, self.depth.value)
+        return sample_shell(self.kind.value, int(self.seed.value), size)
 
     def plan(self):
         """Plan the furniture list in the room; show it and its report. Returns the result."""
@@ -160,8 +160,8 @@ class LayoutPanel(W.VBox):
 
     def _on_kind(self, change) -> None:
         self.items.value = _DEFAULT_ITEMS[change["new"]]
-        from ..worlds.rooms import _SIZES
+        from ..worlds import ROOM_SIZES
 
-        (w0, w1), (d0, d1) = _SIZES[change["new"]]
+        (w0, w1), (d0, d1) = ROOM_SIZES[change["new"]]
         self.width.value = float(np.round((w0 + w1) / 2, 2))
         self.depth.value = float(np.round((d0 + d1) / 2, 2))

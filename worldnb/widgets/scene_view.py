@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..scene.camera import Camera
 from ..scene.geometry import LAYER_TYPES
 from ..scene.scene import Scene
-from . import _three as T
+from . import _three
 from ._camera_sync import SLIDERS, CameraSync, Update
 from ._orbit import Orbit, default_orbit, orbit_from_position
 
@@ -136,8 +136,8 @@ class SceneView(W.VBox):
         self._links: list[W.Widget] = []
         self._highlighted: dict[int, str] = {}
         self._openings: dict = {}  # door/window id → its highlight panel
-        self._layers: dict[str, T.LayerView] = {}
-        self._objects: dict[int, T.ObjectView] = {}
+        self._layers: dict[str, _three.LayerView] = {}
+        self._objects: dict[int, _three.ObjectView] = {}
 
         self._scene = scene
         orbit = default_orbit(scene.bounds, 50.0, width / height)
@@ -364,8 +364,8 @@ class SceneView(W.VBox):
         )
 
     # ---- building -----------------------------------------------------------------
-    def _make_layer_view(self, name: str, layer) -> T.LayerView:
-        return T.build_layer(
+    def _make_layer_view(self, name: str, layer) -> _three.LayerView:
+        return _three.build_layer(
             name,
             layer,
             viewport=self._size,
@@ -374,7 +374,7 @@ class SceneView(W.VBox):
         )
 
     def _build_content(self, scene: Scene) -> None:
-        self._layers: dict[str, T.LayerView] = {}
+        self._layers: dict[str, _three.LayerView] = {}
         checked = {name: _checked_layer(name, lay) for name, lay in scene.layers.items()}
         for name, layer in checked.items():
             self._layers[name] = self._make_layer_view(name, layer)
@@ -403,7 +403,7 @@ class SceneView(W.VBox):
     def _build_decor(self, scene: Scene) -> None:
         """Objects, labels, room and camera frusta (small; rebuilt on set_scene)."""
         label_h = 0.06 * self._scale
-        self._objects = {o.id: T.build_object(o, label_h) for o in scene.objects}
+        self._objects = {o.id: _three.build_object(o, label_h) for o in scene.objects}
         for ov in self._objects.values():
             ov.group.children = (ov.edges, ov.fill)
         self._objects_group.children = tuple(ov.group for ov in self._objects.values())
@@ -414,12 +414,14 @@ class SceneView(W.VBox):
 
         self._openings = {}
         for o in opening_objects(scene):
-            panel = T.box_mesh(o.box.corners().astype(np.float64), HIGHLIGHT_COLOR, 0.6)
+            panel = _three.box_mesh(o.box.corners().astype(np.float64), HIGHLIGHT_COLOR, 0.6)
             panel.visible = False
             self._openings[o.id] = panel
         self._openings_group.children = tuple(self._openings.values())
         if scene.room is not None:
-            room, ceiling = T.build_room(scene.room, shell=T.ROOM_LAYER not in scene.layers)
+            room, ceiling = _three.build_room(
+                scene.room, shell=_three.ROOM_LAYER not in scene.layers
+            )
             self._room_group.children = (room,)
             ceiling.visible = True
             self._ceiling_group.children = (ceiling,)
@@ -428,7 +430,7 @@ class SceneView(W.VBox):
             self._ceiling_group.children = ()
         frusta = []
         for name, cam in scene.cameras.items():
-            frusta.append(T.build_frustum(cam, scene.images.get(name), 0.08 * self._scale * 3))
+            frusta.append(_three.build_frustum(cam, scene.images.get(name), 0.08 * self._scale * 3))
         self._cameras_group.children = tuple(frusta)
 
     def _refresh_toggles(self) -> None:
@@ -437,7 +439,7 @@ class SceneView(W.VBox):
             groups["boxes"] = self._objects_group
             groups["labels"] = self._labels_group
         if self._scene.room is not None:
-            own_shell = T.ROOM_LAYER in self._scene.layers
+            own_shell = _three.ROOM_LAYER in self._scene.layers
             groups["doors & windows" if own_shell else "room"] = self._room_group
             groups["ceiling"] = self._ceiling_group
         if self._scene.cameras:
@@ -488,7 +490,7 @@ class SceneView(W.VBox):
                 attr.needsUpdate = True
         for oid, ov in self._objects.items():
             color = hl.get(oid)
-            ov.edges.material.color = color or T.EDGE_COLOR
+            ov.edges.material.color = color or _three.EDGE_COLOR
             ov.fill.material.color = color or HIGHLIGHT_COLOR
             ov.fill.visible = color is not None and oid not in drawn
         for oid, panel in self._openings.items():

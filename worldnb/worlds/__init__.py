@@ -13,11 +13,12 @@ from .. import catalog
 from ..catalog import ROOM_KINDS, CatalogEntry, add_meshes, furniture_mesh, room_mesh
 from ._deprecated import compare_with_scannet, scannet_scene, scannet_scenes
 from .dataset import DATASET_FORMAT, render_dataset, room_cameras
-from .rooms import sample_room
+from .rooms import ROOM_SIZES, sample_room, sample_shell
 
 __all__ = [
     "DATASET_FORMAT",
     "ROOM_KINDS",
+    "ROOM_SIZES",
     "CatalogEntry",
     "add_meshes",
     "catalog",
@@ -27,6 +28,7 @@ __all__ = [
     "room_cameras",
     "room_mesh",
     "sample_room",
+    "sample_shell",
     "scannet_scene",
     "scannet_scenes",
 ]

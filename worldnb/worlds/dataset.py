@@ -33,7 +33,7 @@ from PIL import Image
 from ..catalog import ROOM_KINDS, categories, room_mesh
 from ..errors import InputError
 from ..scene import Camera, Scene
-from ..scene._validate import as_int
+from ..scene.validate import as_int
 
 __all__ = ["DATASET_FORMAT", "render_dataset", "room_cameras"]
 

@@ -19,10 +19,10 @@ from ..errors import InfeasibleLayoutError, InputError
 from ..layout import layout_to_scene, plan
 from ..scene import Opening, Room, Scene
 
-__all__ = ["sample_room", "sample_shell"]
+__all__ = ["ROOM_SIZES", "sample_room", "sample_shell"]
 
-# kind → (width range, depth range), metres
-_SIZES = {
+#: room kind → ((min, max) width, (min, max) depth) of its floor, metres
+ROOM_SIZES = {
     "bedroom": ((3.2, 4.6), (3.0, 4.4)),
     "living_room": ((4.0, 6.0), (3.6, 5.2)),
     "dining_room": ((3.6, 5.0), (3.4, 4.6)),
@@ -87,9 +87,21 @@ def _r(x: float, step: float = 0.05) -> float:
     return round(round(x / step) * step, 4)
 
 
-def sample_shell(kind: str, rng: np.random.Generator, size=None) -> Room:
-    """A room shape with one door and one or two windows (rectangular or L-shaped)."""
-    (w0, w1), (d0, d1) = _SIZES[kind]
+def sample_shell(kind: str, rng: np.random.Generator | int, size=None) -> Room:
+    """A room shape with one door and one or two windows (rectangular or L-shaped).
+
+    Args:
+        kind: a room kind (:data:`ROOM_SIZES` gives its size ranges).
+        rng: a generator, or a seed: the shell :func:`sample_room` draws for that seed.
+        size: ``(width, depth)`` in metres for a rectangle; drawn (maybe L-shaped) if None.
+    """
+    if kind not in ROOM_SIZES:
+        raise InputError(f"kind: expected one of {', '.join(ROOM_SIZES)}, got {kind!r}")
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        rng = _rng_for(kind, int(rng))
+    elif not isinstance(rng, np.random.Generator):
+        raise InputError(f"rng: expected a numpy Generator or an integer seed, got {rng!r}")
+    (w0, w1), (d0, d1) = ROOM_SIZES[kind]
     if size is None:
         W, D = _r(rng.uniform(w0, w1)), _r(rng.uniform(d0, d1))
     else:

@@ -32,6 +32,7 @@ import numpy as np
 
 from ...errors import InputError
 from ...transforms import matrix_to_quat, wxyz_to_xyzw
+from ...version import __version__
 from ..camera import opencv_to_opengl
 from ..geometry import Gaussians, Mesh, PointCloud
 from ..scene import Scene
@@ -159,8 +160,6 @@ def glb_bytes(
         room: include the room outline as a line set.
         cameras: include the cameras.
     """
-    from ... import __version__
-
     check_scene(scene)
     b = GlbBuilder(f"worldnb {__version__}")
     roots: list[int] = []

@@ -11,7 +11,7 @@ import numpy as np
 
 from ...errors import QueryError
 from ...scene import OrientedBox, Scene, SceneObject
-from .. import predicates as R
+from .. import predicates
 from ..frames import Frame, RoomFrame, ViewerFrame
 from ..measures import distance
 from .lexicon import AT_LABELS, VIEW_NOUNS, VIEWER_NOUNS, alternation
@@ -92,7 +92,7 @@ class Context:
         if not others:
             return o.name
         near = others[int(np.argmin([distance(o, e) for e in others]))]
-        prep = "on" if R.on(o, near) else "at" if near.label in AT_LABELS else "by"
+        prep = "on" if predicates.on(o, near) else "at" if near.label in AT_LABELS else "by"
         nm = near.attrs.get("name") if near.id in self.openings else f"the {near.label}"
         return f"{o.name} {prep} {nm}"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from .. import predicates as R
+from .. import predicates
 from ..frames import RoomFrame
 from ..measures import distance
 from .context import Context
@@ -35,20 +35,20 @@ class Ref:
 def holds(rel: str, a, b, ctx: Context, c=None) -> bool:
     """Whether relation ``rel`` (a name from the lexicon) holds from ``a`` to ``b``."""
     if rel in COMPASS_RELATIONS:
-        return getattr(R, COMPASS_RELATIONS[rel])(a, b, frame=RoomFrame(ctx.scene.room))
+        return getattr(predicates, COMPASS_RELATIONS[rel])(a, b, frame=RoomFrame(ctx.scene.room))
     if rel in ("left_of", "right_of", "in_front_of", "behind"):
-        return getattr(R, rel)(a, b, frame=ctx.frame)
+        return getattr(predicates, rel)(a, b, frame=ctx.frame)
     if rel == "near":
         return distance(a, b) <= ctx.near
     if rel == "facing":
-        return bool(a.front) and R.facing(a, b)
+        return bool(a.front) and predicates.facing(a, b)
     if rel == "between":
-        return R.between(a, b, c)
+        return predicates.between(a, b, c)
     if rel == "touch":
         return distance(a, b) <= 0.03
     if rel == "inside" and getattr(b, "label", "") == "room":
         return True
-    return getattr(R, rel)(a, b)
+    return getattr(predicates, rel)(a, b)
 
 
 def _clear_extreme(vals: list[float], sign: int, rel: float = 0.2, abs_: float = 0.0):
@@ -84,7 +84,7 @@ def walls_named(room, which: str) -> list:
 
 
 def _by_wall(o, room, which: str) -> bool:
-    near = R.walls_near(o, room, 0.3)
+    near = predicates.walls_near(o, room, 0.3)
     return any(w.id in near for w in walls_named(room, which))
 
 
@@ -192,7 +192,7 @@ def by_corner(cands, np_: NP, ctx: Context, notes) -> list | Ref:
         return cands
     if ctx.scene.room is None:
         return Ref([], "absent", "this scene has no walls recorded, so it has no corners")
-    hit = [c for c in cands if R.in_corner(c, ctx.scene.room)]
+    hit = [c for c in cands if predicates.in_corner(c, ctx.scene.room)]
     if not hit:
         return Ref([], "absent", f"there is no {np_.head} in a corner of this room")
     notes.append("in a corner")

@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 
-from ... import predicates as R
+from ... import predicates
 from ...answer import Answer
 from ...frames import RoomFrame
 from ...measures import distance, wall_clearance
@@ -125,7 +125,7 @@ def ask_rel_yn(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | 
         b, c, early = _between_anchors(m["b"], ctx)
         if b is None:
             return early
-        results = [R.between(s, b, c) for s in subj]
+        results = [predicates.between(s, b, c) for s in subj]
         val = all(results)
         names = " and ".join(the(x, ctx) for x in subj)
         return Answer(
@@ -204,7 +204,9 @@ def ask_what_rel(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer 
         b, c, early = _between_anchors(m["b"], ctx)
         if b is None:
             return early
-        hits = [o for o in ctx.entities if o is not b and o is not c and R.between(o, b, c)]
+        hits = [
+            o for o in ctx.entities if o is not b and o is not c and predicates.between(o, b, c)
+        ]
         anchors = [b, c]
         desc = f"between {the(b, ctx)} and {the(c, ctx)}"
     else:
@@ -260,10 +262,10 @@ def ask_what_faces(ctx: Context, m: Slots, text: str, unit: str | None) -> Answe
             {"objects": [b.id]},
             [b.id],
         )
-    hits = R.front_ray_hits(b, [o for o in ctx.entities if o is not b])
+    hits = predicates.front_ray_hits(b, [o for o in ctx.entities if o is not b])
     if not hits:
-        cone = [o for o in ctx.entities if o is not b and R.facing_angle(b, o) <= 30]
-        hits = sorted(cone, key=lambda o: R.facing_angle(b, o))
+        cone = [o for o in ctx.entities if o is not b and predicates.facing_angle(b, o) <= 30]
+        hits = sorted(cone, key=lambda o: predicates.facing_angle(b, o))
     names = [the(o, ctx) for o in hits]
     txt = f"{cap(the(b, ctx))} faces " + (", then ".join(names) or "nothing in particular") + "."
     ids = [o.id for o in hits]
@@ -384,7 +386,7 @@ def ask_against_wall(ctx: Context, m: Slots, text: str, unit: str | None) -> Ans
     which = re.search(r"(north|south|east|west)", m["w"])
     res = []
     for s in subj:
-        walls = R.walls_near(s, room)
+        walls = predicates.walls_near(s, room)
         if which:
             walls = [w for w in walls if room.wall(w).compass == which.group(1)]
         res.append(bool(walls))
@@ -415,8 +417,8 @@ def ask_corner(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | 
     a, fa = one_object(m["a"], ctx)
     if a is None:
         return fa
-    val = R.in_corner(a, room)
-    walls = R.walls_near(a, room, 0.3)
+    val = predicates.in_corner(a, room)
+    walls = predicates.walls_near(a, room, 0.3)
     return Answer(
         val,
         f"{'Yes' if val else 'No'}, {the(a, ctx)} is {'' if val else 'not '}in a corner"
@@ -448,15 +450,18 @@ def ask_where(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer | N
     for o in objs[:4]:
         bits = []
         others = [e for e in ctx.entities if e is not o]
-        sup = [e for e in others if R.on(o, e)]
+        sup = [e for e in others if predicates.on(o, e)]
         if sup:
             bits.append(f"on {the(sup[0], ctx)}")
         rf = RoomFrame(ctx.scene.room)
         if ctx.scene.room is not None:
-            walls = R.walls_near(o, ctx.scene.room)
-            if R.in_corner(o, ctx.scene.room):
+            walls = predicates.walls_near(o, ctx.scene.room)
+            if predicates.in_corner(o, ctx.scene.room):
                 cw = sorted(
-                    {ctx.scene.room.wall(w).compass for w in R.walls_near(o, ctx.scene.room, 0.3)}
+                    {
+                        ctx.scene.room.wall(w).compass
+                        for w in predicates.walls_near(o, ctx.scene.room, 0.3)
+                    }
                 )
                 bits.append(f"in the {'-'.join(cw)} corner")
             elif walls:

@@ -1,4 +1,15 @@
-"""Validation at the public boundary: shape, dtype, finiteness. Clear errors, no silent fixes."""
+"""Validation at the public boundary: shape, dtype, finiteness. Clear errors, no silent fixes.
+
+Every engine checks its arguments with these, so the messages read the same everywhere.
+
+Example:
+    >>> as_array("xyz", [[0, 1, 2]], (None, 3)).dtype
+    dtype('float32')
+    >>> as_positive("radius", 0)
+    Traceback (most recent call last):
+    ...
+    worldnb.errors.InputError: radius: expected a finite positive number, got 0
+"""
 
 from __future__ import annotations
 
@@ -7,6 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import InputError
+
+__all__ = ["as_array", "as_colors", "as_int", "as_positive"]
 
 Shape = Sequence[int | None]
 
