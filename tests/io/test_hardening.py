@@ -324,7 +324,7 @@ def test_meta_mutated_in_place_is_refused_by_save_copy_and_eq(value, tmp_path):
 
 
 def test_nesting_up_to_the_limit_round_trips(tmp_path):
-    from worldnb.scene._validate import MAX_NESTING
+    from worldnb.scene.validate import MAX_NESTING
 
     ok = _nested((MAX_NESTING - 1) // 2)  # {"k": [...]} is two levels per step
     s = Scene(meta={"x": ok})

@@ -82,6 +82,6 @@ def load_pretrained(spec: str | Path, loader: Callable, kind: str, expect_file: 
 def pick_device(device: str | torch.device | None) -> torch.device:
     """``"auto"`` → CUDA when available, else CPU; a device that is not there is an
     InputError (the renderer's check, so both engines agree)."""
-    from ..rendering._common import resolve_device
+    from ..rendering import resolve_device
 
     return resolve_device(device)

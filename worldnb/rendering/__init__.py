@@ -6,6 +6,7 @@ functional core of plain functions over tensors — :func:`rasterize_mesh`,
 paths (:func:`orbit`, :func:`dolly`, :func:`walk`) and :func:`render_video` build on it.
 """
 
+from ._common import resolve_device
 from .gaussians import (
     GaussianImage,
     ProjectedGaussians,
@@ -38,6 +39,7 @@ __all__ = [
     "rasterize_mesh",
     "render",
     "render_video",
+    "resolve_device",
     "splat_points",
     "walk",
 ]

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import InputError
-from ._validate import check_nesting
 from .box import OrientedBox
 from .camera import Camera
 from .geometry import LAYER_TYPES, Gaussians, Mesh, PointCloud
 from .room import Room
+from .validate import check_nesting
 
 if TYPE_CHECKING:
     from ..spatial import Answer

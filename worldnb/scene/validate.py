@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import InputError
 
-__all__ = ["as_array", "as_colors", "as_int", "as_positive"]
+__all__ = ["MAX_NESTING", "as_array", "as_colors", "as_int", "as_positive", "check_nesting"]
 
 Shape = Sequence[int | None]
 
