@@ -163,12 +163,12 @@ def mra(pred, gt: float) -> float:
 
     Example:
         >>> mra(1.04, 1.0), mra(1.2, 1.0), mra(None, 1.0)
-        (1.0, 0.7272727272727273, 0.0)
+        (1.0, 0.6363636363636364, 0.0)
     """
     if pred is None or isinstance(pred, bool) or not isinstance(pred, int | float):
         return 0.0
     rel = abs(float(pred) - gt) / abs(gt)
-    return float(np.mean(rel <= 1 - THRESHOLDS + 1e-12))
+    return float(np.mean(rel <= 1 - THRESHOLDS))
 
 
 # ---- geometry of the published boxes ------------------------------------------------------
