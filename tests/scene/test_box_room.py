@@ -111,6 +111,31 @@ def test_bad_floor():
         Room.rectangle(True, 2)  # a flag, not 1 m
 
 
+def test_opening_dicts_with_unknown_or_missing_fields_are_input_errors():
+    door = {"kind": "door", "wall": "wall_0", "offset": 1.0, "width": 0.9}
+    assert Room.rectangle(4, 3, openings=[door]).doors[0].width == 0.9
+    with pytest.raises(InputError, match=r"unknown field.*color"):  # was TypeError
+        Room.rectangle(4, 3, openings=[{**door, "color": "red"}])
+    with pytest.raises(InputError, match=r"missing.*offset"):
+        Room.rectangle(4, 3, openings=[{"kind": "door", "wall": 0, "width": 1}])
+    with pytest.raises(InputError, match="unknown field"):
+        Room.from_dict({"floor_xz": [[0, 0], [4, 0], [0, 4]], "openings": [{**door, 1: 2}]})
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Room([(0, 0), (1e39, 0), (0, 1e39)]),  # was inf in floor_xz: GEOSException in ask
+        lambda: Room.rectangle(1e39, 3),
+        lambda: Room([(1e6, 0), (1e6 + 3, 0), (1e6, 3)]),  # float32 keeps 6 cm there
+        lambda: Room.rectangle(4, 3, height=1e300),
+    ],
+)
+def test_rooms_beyond_float32_metres_are_refused(make):
+    with pytest.raises(InputError, match=r"floor_xz|height"):
+        make()
+
+
 def test_repeated_vertices_make_no_zero_length_wall():
     doubled = Room([(0, 0), (1, 0), (1, 0), (1, 1), (0, 1)])
     closed = Room([(0, 0), (1, 0), (1, 1), (0, 1), (0, 0)])

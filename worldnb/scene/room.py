@@ -20,6 +20,12 @@ from .validate import as_array, as_positive
 
 __all__ = ["Opening", "Room", "Wall"]
 
+#: Floor coordinates and ceiling heights stay within this many metres: float32 (the
+#: arrays at rest) keeps about a millimetre there, and geometry never overflows.
+MAX_EXTENT = 1e5
+
+_OPENING_FIELDS = ("kind", "wall", "offset", "width", "height", "sill")
+
 _COMPASS = {"north": (0.0, -1.0), "east": (1.0, 0.0), "south": (0.0, 1.0), "west": (-1.0, 0.0)}
 
 
@@ -137,6 +143,11 @@ class Room:
         self, floor_xz: ArrayLike, height: float = 2.7, openings: Iterable[Opening | dict] = ()
     ):
         xz = as_array("floor_xz", floor_xz, (None, 2), np.float64)
+        if xz.size and np.abs(xz).max() > MAX_EXTENT:
+            raise InputError(
+                f"floor_xz: coordinates must lie within ±{MAX_EXTENT:g} m of the origin, got "
+                f"{np.abs(xz).max():.3g}; floors are in metres: rescale or move the room"
+            )
         # a repeated vertex (a closed ring's last = first, or a doubled corner) would make
         # a zero-length wall with no direction: keep each vertex once
         xz = xz[~np.all(np.isclose(xz, np.roll(xz, -1, axis=0)), axis=1)] if len(xz) > 1 else xz
@@ -154,6 +165,8 @@ class Room:
             xz = xz[::-1].copy()
         self.floor_xz = xz.astype(np.float32)
         self.height = as_positive("height", height)
+        if self.height > MAX_EXTENT:
+            raise InputError(f"height: expected at most {MAX_EXTENT:g} m, got {height!r}")
         self.polygon = shapely.Polygon(self.floor_xz.astype(np.float64))
         self.walls = tuple(self._make_walls())
         if openings is None:
@@ -188,6 +201,14 @@ class Room:
 
     def _check_opening(self, o) -> Opening:
         if isinstance(o, dict):
+            unknown = sorted(str(k) for k in o if k not in _OPENING_FIELDS)
+            missing = [k for k in _OPENING_FIELDS[:4] if k not in o]
+            if unknown or missing:
+                what = f"unknown field(s) {unknown}" if unknown else f"missing {missing}"
+                raise InputError(
+                    f"openings: {what} in {o!r}; an opening has "
+                    f"{', '.join(_OPENING_FIELDS)} (the first four required)"
+                )
             o = Opening(**o)
         if not isinstance(o, Opening):
             raise InputError(f"openings: expected Opening objects, got {type(o).__name__}")
@@ -281,7 +302,7 @@ class Room:
     def from_dict(cls, d: dict) -> Room:
         """The room :meth:`to_dict` describes (InputError if a field is missing or bad)."""
         try:
-            return cls(d["floor_xz"], d.get("height", 2.7), [Opening(**o) for o in d["openings"]])
+            return cls(d["floor_xz"], d.get("height", 2.7), d["openings"])
         except (KeyError, TypeError) as exc:
             raise InputError(f"room dict is missing or has a bad field: {exc}") from None
 
