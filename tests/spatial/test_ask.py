@@ -90,6 +90,13 @@ def test_bad_options_raise(room_scene):
         ask("not a scene", "how many chairs?")
 
 
+@pytest.mark.parametrize("near", ["x", None, -1.0, 0, float("nan"), float("inf"), True])
+def test_bad_near_is_a_query_error(room_scene, near):
+    # 'x' was a ValueError and None a TypeError from float()
+    with pytest.raises(QueryError, match="near"):
+        room_scene.ask("is the chair near the desk?", near=near)
+
+
 WORDS = [
     "the",
     "a",

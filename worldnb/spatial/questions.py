@@ -9,6 +9,8 @@ reason — never a guess.
 
 from __future__ import annotations
 
+import math
+
 from ..errors import QueryError
 from ..scene import Scene
 from .answer import Answer
@@ -29,6 +31,16 @@ def _check_question(question) -> str:
     if not question.strip():
         raise QueryError("question: empty; ask something like 'how far is the bed from the door?'")
     return question
+
+
+def _check_near(near) -> float:
+    try:
+        value = float(near)
+    except (TypeError, ValueError):
+        value = math.nan  # refused just below, with the value given
+    if isinstance(near, bool) or not 0 < value <= 1e5:
+        raise QueryError(f"near: expected a distance in metres (> 0), got {near!r}")
+    return value
 
 
 def ask(scene: Scene, question: str, *, frame=None, near: float = 1.0, **options) -> Answer:
@@ -73,6 +85,7 @@ def ask(scene: Scene, question: str, *, frame=None, near: float = 1.0, **options
         raise QueryError(f"ask: unknown options {sorted(options)}; known: {known}")
     if not isinstance(exact_labels, bool):
         raise QueryError(f"exact_labels: expected True or False, got {exact_labels!r}")
+    near = _check_near(near)
     from .language import answer
 
     return answer(scene, q, frame=frame, near=near, exact_labels=exact_labels)
