@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from worldnb.errors import InputError
@@ -194,3 +195,102 @@ def test_bad_tolerance():
         critique(desk_and_wardrobe(0.1), tolerance=-0.01)
     with pytest.raises(InputError, match="tolerance"):
         critique(desk_and_wardrobe(0.1), tolerance=float("nan"))
+
+
+def test_a_corner_poking_in_is_measured_by_its_depth():
+    # a 0.6 m square turned 45° pokes one corner 2 cm into a dresser's east side; every
+    # corner takes its turn (yaw 45, 135, ...), and both orders of the two pieces
+    s = 0.6
+    for yaw_deg in (45, 135, 225, 315):
+        for first in ("dresser", "plant"):
+            scene = Scene(room=Room.rectangle(4, 4))
+            boxes = {
+                "dresser": OrientedBox((-0.5, 0.4, 0), (1.0, 0.8, 0.45)),  # east side x = 0
+                "plant": OrientedBox(
+                    (-0.02 + s / 2**0.5, 0.3, 0), (s, 0.6, s), yaw=np.radians(yaw_deg)
+                ),
+            }
+            for label in (first, "plant" if first == "dresser" else "dresser"):
+                scene.add_object(label, boxes[label])
+            (col,) = collisions(critique(scene))
+            assert col.value == pytest.approx(0.02, abs=1e-5), (yaw_deg, first)
+
+
+def test_pieces_stacked_apart_do_not_collide():
+    # a big box hanging above a dresser: same footprint, 0.1 m of air between them
+    s = Scene(room=Room.rectangle(4, 4))
+    s.add_object("dresser", OrientedBox((0, 0.4, 0), (1.0, 0.8, 0.45)))
+    s.add_object("crate", OrientedBox((0, 0.9 + 1.0, 0), (1.2, 2.0, 0.6)))
+    assert collisions(critique(s)) == []
+
+
+@pytest.mark.parametrize("seat_first", [True, False])
+def test_chairs_tucked_under_tables_are_not_collisions(seat_first):
+    pieces = [
+        ("chair", OrientedBox((0, 0.45, 0.3), (0.45, 0.9, 0.5))),
+        ("desk", OrientedBox((0, 0.375, 0), (1.2, 0.75, 0.6))),
+    ]
+    s = Scene(room=Room.rectangle(4, 4))
+    for label, box in pieces if seat_first else pieces[::-1]:
+        s.add_object(label, box)
+    assert collisions(critique(s)) == []
+    # but a chair pushed into a dresser is
+    s = Scene(room=Room.rectangle(4, 4))
+    s.add_object("chair", OrientedBox((0, 0.45, 0.3), (0.45, 0.9, 0.5)))
+    s.add_object("dresser", OrientedBox((0, 0.4, 0), (1.0, 0.8, 0.6)))
+    (col,) = collisions(critique(s))
+    # the chair's z ∈ [0.05, 0.55] reaches 0.25 m into the dresser's z ∈ [−0.3, 0.3]
+    assert col.value == pytest.approx(0.25, abs=1e-5)
+
+
+@pytest.mark.parametrize("small_first", [True, False])
+def test_small_things_inside_bigger_ones_and_rugs_are_tolerated(small_first):
+    # a box whose bottom is 0.5 m up inside a 0.8 m dresser (a thing on a shelf)
+    pieces = [
+        ("box", OrientedBox((0, 0.6, 0), (0.3, 0.2, 0.3))),
+        ("dresser", OrientedBox((0, 0.4, 0), (1.0, 0.8, 0.45))),
+    ]
+    s = Scene(room=Room.rectangle(4, 4))
+    for label, box in pieces if small_first else pieces[::-1]:
+        s.add_object(label, box)
+    assert collisions(critique(s)) == []
+    # the same box standing on the floor inside the dresser is a collision
+    s = Scene(room=Room.rectangle(4, 4))
+    s.add_object("box", OrientedBox((0, 0.1, 0), (0.3, 0.2, 0.3)))
+    s.add_object("dresser", OrientedBox((0, 0.4, 0), (1.0, 0.8, 0.45)))
+    assert collisions(critique(s))
+    # a rug under a bed, in either order
+    pieces = [
+        ("rug", OrientedBox((0, 0.005, 0), (2.0, 0.01, 1.4))),
+        ("bed", OrientedBox((0, 0.5, 0), (1.6, 1.0, 2.0))),
+    ]
+    s = Scene(room=Room.rectangle(4, 4))
+    for label, box in pieces if small_first else pieces[::-1]:
+        s.add_object(label, box)
+    assert collisions(critique(s)) == []
+
+
+def test_unknown_labels_are_front_less_floor_obstacles():
+    s = Scene(room=Room.rectangle(4, 4))
+    # a piano (not in the catalog) with a front, 0.1 m from the north wall and facing it
+    s.add_object(
+        "piano", OrientedBox((0, 0.6, -2 + 0.1 + 0.3), (1.5, 1.2, 0.6), yaw=np.pi), front=True
+    )
+    s.add_object("dresser", OrientedBox((0.75 + 0.5 - 0.03, 0.4, -1.5), (1.0, 0.8, 0.45)))
+    issues = critique(s)
+    assert [i.kind for i in issues] == ["collision"]  # no facing_wall for the piano
+    assert issues[0].value == pytest.approx(0.03, abs=1e-5)
+
+
+def test_without_a_room_the_floor_is_the_objects_bounding_rectangle():
+    # no room: the floor is the rectangle around the objects, 5 cm larger all round,
+    # so two dressers facing south face that estimated wall 0.05 m away
+    s = Scene()
+    s.add_object("dresser", OrientedBox((-0.6, 0.4, 0), (1.0, 0.8, 0.45)), front=True)
+    s.add_object("dresser", OrientedBox((0.6, 0.4, 0), (1.0, 0.8, 0.45)), front=True)
+    issues = critique(s)
+    assert [i.kind for i in issues] == ["facing_wall", "facing_wall"]
+    assert [i.value for i in issues] == [pytest.approx(0.05, abs=1e-4)] * 2
+    assert "south wall" in issues[0].message
+    with pytest.raises(InputError, match=r"^critique: the scene has neither a room nor objects"):
+        critique(Scene())
