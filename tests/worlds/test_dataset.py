@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import worldnb.worlds.dataset as dataset_module
 from worldnb.errors import InputError
 from worldnb.worlds import render_dataset
 
@@ -38,6 +39,15 @@ def test_writes_the_documented_files(tmp_path):
                 k = int(np.unique(sem[inst == oid])[0])
                 assert index["labels"][k] == labels[int(oid)]
             assert np.all(sem[inst == 0] == 0)
+            albedo = np.array(Image.open(rdir / f"view_{v:02d}_albedo.png"))
+            surface = np.array(Image.open(rdir / f"view_{v:02d}_surface.png"))
+            assert albedo.shape == (24, 24, 3) and albedo.dtype == np.uint8
+            assert not np.array_equal(albedo, rgb)  # lit colour is not the albedo
+            assert np.array_equal(surface == 6, inst > 0)  # "object" where an object is
+            assert set(np.unique(surface)) <= set(range(len(index["surface_labels"])))
+        lighting = json.loads((rdir / "lighting.json").read_text())
+        assert len(lighting) == 2 and lighting[0]["style"] in index["lighting_styles"]
+    assert {"rgb", "albedo", "surface"} <= set(index["maps"])
 
 
 def test_refuses_a_used_folder_and_leaves_nothing_on_bad_input(tmp_path):
@@ -48,3 +58,44 @@ def test_refuses_a_used_folder_and_leaves_nothing_on_bad_input(tmp_path):
     with pytest.raises(InputError, match="kinds"):
         render_dataset(1, tmp_path / "new", kinds=["garage"], progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["used"]
+
+
+def test_an_interrupted_run_leaves_no_dataset_and_resumes(tmp_path, monkeypatch):
+    calls = []
+    real = dataset_module._render_room
+
+    def flaky(i, *args):
+        calls.append(i)
+        if i == 1 and calls.count(1) == 1:
+            raise KeyboardInterrupt  # killed while rendering the second room
+        return real(i, *args)
+
+    monkeypatch.setattr(dataset_module, "_render_room", flaky)
+    kw = {"size": 16, "seed": 5, "cameras_per_room": 1, "progress": False}
+    with pytest.raises(KeyboardInterrupt):
+        render_dataset(3, tmp_path / "ds", **kw)
+    assert not (tmp_path / "ds").exists()  # nothing half-written where the data goes
+    out = render_dataset(3, tmp_path / "ds", **kw)
+    assert calls == [0, 1, 1, 2]  # room 0 was kept, not rendered again
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ds"]
+    index = json.loads((out / "index.json").read_text())
+    assert [r["seed"] for r in index["rooms"]] == [5, 6, 7]
+    for r in index["rooms"]:
+        assert (out / r["dir"] / "view_00_albedo.png").exists()
+
+
+def test_the_flat_look_and_held_out_lighting(tmp_path):
+    out = render_dataset(1, tmp_path / "flat", size=16, cameras_per_room=1, look="flat",
+                         progress=False)  # fmt: skip
+    rdir = out / "room_0000"
+    rgb = np.array(Image.open(rdir / "view_00_rgb.png"))
+    assert np.array_equal(rgb, np.array(Image.open(rdir / "view_00_albedo.png")))
+    out = render_dataset(2, tmp_path / "night", size=16, cameras_per_room=1,
+                         lighting_styles=("night",), progress=False)  # fmt: skip
+    for r in ("room_0000", "room_0001"):
+        assert json.loads((out / r / "lighting.json").read_text())[0]["style"] == "night"
+    with pytest.raises(InputError, match="look"):
+        render_dataset(1, tmp_path / "x", look="toon", progress=False)
+    with pytest.raises(InputError, match="lighting_styles"):
+        render_dataset(1, tmp_path / "x", lighting_styles=("noon",), progress=False)
+    assert not (tmp_path / "x").exists()

@@ -33,6 +33,7 @@ class Parts:
         self.f: list[np.ndarray] = []
         self.c: list[np.ndarray] = []
         self.names: list[str] = []
+        self.colors: list[tuple] = []
         self._n = 0
 
     def _add(self, v, f, color, name):
@@ -40,6 +41,7 @@ class Parts:
         self.f.append(f + self._n)
         self.c.append(np.tile(np.asarray(color, np.float64), (len(v), 1)))
         self.names.append(name)
+        self.colors.append(tuple(float(x) for x in color))
         self._n += len(v)
 
     def box(self, lo, hi, color, name="part"):
@@ -111,6 +113,10 @@ class Parts:
             faces += [[a, ab, ca], [b, bc, ab], [c, ca, bc], [ab, bc, ca]]
         vv = np.asarray(verts) * radius * np.asarray(scale) + np.asarray(center, float)
         self._add(vv, np.asarray(faces, np.int32), color, name)
+
+    def face_part(self) -> np.ndarray:
+        """(F,) int index of the part each face of :meth:`arrays` belongs to."""
+        return np.repeat(np.arange(len(self.f)), [len(f) for f in self.f]).astype(np.int64)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
         if not self.v:

@@ -21,6 +21,7 @@ from ..scene import Mesh, Scene
 from ..transforms import triangulate_polygon
 from ._parts import Parts
 from .entries import entry
+from .materials import PART_PATTERNS, Surface, bake_atlas, material_surface, vary
 
 __all__ = ["MATERIALS", "add_meshes", "furniture_mesh", "room_mesh"]
 
@@ -86,6 +87,8 @@ _BEDDING = (0.93, 0.93, 0.95)
 _LEAF = (0.22, 0.5, 0.22)
 _GLASS = (0.7, 0.82, 0.9)
 _SHADE = (0.97, 0.94, 0.86)
+_DOOR = (0.55, 0.4, 0.28)
+_CEILING = (0.96, 0.96, 0.96)
 
 
 def _shade(c, k):
@@ -129,7 +132,7 @@ def _bed(p, w, h, d, col):
         )
 
 
-def _storage(p, w, h, d, col, drawers: int, doors: int, plinth=0.08, top=None):
+def _storage(p, w, h, d, col, drawers: int, doors: int, plinth=0.08, top=None, top_inset=0.0):
     y = -h / 2
     p.box(
         (-w / 2 + 0.02, y, -d / 2 + 0.02),
@@ -144,7 +147,8 @@ def _storage(p, w, h, d, col, drawers: int, doors: int, plinth=0.08, top=None):
         "body",
     )
     if top:
-        p.box((-w / 2, h / 2 - 0.03, -d / 2), (w / 2, h / 2, d / 2), top, "top")
+        # top_inset leaves room above the top for a basin or burners (no coplanar faces)
+        p.box((-w / 2, h / 2 - 0.03, -d / 2), (w / 2, h / 2 - top_inset, d / 2), top, "top")
     front_h = h - plinth - (0.03 if top else 0) - 0.02
     z0, z1 = d / 2 - 0.02, d / 2
     fc = _shade(col, 1.06)
@@ -331,13 +335,15 @@ def _counter(p, w, h, d, col, kind="counter"):
         d,
         col,
         drawers=1 if kind == "counter" else 0,
-        doors=0 if kind == "counter" else doors,
+        # the oven door is the stove's front: no cupboard doors in the same plane
+        doors=doors if kind == "sink" else 0,
         top=top,
+        top_inset=0.0 if kind == "counter" else 0.004,
     )
     if kind == "sink":
         p.box(
-            (-w / 2 + 0.1, h / 2 - 0.0, -d / 2 + 0.1),
-            (w / 2 - 0.1, h / 2 + 0.002, d / 2 - 0.1),
+            (-w / 2 + 0.1, h / 2 - 0.004, -d / 2 + 0.1),
+            (w / 2 - 0.1, h / 2, d / 2 - 0.1),
             (0.7, 0.72, 0.75),
             "basin",
         )
@@ -347,8 +353,8 @@ def _counter(p, w, h, d, col, kind="counter"):
             for sz in (-1, 1):
                 p.cylinder(
                     (sx * w / 4, sz * d / 5),
+                    h / 2 - 0.004,
                     h / 2,
-                    h / 2 + 0.005,
                     min(w, d) / 8,
                     (0.25, 0.25, 0.25),
                     "burner",
@@ -471,18 +477,8 @@ _BUILDERS = {
 }
 
 
-def furniture_mesh(category: str, size, material: str | None = None):
-    """Part-built mesh of one piece, in its local frame (centred, front = +Z).
-
-    Args:
-        category: catalog category (``"bed"``) or an unknown label (drawn as a box).
-        size: (width, height, depth) in metres.
-        material: a :data:`MATERIALS` name; the category's first material if None.
-
-    Returns:
-        ``(vertices (V, 3) float32, faces (F, 3) int32, colors (V, 3) float32,
-        parts: list of part names, one per part, in order)``.
-    """
+def _build(category: str, size, material: str | None):
+    """The :class:`Parts` of one piece, its material name and base colour."""
     w, h, d = (float(v) for v in np.asarray(size, np.float64).reshape(3))
     if min(w, h, d) <= 0:
         raise InputError(f"size: every extent must be > 0 m, got {(w, h, d)}")
@@ -495,103 +491,220 @@ def furniture_mesh(category: str, size, material: str | None = None):
     col = MATERIALS.get(material, MATERIALS["grey"])
     p = Parts()
     _BUILDERS.get(shape, _box)(p, w, h, d, col)
+    return p, material, col, (w, h, d)
+
+
+def furniture_mesh(category: str, size, material: str | None = None):
+    """Part-built mesh of one piece, in its local frame (centred, front = +Z).
+
+    Args:
+        category: catalog category (``"bed"``) or an unknown label (drawn as a box).
+        size: (width, height, depth) in metres.
+        material: a :data:`MATERIALS` name; the category's first material if None.
+
+    Returns:
+        ``(vertices (V, 3) float32, faces (F, 3) int32, colors (V, 3) float32,
+        parts: list of part names, one per part, in order)``.
+    """
+    p, _, _, (w, h, d) = _build(category, size, material)
     v, f, c, names = p.arrays()
     # keep every part inside the bounding box (thin details may poke a millimetre out)
     v = np.clip(v, [-w / 2, -h / 2, -d / 2], [w / 2, h / 2, d / 2])
     return v.astype(np.float32), f, c.astype(np.float32), names
 
 
-def objects_mesh(scene: Scene) -> Mesh:
+def _part_surfaces(p: Parts, material: str, col, rng: np.random.Generator) -> list[Surface]:
+    """One :class:`Surface` per part: the object's material (varied once per object, so
+    all its wooden parts match) or the part's own pattern (bedding, leaves, handles)."""
+    own = vary(material_surface(material, col), rng)
+    ratio = np.asarray(own.color) / np.maximum(np.asarray(col, np.float64), 1e-3)
+    out = []
+    for name, pc in zip(p.names, p.colors, strict=True):
+        pc = np.asarray(pc, np.float64)
+        k = pc.mean() / max(float(np.mean(col)), 1e-3)
+        if name in PART_PATTERNS:
+            out.append(Surface(PART_PATTERNS[name], tuple(pc), own.scale, own.seed + 1))
+        elif np.allclose(pc, np.clip(np.asarray(col) * k, 0, 1), atol=0.02):
+            c = tuple(float(x) for x in np.clip(pc * ratio, 0, 1))
+            out.append(Surface(own.pattern, c, own.scale, own.seed))
+        else:
+            out.append(Surface("plain", tuple(pc), 1.0, own.seed + 2))
+    return out
+
+
+def objects_mesh(
+    scene: Scene, *, textures: bool = False, seed: int = 0, texel: float = 0.015
+) -> Mesh:
     """One :class:`Mesh` of every object's part-built geometry (world frame), with
-    ``instance`` = each face's object id."""
-    vs, fs, cs, inst = [], [], [], []
-    n = 0
+    ``instance`` = each face's object id. With ``textures``, faces also get texture
+    coordinates into one atlas of their materials' patterns, varied per object by
+    ``seed`` and the object id."""
+    vs, local, fs, cs, inst, group, fsurf = [], [], [], [], [], [], []
+    surfaces: dict[Surface, int] = {}
+    n = n_parts = 0
     for o in scene.objects:
-        v, f, c, _ = furniture_mesh(
+        p, material, col, (w, h, d) = _build(
             o.attrs.get("category", o.label), o.box.size, o.attrs.get("material")
         )
-        world = v.astype(np.float64) @ o.box.rotation.T + o.box.center
-        vs.append(world)
+        v, f, c, _ = p.arrays()
+        v = np.clip(v, [-w / 2, -h / 2, -d / 2], [w / 2, h / 2, d / 2])
+        vs.append(v @ o.box.rotation.T + o.box.center)
+        local.append(v)
         fs.append(f + n)
         cs.append(c)
         inst.append(np.full(len(f), o.id, np.int32))
+        if textures:
+            rng = np.random.default_rng([int(seed), int(o.id), 5])
+            ids = [
+                surfaces.setdefault(s, len(surfaces)) for s in _part_surfaces(p, material, col, rng)
+            ]
+            part = p.face_part()
+            group.append(part + n_parts)
+            fsurf.append(np.asarray(ids, np.int64)[part])
+            n_parts += len(p.names)
         n += len(v)
     if not vs:
         return Mesh(np.zeros((0, 3)), np.zeros((0, 3), np.int32), instance=np.zeros(0, np.int32))
-    return Mesh(
-        np.concatenate(vs), np.concatenate(fs), np.concatenate(cs), instance=np.concatenate(inst)
-    )
+    cat = np.concatenate
+    V, F, C, ids = cat(vs), cat(fs), cat(cs), cat(inst)
+    if not textures:
+        return Mesh(V, F, C, instance=ids)
+    a = bake_atlas(cat(local), F, cat(group), cat(fsurf), list(surfaces), texel=texel)
+    return Mesh(V[a.vertex], a.faces, C[a.vertex], a.uv, a.texture, instance=ids)
 
 
-def add_meshes(scene: Scene, seed: int = 0, floor="oak", wall=(0.9, 0.88, 0.84)) -> Scene:
-    """Put the ``"objects"`` and ``"room"`` mesh layers into a scene (in place)."""
+def add_meshes(
+    scene: Scene,
+    seed: int = 0,
+    floor="oak",
+    wall=(0.9, 0.88, 0.84),
+    *,
+    textures: bool = False,
+    wall_pattern: str = "plaster",
+    texel: float = 0.015,
+) -> Scene:
+    """Put the ``"objects"`` and ``"room"`` mesh layers into a scene (in place).
+
+    With ``textures``, both layers carry an atlas of procedural material patterns
+    (:mod:`worldnb.catalog.materials`); ``wall_pattern`` is ``"plaster"`` or
+    ``"wallpaper"``; ``seed`` varies colours, scales and phases.
+    """
     for o in scene.objects:
         o.geometry = "objects"
         if "material" in o.attrs and "color" not in o.attrs:
             o.attrs["color"] = COLOR_WORDS.get(o.attrs["material"], "grey")
-    scene.layers["objects"] = objects_mesh(scene)
+    scene.layers["objects"] = objects_mesh(scene, textures=textures, seed=seed, texel=texel)
     if scene.room is not None:
-        scene.layers["room"] = room_mesh(scene.room, floor, wall)
+        scene.layers["room"] = room_mesh(
+            scene.room, floor, wall, textures=textures, wall_pattern=wall_pattern, seed=seed,
+            texel=texel,
+        )  # fmt: skip
     return scene
 
 
-def room_mesh(room, floor="oak", wall=(0.9, 0.88, 0.84), ceiling: bool = False) -> Mesh:
+def room_mesh(
+    room,
+    floor="oak",
+    wall=(0.9, 0.88, 0.84),
+    ceiling: bool = False,
+    *,
+    textures: bool = False,
+    wall_pattern: str = "plaster",
+    seed: int = 0,
+    texel: float = 0.015,
+) -> Mesh:
     """The room shell: floor, walls with holes for doors and windows (a door leaf and
     window glass drawn as coloured quads in the holes), optional ceiling. Faces point
-    into the room. ``instance`` is −1 everywhere."""
+    into the room. ``instance`` is −1 everywhere.
+
+    With ``textures`` the shell carries an atlas: the floor material's planks, tiles or
+    carpet, walls in ``wall_pattern`` (``"plaster"`` or ``"wallpaper"``), a wooden door
+    and a plaster ceiling, varied by ``seed``.
+    """
     fc = MATERIALS.get(floor, floor) if isinstance(floor, str) else floor
     wc = MATERIALS.get(wall, wall) if isinstance(wall, str) else wall
-    vs, fs, cs = [], [], []
+    vs, fs, cs, groups = [], [], [], []
 
-    def quad(p0, p1, p2, p3, color):
+    def add(v, f, color, group):
+        n = sum(len(x) for x in vs)
+        vs.append(np.asarray(v, np.float64))
+        fs.append(np.asarray(f) + n)
+        cs.append(np.tile(np.asarray(color, np.float64), (len(v), 1)))
+        groups.append(np.full(len(f), group))
+
+    def quad(p0, p1, p2, p3, color, group):
         # p0..p3 counter-clockwise seen from the side the face points to
-        n = sum(len(v) for v in vs)
-        vs.append(np.array([p0, p1, p2, p3], np.float64))
-        fs.append(np.array([[0, 1, 2], [0, 2, 3]]) + n)
-        cs.append(np.tile(np.asarray(color, np.float64), (4, 1)))
+        add([p0, p1, p2, p3], [[0, 1, 2], [0, 2, 3]], color, group)
 
     xz = room.floor_xz.astype(np.float64)
     tri = triangulate_polygon(xz)
-    n0 = 0
     fv = np.column_stack([xz[:, 0], np.zeros(len(xz)), xz[:, 1]])
-    vs.append(fv)
     # counter-clockwise seen from above, like the floor polygon: +Y normals
-    fs.append(tri + n0)
-    cs.append(np.tile(np.asarray(fc, np.float64), (len(xz), 1)))
+    add(fv, tri, fc, 0)
     if ceiling:
-        n = sum(len(v) for v in vs)
-        vs.append(fv + np.array([0.0, room.height, 0.0]))
-        fs.append(tri[:, [0, 2, 1]] + n)
-        cs.append(np.tile(np.asarray((0.96, 0.96, 0.96)), (len(xz), 1)))
+        add(fv + np.array([0.0, room.height, 0.0]), tri[:, [0, 2, 1]], _CEILING, 1)
     H = room.height
-    for w in room.walls:
+    for wi, w in enumerate(room.walls):
         a, b = w.start.astype(np.float64), w.end.astype(np.float64)
         L = w.length
         d = (b - a) / L
         ops = sorted((o for o in room.openings if o.wall == w.id), key=lambda o: o.offset)
 
-        def rect(t0, t1, y0, y1, color, a=a, d=d):
+        def rect(t0, t1, y0, y1, color, group, a=a, d=d):
             def pt(u, y):
                 q = a + d * u
                 return (q[0], y, q[1])
 
             if t1 - t0 > 1e-6 and y1 - y0 > 1e-6:
                 # seen from inside (normal side), the wall runs start → end to the left
-                quad(pt(t1, y0), pt(t0, y0), pt(t0, y1), pt(t1, y1), color)
+                quad(pt(t1, y0), pt(t0, y0), pt(t0, y1), pt(t1, y1), color, group)
 
         t = 0.0
-        for o in ops:
+        for oi, o in enumerate(ops):
             t0, t1 = o.offset - o.width / 2, o.offset + o.width / 2
-            rect(t, t0, 0, H, wc)
-            rect(t0, t1, 0, o.sill, wc)
-            rect(t0, t1, o.sill + o.height, H, wc)
+            g = 2 + wi
+            rect(t, t0, 0, H, wc, g)
+            rect(t0, t1, 0, o.sill, wc, g)
+            rect(t0, t1, o.sill + o.height, H, wc, g)
             if o.kind == "door":
-                rect(t0, t1, 0, o.height, (0.55, 0.4, 0.28))
+                rect(t0, t1, 0, o.height, _DOOR, 1000 + 10 * wi + oi)
             else:
-                rect(t0, t1, o.sill, o.sill + o.height, _GLASS)
+                rect(t0, t1, o.sill, o.sill + o.height, _GLASS, 2000 + 10 * wi + oi)
             t = t1
-        rect(t, L, 0, H, wc)
+        rect(t, L, 0, H, wc, 2 + wi)
     v = np.concatenate(vs)
     f = np.concatenate(fs).astype(np.int32)
     c = np.clip(np.concatenate(cs), 0, 1)
-    return Mesh(v, f, c, instance=np.full(len(f), -1, np.int32))
+    inst = np.full(len(f), -1, np.int32)
+    if not textures:
+        return Mesh(v, f, c, instance=inst)
+    group = np.concatenate(groups)
+    rng = np.random.default_rng([int(seed), 17])
+    name = floor if isinstance(floor, str) else ""
+    looks = [
+        vary(material_surface(name, fc, floor=True), rng, 0.6),
+        Surface("plaster", _CEILING, 1.0, 1, True),
+        vary(Surface(wall_pattern, tuple(wc), 1.0, 0, True), rng, 0.5),
+        vary(Surface("wood", _DOOR), rng),
+        Surface("plain", _GLASS),
+    ]
+    kind = np.select([group == 0, group == 1, group < 1000, group < 2000], [0, 1, 2, 3], 4)
+    atlas = bake_atlas(v, f, group, kind, looks, texel=texel)
+    return Mesh(
+        v[atlas.vertex], atlas.faces, c[atlas.vertex], atlas.uv, atlas.texture, instance=inst
+    )
+
+
+def ceiling_mesh(room, *, textures: bool = True, seed: int = 0, texel: float = 0.03) -> Mesh:
+    """The ceiling alone (faces pointing down), painted plaster when ``textures``."""
+    xz = room.floor_xz.astype(np.float64)
+    tri = triangulate_polygon(xz)[:, [0, 2, 1]]
+    v = np.column_stack([xz[:, 0], np.full(len(xz), room.height), xz[:, 1]])
+    c = np.tile(np.asarray(_CEILING, np.float64), (len(v), 1))
+    inst = np.full(len(tri), -1, np.int32)
+    if not textures:
+        return Mesh(v, tri, c, instance=inst)
+    look = Surface("plaster", _CEILING, 1.0, int(seed), True)
+    zero = np.zeros(len(tri), np.int64)
+    a = bake_atlas(v, tri, zero, zero, [look], texel=texel)
+    return Mesh(v[a.vertex], a.faces, c[a.vertex], a.uv, a.texture, instance=inst)

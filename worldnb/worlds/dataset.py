@@ -3,28 +3,35 @@
 Format written by :func:`render_dataset` (also saved as ``README.md`` in the folder)::
 
     out_dir/
-      index.json              {"version", "size", "seed", "labels", "rooms": [...]}
+      index.json              {"version", "size", "seed", "labels", "rooms": [...],
+                               "maps", "surface_labels", "look"}
       room_0000/
         scene.json            room (floor polygon, height, openings) and objects
                               (id, label, box: center / size / yaw, front, attrs)
         cameras.json          one Camera dict per view (K, width, height,
                               T_world_camera camera→world in OpenCV axes, near, far)
-        view_00_rgb.png       (H, W, 3) uint8 colour
+        lighting.json         one Lighting dict per view (style, sun, lamps,
+                              white balance, exposure); [] for look "flat"
+        view_00_rgb.png       (H, W, 3) uint8 colour (lit: textures × light)
+        view_00_albedo.png    (H, W, 3) uint8 lighting-free colour (the textures)
         view_00_depth.png     (H, W) uint16 camera z in millimetres; 0 = nothing hit
         view_00_normals.png   (H, W, 3) uint8 world normals as (n + 1) / 2 * 255
         view_00_semantic.png  (H, W) uint8 index into index.json "labels"
                               (0 = room shell / background, k = labels[k])
         view_00_instance.png  (H, W) uint16 object id (SceneObject.id); 0 = none
+        view_00_surface.png   (H, W) uint8 index into index.json "surface_labels"
+                              (none, floor, wall, ceiling, door, window, object)
 
-Everything is written into a temporary folder that is renamed into place at the end,
-so an interrupted run leaves nothing half-written.
+Rooms are written into a hidden ``.<name>.partial`` folder next to ``out_dir``, each
+room into a temporary folder renamed into place when complete; the whole folder is
+renamed to ``out_dir`` at the end. An interrupted run leaves no ``out_dir``, and the
+same call again resumes from the finished rooms.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -34,11 +41,14 @@ from ..catalog import ROOM_KINDS, categories, room_mesh
 from ..errors import InputError
 from ..scene import Camera, Scene
 from ..scene.validate import as_int
+from .lighting import LIGHTING_STYLES, SURFACE_LABELS
 
 __all__ = ["DATASET_FORMAT", "render_dataset", "room_cameras"]
 
 DATASET_FORMAT = __doc__[__doc__.index("out_dir/") :]
 LABELS = ["none", *categories()]
+#: the per-view maps written (file ``view_XX_<map>.png``)
+MAPS = ("rgb", "albedo", "depth", "normals", "semantic", "instance", "surface")
 
 
 def room_cameras(scene: Scene, n: int, size: int, rng: np.random.Generator) -> list[Camera]:
@@ -80,10 +90,11 @@ def room_cameras(scene: Scene, n: int, size: int, rng: np.random.Generator) -> l
 
 
 def _write_png(path: Path, arr: np.ndarray) -> None:
-    if arr.dtype == np.uint16:
-        Image.fromarray(arr).save(path)  # uint16 → 16-bit greyscale PNG
-    else:
-        Image.fromarray(arr).save(path)
+    Image.fromarray(arr).save(path)  # uint16 → 16-bit greyscale PNG
+
+
+def _u8(rgb: np.ndarray) -> np.ndarray:
+    return (np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8)
 
 
 def _scene_json(scene: Scene) -> dict:
@@ -92,6 +103,56 @@ def _scene_json(scene: Scene) -> dict:
         "objects": [o.to_dict() for o in scene.objects],
         "meta": scene.meta,
     }
+
+
+def _render_room(i, kind, seed, size, cameras_per_room, look, styles, device, label_index, rdir):
+    """Sample room ``i``, render its views and write them into ``rdir`` (a new folder)."""
+    from ..rendering import render
+    from .lighting import render_room
+    from .rooms import sample_room
+
+    scene = sample_room(kind, seed=seed + i, textures=look == "lit")
+    rng = np.random.default_rng([seed, i, 7])
+    cams = room_cameras(scene, cameras_per_room, size, rng)
+    if look == "lit":
+        shot = render_room(scene, cams, seed=seed + i, styles=styles, device=device)
+        res, lit, surface = shot.maps, shot.rgb, shot.surface
+        lighting = [L.to_dict() for L in shot.lighting]
+    else:  # the flat look of the first worlds: vertex colours, no light
+        from .lighting import surface_map
+
+        shown = scene.copy()
+        shown.layers["room"] = room_mesh(
+            scene.room, scene.meta.get("floor_material", "oak"), ceiling=True
+        )
+        res = render(shown, cams, background=(1.0, 1.0, 1.0), device=device)
+        lit, lighting = res.rgb, []
+        surface = np.stack([surface_map(res.depth[v], res.normals[v], res.instance[v], c,
+                                        scene.room) for v, c in enumerate(cams)])  # fmt: skip
+    rdir.mkdir()
+    (rdir / "scene.json").write_text(json.dumps(_scene_json(scene), indent=1))
+    (rdir / "cameras.json").write_text(json.dumps([c.to_dict() for c in cams], indent=1))
+    (rdir / "lighting.json").write_text(json.dumps(lighting, indent=1))
+    sem_of_id = {o.id: label_index.get(o.label, 0) for o in scene.objects}
+    for v in range(len(cams)):
+        o = res[v]
+        depth = np.where(np.isfinite(o.depth), np.round(o.depth * 1000), 0)
+        depth = np.clip(depth, 0, 65535).astype(np.uint16)
+        normals = ((np.clip(o.normals, -1, 1) + 1) / 2 * 255 + 0.5).astype(np.uint8)
+        inst = np.where(o.instance >= 0, o.instance, 0).astype(np.uint16)
+        lut = np.zeros(int(inst.max()) + 1, np.uint8)
+        for oid, k in sem_of_id.items():
+            if oid < len(lut):
+                lut[oid] = k
+        stem = f"view_{v:02d}"
+        _write_png(rdir / f"{stem}_rgb.png", _u8(lit[v]))
+        _write_png(rdir / f"{stem}_albedo.png", _u8(o.rgb))
+        _write_png(rdir / f"{stem}_depth.png", depth)
+        _write_png(rdir / f"{stem}_normals.png", normals)
+        _write_png(rdir / f"{stem}_semantic.png", lut[inst])
+        _write_png(rdir / f"{stem}_instance.png", inst)
+        _write_png(rdir / f"{stem}_surface.png", surface[v].astype(np.uint8))
+    return len(cams)
 
 
 def render_dataset(
@@ -103,6 +164,10 @@ def render_dataset(
     kinds=ROOM_KINDS,
     device: str = "auto",
     progress: bool = True,
+    *,
+    look: str = "lit",
+    lighting_styles=LIGHTING_STYLES,
+    resume: bool = True,
 ) -> Path:
     """Render ``n`` procedural rooms from several cameras each (format: module docstring).
 
@@ -116,14 +181,16 @@ def render_dataset(
         kinds: room kinds to cycle through.
         device: rendering device (``"auto"``, ``"cpu"``, ``"cuda"``).
         progress: show a tqdm progress bar.
+        look: ``"lit"`` (textured materials and lighting) or ``"flat"`` (flat colours,
+            no light: the look of the first worlds).
+        lighting_styles: lighting styles drawn per room (hold one out to test on it).
+        resume: continue an interrupted run with the same arguments from the rooms it
+            finished (False starts over).
 
     Returns:
         The dataset folder.
     """
     from tqdm.auto import tqdm
-
-    from ..rendering import render
-    from .rooms import sample_room
 
     n = as_int("n", n)
     size = as_int("size", size, minimum=8)
@@ -132,63 +199,61 @@ def render_dataset(
     bad = [k for k in kinds if k not in ROOM_KINDS]
     if bad or not kinds:
         raise InputError(f"kinds: expected some of {', '.join(ROOM_KINDS)}, got {list(kinds)}")
+    if look not in ("lit", "flat"):
+        raise InputError(f"look: expected 'lit' or 'flat', got {look!r}")
+    styles = tuple(lighting_styles)
+    if not styles or set(styles) - set(LIGHTING_STYLES):
+        raise InputError(
+            f"lighting_styles: expected some of {', '.join(LIGHTING_STYLES)}, got {list(styles)}"
+        )
     out = Path(out_dir)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(f"out_dir: {out} exists and is not an empty folder; choose a new one")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    args = {"n": n, "size": size, "seed": seed, "cameras_per_room": cameras_per_room,
+            "kinds": list(kinds), "look": look, "lighting_styles": list(styles)}  # fmt: skip
+    tmp = out.parent / f".{out.name}.partial"
+    args_file = tmp / "args.json"
+    if tmp.exists() and not (resume and args_file.exists()
+                             and json.loads(args_file.read_text()) == args):  # fmt: skip
+        shutil.rmtree(tmp)  # our own leftovers of a run with other arguments
+    tmp.mkdir(exist_ok=True)
+    args_file.write_text(json.dumps(args))
     label_index = {name: i for i, name in enumerate(LABELS)}
     rooms = []
-    try:
-        for i in tqdm(range(n), desc="rendering rooms", disable=not progress):
-            kind = kinds[i % len(kinds)]
-            scene = sample_room(kind, seed=seed + i)
-            rng = np.random.default_rng([seed, i, 7])
-            cams = room_cameras(scene, cameras_per_room, size, rng)
-            shown = scene.copy()
-            shown.layers["room"] = room_mesh(
-                scene.room, scene.meta.get("floor_material", "oak"), ceiling=True
-            )
-            res = render(shown, cams, background=(1.0, 1.0, 1.0), device=device)
-            rdir = tmp / f"room_{i:04d}"
-            rdir.mkdir()
-            (rdir / "scene.json").write_text(json.dumps(_scene_json(scene), indent=1))
-            (rdir / "cameras.json").write_text(json.dumps([c.to_dict() for c in cams], indent=1))
-            sem_of_id = {o.id: label_index.get(o.label, 0) for o in scene.objects}
-            for v in range(len(cams)):
-                o = res[v] if res.is_batch else res
-                rgb = (np.clip(o.rgb, 0, 1) * 255 + 0.5).astype(np.uint8)
-                depth = np.where(np.isfinite(o.depth), np.round(o.depth * 1000), 0)
-                depth = np.clip(depth, 0, 65535).astype(np.uint16)
-                normals = ((np.clip(o.normals, -1, 1) + 1) / 2 * 255 + 0.5).astype(np.uint8)
-                inst = np.where(o.instance >= 0, o.instance, 0).astype(np.uint16)
-                lut = np.zeros(int(inst.max()) + 1, np.uint8)
-                for oid, k in sem_of_id.items():
-                    if oid < len(lut):
-                        lut[oid] = k
-                sem = lut[inst]
-                stem = f"view_{v:02d}"
-                _write_png(rdir / f"{stem}_rgb.png", rgb)
-                _write_png(rdir / f"{stem}_depth.png", depth)
-                _write_png(rdir / f"{stem}_normals.png", normals)
-                _write_png(rdir / f"{stem}_semantic.png", sem)
-                _write_png(rdir / f"{stem}_instance.png", inst)
-            rooms.append({"dir": rdir.name, "kind": kind, "seed": seed + i, "views": len(cams)})
-        index = {
-            "version": 1,
-            "size": size,
-            "seed": seed,
-            "labels": LABELS,
-            "rooms": rooms,
-        }
-        (tmp / "index.json").write_text(json.dumps(index, indent=1))
-        (tmp / "README.md").write_text(
-            "# worldnb procedural room dataset\n\n```\n" + DATASET_FORMAT + "```\n"
-        )
-        if out.exists():
-            out.rmdir()
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    for i in tqdm(range(n), desc="rendering rooms", disable=not progress):
+        kind = kinds[i % len(kinds)]
+        rdir = tmp / f"room_{i:04d}"
+        if rdir.exists():  # finished by an earlier, interrupted run
+            views = len(json.loads((rdir / "cameras.json").read_text()))
+        else:
+            part = tmp / f".room_{i:04d}.tmp"
+            shutil.rmtree(part, ignore_errors=True)
+            try:
+                views = _render_room(i, kind, seed, size, cameras_per_room, look, styles,
+                                     device, label_index, part)  # fmt: skip
+            except BaseException:
+                shutil.rmtree(part, ignore_errors=True)
+                raise
+            part.rename(rdir)
+        rooms.append({"dir": rdir.name, "kind": kind, "seed": seed + i, "views": views})
+    index = {
+        "version": 1,
+        "size": size,
+        "seed": seed,
+        "labels": LABELS,
+        "rooms": rooms,
+        "maps": list(MAPS),
+        "surface_labels": SURFACE_LABELS,
+        "look": look,
+        "lighting_styles": list(styles),
+    }
+    (tmp / "index.json").write_text(json.dumps(index, indent=1))
+    (tmp / "README.md").write_text(
+        "# worldnb procedural room dataset\n\n```\n" + DATASET_FORMAT + "```\n"
+    )
+    args_file.unlink()
+    if out.exists():
+        out.rmdir()
+    tmp.rename(out)
     return out

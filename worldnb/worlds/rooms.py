@@ -19,7 +19,7 @@ from ..errors import InfeasibleLayoutError, InputError
 from ..layout import layout_to_scene, plan
 from ..scene import Opening, Room, Scene
 
-__all__ = ["ROOM_SIZES", "sample_room", "sample_shell"]
+__all__ = ["ROOM_SIZES", "STYLES", "sample_room", "sample_shell"]
 
 #: room kind → ((min, max) width, (min, max) depth) of its floor, metres
 ROOM_SIZES = {
@@ -74,6 +74,33 @@ _WALLS = {
     "sand": (0.86, 0.8, 0.68),
 }
 
+#: decor style → wall colours, chance of wallpaper, preferred floors and furniture materials
+STYLES = {
+    "scandinavian": {
+        "walls": ["warm white", "light grey"], "wallpaper": 0.1,
+        "floors": ["oak", "beige wool", "white ceramic", "grey laminate"],
+        "materials": ["oak", "white lacquer", "grey fabric", "beige wool", "white plastic",
+                      "white ceramic", "white enamel"],
+    },
+    "classic": {
+        "walls": ["sand", "sage", "pale blue", "warm white"], "wallpaper": 0.6,
+        "floors": ["walnut", "oak", "beige wool", "terracotta"],
+        "materials": ["walnut", "brown leather", "green fabric", "brass", "red wool",
+                      "terracotta"],
+    },
+    "modern": {
+        "walls": ["light grey", "warm white"], "wallpaper": 0.05,
+        "floors": ["grey laminate", "grey ceramic", "grey wool", "white ceramic"],
+        "materials": ["white lacquer", "black metal", "grey fabric", "black fabric",
+                      "stainless steel", "grey wool", "black plastic", "grey metal"],
+    },
+    "cosy": {
+        "walls": ["sage", "sand", "pale blue", "warm white"], "wallpaper": 0.4,
+        "floors": ["oak", "walnut", "beige wool", "terracotta"],
+        "materials": ["oak", "walnut", "blue fabric", "green fabric", "beige wool", "blue wool",
+                      "terracotta"],
+    },
+}  # fmt: skip
 
 #: below this soft score sample_room drops an optional piece and plans again
 _GOOD_SCORE = 0.85
@@ -211,21 +238,33 @@ def _choose_items(kind: str, rng: np.random.Generator, area: float = np.inf) -> 
     return sized, len(required)
 
 
-def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: float = 1.0) -> Scene:
+def sample_room(
+    kind: str = "bedroom",
+    seed: int = 0,
+    style: str | None = None,
+    size=None,
+    time_limit: float = 1.0,
+    *,
+    textures: bool = True,
+) -> Scene:
     """A furnished procedural room.
 
     Args:
         kind: ``"bedroom"``, ``"living_room"``, ``"dining_room"``, ``"office"`` or
             ``"kitchen"``.
         seed: the same seed gives the same scene.
+        style: decor style, one of :data:`STYLES` (wall colour and finish, floor,
+            furniture materials); drawn from the seed when None.
         size: optional ``(width, depth)`` of a rectangular room in metres.
         time_limit: planner budget per attempt (s).
+        textures: give the mesh layers procedural material textures (wood grain,
+            fabric, tiles, parquet, plaster, wallpaper…); False keeps flat colours.
 
     Returns:
         A :class:`Scene` with the room, one object per piece (``attrs``: ``category``,
         ``material``, ``color``, ``name``), mesh layers ``"objects"`` (per-face object
-        id in ``instance``) and ``"room"``, and ``meta`` (kind, seed, materials, the
-        planner's score and time).
+        id in ``instance``) and ``"room"``, and ``meta`` (kind, seed, style, materials,
+        the planner's score and time).
     """
     if kind not in ROOM_KINDS:
         raise InputError(f"kind: expected one of {', '.join(ROOM_KINDS)}, got {kind!r}")
@@ -244,6 +283,8 @@ def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: flo
         raise InputError(f"time_limit: expected seconds per planning attempt, got {time_limit!r}")
     if not math.isfinite(time_limit) or time_limit <= 0:
         raise InputError(f"time_limit: expected a positive number of seconds, got {time_limit!r}")
+    if style is not None and style not in STYLES:
+        raise InputError(f"style: expected one of {', '.join(STYLES)} or None, got {style!r}")
     rng = _rng_for(kind, seed)
     room = sample_shell(kind, rng, size)
     items, n_required = _choose_items(kind, rng, room.area)
@@ -272,18 +313,46 @@ def sample_room(kind: str = "bedroom", seed: int = 0, size=None, time_limit: flo
             f"could not furnish a {kind} for seed {seed}", (f"{kind} seed {seed}",)
         )
     scene = layout_to_scene(result.layout, meshes=False, seed=int(seed))
-    add_meshes(scene, floor=floor, wall=_WALLS[wall_name])
+    # decor comes from its own stream, so the furniture and layout of a seed stay put
+    srng = np.random.default_rng([zlib.crc32(kind.encode()), int(seed), 11])
+    style, floor, wall_name, wall_pattern = _decorate(scene, kind, style, floor, srng)
+    add_meshes(scene, seed=int(seed), floor=floor, wall=_WALLS[wall_name], textures=textures,
+               wall_pattern=wall_pattern)  # fmt: skip
     scene.meta = {
         "source": "worldnb.worlds.sample_room",
         "kind": kind,
         "seed": int(seed),
+        "style": style,
         "floor_material": floor,
         "wall_color": wall_name,
+        "wall_pattern": wall_pattern,
         "layout_score": round(result.score, 4),
         "solve_time_s": round(result.solve_time, 3),
         "dropped": dropped,
     }
     return scene
+
+
+def _decorate(scene: Scene, kind: str, style, floor: str, rng: np.random.Generator):
+    """Pick the style (when None), floor, wall colour and finish, and furniture materials
+    the style prefers among those each piece's catalog entry allows."""
+    if style is None:
+        style = list(STYLES)[int(rng.integers(len(STYLES)))]
+    st = STYLES[style]
+    floors = [f for f in st["floors"] if f in _FLOORS[kind]] or [floor]
+    floor = floors[int(rng.integers(len(floors)))]
+    wall_name = st["walls"][int(rng.integers(len(st["walls"])))]
+    wall_pattern = "wallpaper" if rng.random() < st["wallpaper"] else "plaster"
+    chosen: dict[str, str] = {}  # pieces of one category match (dining chairs)
+    for o in scene.objects:
+        cat = o.attrs.get("category", o.label)
+        liked = [m for m in entry(cat).materials if m in st["materials"]]
+        if cat not in chosen and liked and rng.random() < 0.8:
+            chosen[cat] = liked[int(rng.integers(len(liked)))]
+        if cat in chosen:
+            o.attrs["material"] = chosen[cat]
+            o.attrs.pop("color", None)
+    return style, floor, wall_name, wall_pattern
 
 
 def _plan_quietly(room, items, seed, time_limit):
