@@ -54,7 +54,7 @@ lab: $(STAMP)
 	@$(PY) tools/lab.py
 
 # PYTEST_ARGS picks a subset (the default is every test).
-PYTEST_ARGS ?= tests notebooks
+PYTEST_ARGS ?= tests notebooks worldnb
 test: $(STAMP) $(VALIDATOR) $(BUNDLE_DEPS) browser
 	$(VENV)/bin/ruff check worldnb tests benchmarks tools
 	$(PY) -m pytest $(PYTEST_ARGS) --nbval-lax -p no:cacheprovider

@@ -16,7 +16,7 @@ from worldnb.layout import (
     Around,
     AwayFromWindow,
     Beside,
-    Centred,
+    Centered,
     Distance,
     Facing,
     Far,
@@ -253,19 +253,19 @@ OFFSET_ROOM = Room([(0, 4), (4, 4), (4, 0), (0, 0)], 2.7)
 
 def test_centred_measures_the_offset_from_the_floor_centroid():
     lay = layout(("dining table", BOX, 2.3, 2.4, 0), room=OFFSET_ROOM)
-    ok, d, cost = measure(Centred("dining table"), lay)  # within 0.4 m by default
+    ok, d, cost = measure(Centered("dining table"), lay)  # within 0.4 m by default
     assert not ok and d == pytest.approx(0.5) and cost == pytest.approx(0.5)
-    assert measure(Centred("dining table", max_offset=0.51), lay) == (
+    assert measure(Centered("dining table", max_offset=0.51), lay) == (
         True,
         pytest.approx(0.5),
         0.0,
     )
-    assert Centred("a").describe() == "the a stands in the middle of the room"
+    assert Centered("a").describe() == "the a stands in the middle of the room"
 
 
 def test_unary_rules_take_the_worst_item_and_sum_the_costs():
     lay = layout(("plant", BOX, 2.3, 2.0, 0), ("plant", BOX, 2.0, 1.2, 0), room=OFFSET_ROOM)
-    ok, worst, cost = measure(Centred("plant", max_offset=0.2), lay)
+    ok, worst, cost = measure(Centered("plant", max_offset=0.2), lay)
     assert not ok and worst == pytest.approx(0.8) and cost == pytest.approx(0.3 + 0.8)
 
 
