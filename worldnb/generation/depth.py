@@ -142,6 +142,18 @@ class CallableDepth:
         return check_prediction(out, rgb.shape[:2], repr(self.name))
 
 
+def _load_depth_model(source: str, **options):
+    from transformers import AutoModelForDepthEstimation
+
+    return AutoModelForDepthEstimation.from_pretrained(source, **options)
+
+
+def _load_processor(source: str, **options):
+    from transformers import AutoImageProcessor
+
+    return AutoImageProcessor.from_pretrained(source, **options)
+
+
 class TransformersDepth:
     """A transformers depth-estimation model, by hub id or local folder.
 
@@ -156,16 +168,13 @@ class TransformersDepth:
     """
 
     def __init__(self, spec: str | Path, device: str = "auto"):
-        from transformers import AutoImageProcessor, AutoModelForDepthEstimation
-
         self.name = str(spec)
         self.device = pick_device(device)
         kind = "transformers depth-estimation model"
-        self.model = load_pretrained(
-            spec, lambda s: AutoModelForDepthEstimation.from_pretrained(s), kind, "config.json"
-        )
+        # load_pretrained adds trust_remote_code=False and use_safetensors=True
+        self.model = load_pretrained(spec, _load_depth_model, kind, "config.json")
         self.processor = load_pretrained(
-            spec, lambda s: AutoImageProcessor.from_pretrained(s), kind, "preprocessor_config.json"
+            spec, _load_processor, kind, "preprocessor_config.json", weights=False
         )
         self.model.to(self.device).eval()
         cfg = self.model.config

@@ -131,6 +131,17 @@ class CallableInpaint:
         return check_inpainted(out, image, mask, repr(self.name))
 
 
+def _load_pipeline(source: str, **options):
+    from diffusers import AutoPipelineForInpainting
+
+    try:
+        return AutoPipelineForInpainting.from_pretrained(
+            source, safety_checker=None, requires_safety_checker=False, **options
+        )
+    except TypeError:  # pipelines without a safety checker
+        return AutoPipelineForInpainting.from_pretrained(source, **options)
+
+
 class DiffusersInpaint:
     """A diffusers inpainting pipeline, by hub id or local folder.
 
@@ -143,21 +154,11 @@ class DiffusersInpaint:
     """
 
     def __init__(self, spec: str | Path, device: str = "auto"):
-        from diffusers import AutoPipelineForInpainting
-
         self.name = str(spec)
         self.device = pick_device(device)
-
-        def _load(s):
-            try:
-                return AutoPipelineForInpainting.from_pretrained(
-                    s, safety_checker=None, requires_safety_checker=False
-                )
-            except TypeError:  # pipelines without a safety checker
-                return AutoPipelineForInpainting.from_pretrained(s)
-
+        # load_pretrained adds trust_remote_code=False and use_safetensors=True
         self.pipe = load_pretrained(
-            spec, _load, "diffusers inpainting pipeline", "model_index.json"
+            spec, _load_pipeline, "diffusers inpainting pipeline", "model_index.json"
         )
         self.pipe.to(self.device)
         self.pipe.set_progress_bar_config(disable=True)
