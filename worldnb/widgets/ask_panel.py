@@ -3,7 +3,7 @@ objects light up in the 3D view."""
 
 from __future__ import annotations
 
-import ipywidgets as W
+import ipywidgets
 
 from ..errors import InputError, WorldnbError
 from ..scene import Scene
@@ -14,7 +14,7 @@ __all__ = ["AskPanel"]
 COLORS = {"ok": "#ffcc00", "ambiguous": "#ff8800"}
 
 
-class AskPanel(W.VBox):
+class AskPanel(ipywidgets.VBox):
     """Ask spatial questions in English; see the answer, its evidence, and the objects.
 
     Args:
@@ -55,15 +55,17 @@ class AskPanel(W.VBox):
         self.answer = None
         self.history: list = []
         self._setting = False
-        self.question = W.Text(placeholder=placeholder, layout=W.Layout(width="100%"))
-        self.button = W.Button(description="Ask", button_style="primary", icon="question")
-        self.output = W.HTML(value="")
+        self.question = ipywidgets.Text(
+            placeholder=placeholder, layout=ipywidgets.Layout(width="100%")
+        )
+        self.button = ipywidgets.Button(description="Ask", button_style="primary", icon="question")
+        self.output = ipywidgets.HTML(value="")
         self.question.continuous_update = False  # Enter (or leaving the box) asks
         self.question.observe(self._on_value, "value")
         self.button.on_click(lambda _b: self.ask())
         super().__init__(
-            [W.HBox([self.question, self.button]), self.output],
-            layout=W.Layout(width="100%"),
+            [ipywidgets.HBox([self.question, self.button]), self.output],
+            layout=ipywidgets.Layout(width="100%"),
         )
         self.add_class("worldnb-ask-panel")
 

@@ -10,7 +10,7 @@ import io
 import threading
 from pathlib import Path
 
-import ipywidgets as W
+import ipywidgets
 import numpy as np
 
 from ..errors import InputError, WorldnbError
@@ -34,37 +34,37 @@ def _png(rgb: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def _field_widget(f) -> W.Widget:
+def _field_widget(f) -> ipywidgets.Widget:
     style = {"description_width": "120px"}
-    layout = W.Layout(width="98%")
+    layout = ipywidgets.Layout(width="98%")
     kw = {"description": f.name, "tooltip": f.doc, "style": style, "layout": layout}
     if f.type is bool:
-        return W.Checkbox(value=bool(f.default), indent=False, **kw)
+        return ipywidgets.Checkbox(value=bool(f.default), indent=False, **kw)
     if f.type is str:
-        return W.Text(value=f.default or "", placeholder=f.doc, **kw)
+        return ipywidgets.Text(value=f.default or "", placeholder=f.doc, **kw)
     lo, hi = f.range
     if f.type is int:
         step = max(1, int(f.step or 1))
         if hi - lo > 10_000:  # seeds: a box, not a slider
-            return W.BoundedIntText(value=f.default, min=lo, max=hi, step=step, **kw)
-        return W.IntSlider(value=f.default, min=lo, max=hi, step=step, **kw)
+            return ipywidgets.BoundedIntText(value=f.default, min=lo, max=hi, step=step, **kw)
+        return ipywidgets.IntSlider(value=f.default, min=lo, max=hi, step=step, **kw)
     value = f.default if f.default is not None else lo
-    slider = W.FloatSlider(
+    slider = ipywidgets.FloatSlider(
         value=value, min=lo, max=hi, step=f.step or (hi - lo) / 100, readout_format=".3g", **kw
     )
     if f.default is None:  # optional: "auto" unless switched on
         slider.disabled = True
-        auto = W.Checkbox(
-            value=True, description="auto", indent=False, layout=W.Layout(width="70px")
+        auto = ipywidgets.Checkbox(
+            value=True, description="auto", indent=False, layout=ipywidgets.Layout(width="70px")
         )
         auto.observe(lambda ch: setattr(slider, "disabled", ch["new"]), "value")
-        box = W.HBox([slider, auto])
+        box = ipywidgets.HBox([slider, auto])
         box.slider, box.auto = slider, auto
         return box
     return slider
 
 
-class GeneratePanel(W.VBox):
+class GeneratePanel(ipywidgets.VBox):
     """Choose an image, set the parameters, run :func:`worldnb.generate`, see the result.
 
     Args:
@@ -106,46 +106,52 @@ class GeneratePanel(W.VBox):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
 
-        self.controls: dict[str, W.Widget] = {}
-        groups: dict[str, list[W.Widget]] = {}
+        self.controls: dict[str, ipywidgets.Widget] = {}
+        groups: dict[str, list[ipywidgets.Widget]] = {}
         for f in config_fields():
             w = _field_widget(f)
             self.controls[f.name] = w
             groups.setdefault(f.group, []).append(w)
         self.set_config(cfg)
 
-        self.upload = W.FileUpload(accept="image/*", multiple=False, description="Upload image")
-        self.path = W.Text(
+        self.upload = ipywidgets.FileUpload(
+            accept="image/*", multiple=False, description="Upload image"
+        )
+        self.path = ipywidgets.Text(
             placeholder="…or a path to an image file (Enter)",
             description="path",
             continuous_update=False,
-            layout=W.Layout(width="60%"),
+            layout=ipywidgets.Layout(width="60%"),
         )
-        self.thumbnail = W.Image(format="png", layout=W.Layout(max_width=f"{_THUMB}px"))
+        self.thumbnail = ipywidgets.Image(
+            format="png", layout=ipywidgets.Layout(max_width=f"{_THUMB}px")
+        )
         self.upload.observe(self._on_upload, "value")
         self.path.observe(lambda ch: ch["new"] and self.set_image(ch["new"]), "value")
 
-        self.run_button = W.Button(description="Run", button_style="primary", icon="play")
-        self.cancel_button = W.Button(description="Cancel", icon="stop", disabled=True)
+        self.run_button = ipywidgets.Button(description="Run", button_style="primary", icon="play")
+        self.cancel_button = ipywidgets.Button(description="Cancel", icon="stop", disabled=True)
         self.run_button.on_click(lambda _b: self.run(block=False))
         self.cancel_button.on_click(lambda _b: self.cancel())
-        self.progress = W.IntProgress(
-            value=0, min=0, max=1, description="", layout=W.Layout(width="60%")
+        self.progress = ipywidgets.IntProgress(
+            value=0, min=0, max=1, description="", layout=ipywidgets.Layout(width="60%")
         )
-        self.status = W.HTML(value="Choose an image, then Run.")
-        self.previews = W.HBox(layout=W.Layout(flex_flow="row wrap"))
+        self.status = ipywidgets.HTML(value="Choose an image, then Run.")
+        self.previews = ipywidgets.HBox(layout=ipywidgets.Layout(flex_flow="row wrap"))
 
         main = [w for g in MAIN_GROUPS for w in groups.get(g, [])]
         rest = [g for g in groups if g not in MAIN_GROUPS]
-        advanced = W.Accordion(children=[W.VBox(groups[g]) for g in rest], titles=tuple(rest))
+        advanced = ipywidgets.Accordion(
+            children=[ipywidgets.VBox(groups[g]) for g in rest], titles=tuple(rest)
+        )
         advanced.selected_index = None
         super().__init__(
             [
-                W.HBox([self.upload, self.path]),
+                ipywidgets.HBox([self.upload, self.path]),
                 self.thumbnail,
-                W.VBox(main),
+                ipywidgets.VBox(main),
                 advanced,
-                W.HBox([self.run_button, self.cancel_button, self.progress]),
+                ipywidgets.HBox([self.run_button, self.cancel_button, self.progress]),
                 self.status,
                 self.previews,
             ]
@@ -254,7 +260,9 @@ class GeneratePanel(W.VBox):
         if event.status == "start":
             self.status.value = f"{event.stage}…"
         elif event.status == "view" and event.view is not None:
-            img = W.Image(value=_png(event.view.rgb), format="png", layout=W.Layout(margin="2px"))
+            img = ipywidgets.Image(
+                value=_png(event.view.rgb), format="png", layout=ipywidgets.Layout(margin="2px")
+            )
             self.previews.children = (*self.previews.children, img)
         return not self._cancel.is_set()
 

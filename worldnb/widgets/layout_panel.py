@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as W
+import ipywidgets
 import numpy as np
 
 from ..errors import InputError, WorldnbError
@@ -22,7 +22,7 @@ _DEFAULT_ITEMS = {
 }
 
 
-class LayoutPanel(W.VBox):
+class LayoutPanel(ipywidgets.VBox):
     """Plan furniture layouts and show them in a :class:`~worldnb.widgets.SceneView`.
 
     Args:
@@ -61,40 +61,42 @@ class LayoutPanel(W.VBox):
             raise InputError(f"kind: expected one of {', '.join(ROOM_KINDS)}, got {kind!r}")
         self.result = None
         style = {"description_width": "70px"}
-        self.kind = W.Dropdown(
+        self.kind = ipywidgets.Dropdown(
             options=list(ROOM_KINDS), value=kind, description="room", style=style
         )
-        self.width = W.FloatSlider(
+        self.width = ipywidgets.FloatSlider(
             4.0, min=2.5, max=8.0, step=0.05, description="width (m)", style=style
         )
-        self.depth = W.FloatSlider(
+        self.depth = ipywidgets.FloatSlider(
             3.6, min=2.5, max=8.0, step=0.05, description="depth (m)", style=style
         )
-        self.seed = W.IntText(0, description="seed", style=style)
-        self.walkway = W.FloatSlider(
+        self.seed = ipywidgets.IntText(0, description="seed", style=style)
+        self.walkway = ipywidgets.FloatSlider(
             0.9, min=0.5, max=1.5, step=0.05, description="walkway (m)", style=style
         )
-        self.items = W.Textarea(
+        self.items = ipywidgets.Textarea(
             value=_DEFAULT_ITEMS[kind],
             description="furniture",
             style=style,
-            layout=W.Layout(width="98%"),
+            layout=ipywidgets.Layout(width="98%"),
         )
-        self.plan_button = W.Button(description="Plan", button_style="primary", icon="th-large")
-        self.sample_button = W.Button(description="Random room", icon="random")
-        self.status = W.HTML("")
-        self.report = W.HTML("")
+        self.plan_button = ipywidgets.Button(
+            description="Plan", button_style="primary", icon="th-large"
+        )
+        self.sample_button = ipywidgets.Button(description="Random room", icon="random")
+        self.status = ipywidgets.HTML("")
+        self.report = ipywidgets.HTML("")
         self.kind.observe(self._on_kind, names="value")
         self.plan_button.on_click(lambda _b: self._safely(self.plan))
         self.sample_button.on_click(lambda _b: self._safely(self.sample))
         super().__init__(
             [
-                W.HBox([self.kind, self.seed]),
+                ipywidgets.HBox([self.kind, self.seed]),
                 self.width,
                 self.depth,
                 self.walkway,
                 self.items,
-                W.HBox([self.plan_button, self.sample_button]),
+                ipywidgets.HBox([self.plan_button, self.sample_button]),
                 self.status,
                 self.report,
             ]

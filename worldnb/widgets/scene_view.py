@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-import ipywidgets as W
+import ipywidgets
 import numpy as np
 import pythreejs as three
 
@@ -48,7 +48,7 @@ def _checked_layer(name: str, layer):
         raise InputError(f"layer {name!r}: {exc}") from None
 
 
-class _Slider(W.FloatSlider):
+class _Slider(ipywidgets.FloatSlider):
     """A FloatSlider that knows when a value comes from the browser.
 
     ipywidgets applies every update the front end sends through :meth:`set_state`
@@ -65,7 +65,7 @@ class _Slider(W.FloatSlider):
             self.from_browser = False
 
 
-class SceneView(W.VBox):
+class SceneView(ipywidgets.VBox):
     """A live 3D view of a scene: a pythreejs renderer plus camera sliders and toggles.
 
     Layers are drawn as the scene holds them: meshes (vertex colours or texture), point
@@ -98,10 +98,10 @@ class SceneView(W.VBox):
     """
 
     #: camera sliders, kept in sync both ways with the 3D camera
-    azimuth: W.FloatSlider
-    elevation: W.FloatSlider
-    distance: W.FloatSlider
-    fov: W.FloatSlider
+    azimuth: ipywidgets.FloatSlider
+    elevation: ipywidgets.FloatSlider
+    distance: ipywidgets.FloatSlider
+    fov: ipywidgets.FloatSlider
 
     def __init__(
         self,
@@ -133,7 +133,7 @@ class SceneView(W.VBox):
         self._show_ceiling = bool(show_ceiling)
         #: True while the view itself sets widget traits (their observers ignore that)
         self._applying = False
-        self._links: list[W.Widget] = []
+        self._links: list[ipywidgets.Widget] = []
         self._highlighted: dict[int, str] = {}
         self._openings: dict = {}  # door/window id → its highlight panel
         self._layers: dict[str, _three.LayerView] = {}
@@ -168,7 +168,7 @@ class SceneView(W.VBox):
 
         slider = {"continuous_update": True, "readout_format": ".1f"}
         style = {"description_width": "64px"}
-        lay = W.Layout(width="300px")
+        lay = ipywidgets.Layout(width="300px")
         for name in SLIDERS:
             rng = self._sync.ranges[name]
             s = _Slider(
@@ -181,16 +181,18 @@ class SceneView(W.VBox):
                 **slider,
             )
             setattr(self, name, s)
-        self.background = W.ColorPicker(
+        self.background = ipywidgets.ColorPicker(
             value=background,
             description="background",
             concise=True,
             style={"description_width": "initial"},
         )
         #: browser-side links (they work without a kernel, e.g. in to_html pages)
-        self._links.append(W.jslink((self.background, "value"), (self.renderer, "background")))
-        self._toggles = W.HBox(layout=W.Layout(flex_flow="row wrap"))
-        self._note = W.HTML(layout=W.Layout(display="none"))
+        self._links.append(
+            ipywidgets.jslink((self.background, "value"), (self.renderer, "background"))
+        )
+        self._toggles = ipywidgets.HBox(layout=ipywidgets.Layout(flex_flow="row wrap"))
+        self._note = ipywidgets.HTML(layout=ipywidgets.Layout(display="none"))
         self._apply_orbit(orbit)
         for s in (self.azimuth, self.elevation, self.distance, self.fov):
             s.observe(self._on_slider, names="value")
@@ -201,10 +203,13 @@ class SceneView(W.VBox):
         if camera is not None:
             self.set_camera(camera)
 
-        sliders = W.HBox(
-            [W.VBox([self.azimuth, self.elevation]), W.VBox([self.distance, self.fov])]
+        sliders = ipywidgets.HBox(
+            [
+                ipywidgets.VBox([self.azimuth, self.elevation]),
+                ipywidgets.VBox([self.distance, self.fov]),
+            ]
         )
-        panel = [sliders, W.HBox([self._toggles, self.background]), self._note]
+        panel = [sliders, ipywidgets.HBox([self._toggles, self.background]), self._note]
         super().__init__(children=[self.renderer, *(panel if controls else [self._note])])
         self.add_class("worldnb-sceneview")
 
@@ -449,14 +454,14 @@ class SceneView(W.VBox):
         for name, obj in groups.items():
             box = old.get(name)
             if box is None or box._worldnb_target is not obj:
-                box = W.Checkbox(
+                box = ipywidgets.Checkbox(
                     value=bool(obj.visible),
                     description=name,
                     indent=False,
-                    layout=W.Layout(width="auto", margin="0 12px 0 0"),
+                    layout=ipywidgets.Layout(width="auto", margin="0 12px 0 0"),
                 )
                 box._worldnb_target = obj
-                self._links.append(W.jslink((box, "value"), (obj, "visible")))
+                self._links.append(ipywidgets.jslink((box, "value"), (obj, "visible")))
             boxes.append(box)
         self._toggles.children = tuple(boxes)
 
@@ -466,7 +471,7 @@ class SceneView(W.VBox):
         self._note.layout.display = None if notes else "none"
 
     @property
-    def toggles(self) -> dict[str, W.Checkbox]:
+    def toggles(self) -> dict[str, ipywidgets.Checkbox]:
         """Visibility check boxes by layer / group name."""
         return {c.description: c for c in self._toggles.children}
 

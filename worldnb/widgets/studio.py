@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-import ipywidgets as W
+import ipywidgets
 
 from ..errors import InputError
 from ..scene.scene import Scene
@@ -36,7 +36,7 @@ def available_panels() -> dict[str, type]:
     return found
 
 
-def studio(scene: Scene | None = None, *, panels=None, **view_options) -> W.Widget:
+def studio(scene: Scene | None = None, *, panels=None, **view_options) -> ipywidgets.Widget:
     """The live 3D view of ``scene`` with the question, layout and generation panels.
 
     Args:
@@ -57,10 +57,10 @@ def studio(scene: Scene | None = None, *, panels=None, **view_options) -> W.Widg
         raise InputError(f"panels: {missing} not available; available: {sorted(found)}")
     built = {title: found[title](view) for title in wanted}
     if built:
-        tabs = W.Tab(children=list(built.values()), titles=list(built))
-        box = W.HBox([view, tabs])
+        tabs = ipywidgets.Tab(children=list(built.values()), titles=list(built))
+        box = ipywidgets.HBox([view, tabs])
     else:
-        box = W.HBox([view])
+        box = ipywidgets.HBox([view])
     box.view = view
     box.panels = built
     return box
