@@ -21,6 +21,17 @@ ARTIFACTS = REPO / "test-artifacts"
 VSIBENCH_META = SHARED / "data" / "vsibench-meta" / "scannet_meta_info_val.json"
 
 
+def pytest_ignore_collect(collection_path, config):
+    """Only test files are collected here. ``--doctest-modules`` (on for the docstring
+    examples in worldnb) would otherwise import every .py under tests/, and some are
+    scripts that write notebooks when imported."""
+    name = collection_path.name
+    if collection_path.suffix == ".py" and name != "conftest.py":
+        if not (name.startswith("test_") or name.endswith("_test.py")):
+            return True
+    return None
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)

@@ -53,3 +53,13 @@ def test_every_prompt_is_a_doctest_example(name):
         f"{name}: {len(PROMPT.findall(source))} '>>>' prompts but doctest finds {found} "
         "examples; put examples in module, class or function docstrings"
     )
+
+
+def test_collection_imports_no_scripts_under_tests(pytestconfig):
+    # with --doctest-modules, collecting tests/spatial/make_notebook.py would run it
+    hook = pytestconfig.hook.pytest_ignore_collect
+    for script in ("widgets/make_live_view_notebook.py", "spatial/make_notebook.py"):
+        assert (REPO / "tests" / script).is_file()
+        assert hook(collection_path=REPO / "tests" / script, config=pytestconfig) is True
+    this = Path(__file__)
+    assert hook(collection_path=this, config=pytestconfig) is not True
