@@ -9,6 +9,8 @@ and the image is shrunk so its longer side is at most ``max_side``.
 from __future__ import annotations
 
 import math
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,22 +89,45 @@ def _focal_from_exif(img) -> float | None:
     return f35 * math.hypot(w, h) / _DIAGONAL_35MM
 
 
+def _check_regular_file(path: Path) -> None:
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"image: no file at '{path}'; check the path") from None
+    except OSError as exc:
+        raise InputError(f"image: cannot read '{path}' ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"image: '{path}' is a folder; pass an image file")
+    if not stat.S_ISREG(st.st_mode):  # opening a FIFO would block until someone writes
+        raise InputError(f"image: '{path}' is not a regular file (a pipe or device?)")
+
+
 def _from_path(path: Path, allow_large: bool):
+    """Decode a file. The size is checked from the header before any pixel is decoded;
+    PIL's own decompression-bomb limit (a process-wide setting) is left as it is."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    if not path.exists():
-        raise InputError(f"image: no file at '{path}'; check the path")
-    if path.is_dir():
-        raise InputError(f"image: '{path}' is a folder; pass an image file")
-    old = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None  # we apply our own, clearer limit below
+    _check_regular_file(path)
     try:
-        with Image.open(path) as img:
+        with Image.open(path) as img:  # reads the header only
             _check_size(*img.size, allow_large, f"'{path.name}'")
             focal = _focal_from_exif(img)
             img = ImageOps.exif_transpose(img)
             img.load()
             arr = _pil_to_array(img)
+    except Image.DecompressionBombError:
+        limit = 2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+        if not allow_large:
+            raise InputError(
+                f"image: '{path.name}' has more than {limit:.0f} megapixels (limit "
+                f"{MAX_MEGAPIXELS:.0f}); shrink it first or pass allow_large=True "
+                "(GenerationConfig.allow_large)"
+            ) from None
+        raise InputError(
+            f"image: '{path.name}' has more than {limit:.0f} megapixels, over PIL's "
+            "decompression-bomb limit (PIL.Image.MAX_IMAGE_PIXELS), which worldnb never "
+            "changes; shrink the image, or raise that limit yourself if you trust the file"
+        ) from None
     except UnidentifiedImageError:
         raise FormatError(
             f"image: '{path}' is not an image PIL can read; pass a PNG, JPEG, WebP, … file"
@@ -111,8 +136,6 @@ def _from_path(path: Path, allow_large: bool):
         raise FormatError(
             f"image: '{path}' could not be decoded ({exc}); is it truncated?"
         ) from None
-    finally:
-        Image.MAX_IMAGE_PIXELS = old
     return arr, focal
 
 

@@ -228,9 +228,26 @@ def generate(
         run.bar.close()
 
 
+def _check_liftable(img: InputImage, cfg: GenerationConfig) -> None:
+    """Lifting needs a 2×2 block of pixels; say so about the image, not about depth."""
+    if min(img.height, img.width) >= 2:
+        return
+    w0, h0 = img.original_size
+    resized = (
+        f", {img.width}×{img.height} after shrinking to max_side={cfg.max_side}"
+        if (img.width, img.height) != (w0, h0)
+        else ""
+    )
+    raise InputError(
+        f"image: {img.source} is {w0}×{h0} pixels{resized}; generate needs at least 2×2 "
+        "pixels; pass a larger image (or a larger max_side)"
+    )
+
+
 def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
     with run.stage("image"):
         img = load_image(image, cfg.max_side, cfg.allow_large)
+        _check_liftable(img, cfg)
     with run.stage("backends"):
         depth_b = as_depth_estimator(depth, device)
         inpaint_b = as_inpainter(inpaint, device) if cfg.n_views > 0 else None
