@@ -16,12 +16,14 @@ so peak memory stays bounded.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import torch
 from torch.utils.checkpoint import checkpoint
 
 from ..errors import InputError
+from ..scene.geometry import MAX_LOG_SCALE
 from ..transforms import gaussian_covariances
 from ._common import as_tensor, camera_tensors, check_size
 from ._sh import view_dependent_colors
@@ -40,6 +42,7 @@ __all__ = [
 ALPHA_MIN = 1.0 / 255.0  #: a Gaussian with α below this at a pixel is skipped there
 ALPHA_MAX = 0.999  #: α is clamped to this
 T_MIN = 1e-4  #: compositing stops before transmittance drops to this
+MAX_SIGMA = math.exp(MAX_LOG_SCALE)  #: largest standard deviation (m) rasterized
 
 
 class ProjectedGaussians(NamedTuple):
@@ -236,6 +239,11 @@ def rasterize_gaussians(
         raise InputError("quats: every quaternion must be non-zero (wxyz)")
     if n and bool((scales.detach() <= 0).any()):
         raise InputError("scales: standard deviations must be > 0 (pass exp(log_scales))")
+    if n and bool((scales.detach() > MAX_SIGMA).any()):  # σ² would overflow: NaN pixels
+        raise InputError(
+            f"scales: standard deviations must be <= {MAX_SIGMA:.1e} m (exp of the largest "
+            f"log-scale a Gaussians layer takes), got {float(scales.detach().max()):.3g}"
+        )
     if n and bool(((opacities.detach() < 0) | (opacities.detach() > 1)).any()):
         raise InputError("opacities: expected values in [0, 1] (pass sigmoid(logits))")
     if sh_rest is not None:

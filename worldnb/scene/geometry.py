@@ -153,12 +153,18 @@ class Mesh:
         return f"Mesh({len(self.vertices):,} vertices, {len(self.faces):,} faces)"
 
 
+#: Largest log standard deviation a Gaussian may have (σ = e^20 ≈ 4.9e8 m); beyond about
+#: 44 the covariance σ² overflows float32 and renders NaN.
+MAX_LOG_SCALE = 20.0
+
+
 class Gaussians:
     """3D Gaussians (the 3D Gaussian Splatting parameterisation).
 
     Args:
         means: (N, 3) float32 centres (m).
-        scales: (N, 3) **log** standard deviations along the local axes.
+        scales: (N, 3) **log** standard deviations along the local axes, at most
+            :data:`MAX_LOG_SCALE`.
         quats: (N, 4) rotations, **wxyz**; need not be normalised, must be non-zero.
         opacities: (N,) **logit** opacities.
         colors: (N, 3) zeroth-order RGB, nominally in [0, 1]; not clamped, since
@@ -181,6 +187,12 @@ class Gaussians:
         self.means = as_array("means", means, (None, 3), copy=True)
         n = len(self.means)
         self.scales = as_array("scales", scales, (n, 3), copy=True)
+        if n and float(self.scales.max()) > MAX_LOG_SCALE:
+            raise InputError(
+                f"scales: log standard deviations must be <= {MAX_LOG_SCALE:g} "
+                f"(σ ≈ {np.exp(MAX_LOG_SCALE):.1e} m), got {float(self.scales.max()):g}; "
+                "the scales are logs: pass np.log(sigma)"
+            )
         self.quats = as_array("quats", quats, (n, 4), copy=True)
         if n and np.any(np.linalg.norm(self.quats, axis=1) < 1e-12):
             raise InputError("quats: every quaternion must be non-zero (wxyz)")
