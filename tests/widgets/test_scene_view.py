@@ -233,13 +233,17 @@ def test_highlight_recolours_only_that_objects_vertices(scene):
     assert view.highlighted == {}
 
 
-def test_highlight_without_geometry_shows_a_box(rng):
+def test_highlight_without_geometry_colours_its_solid_box(rng):
     scene = wn.Scene()
     scene.add_object("lamp", wn.OrientedBox((0, 1, 0), (0.3, 0.5, 0.3)))
     view = SceneView(scene)
-    assert not view._objects[1].fill.visible
-    view.highlight([1])
-    assert view._objects[1].fill.visible
+    solid = view._objects[1].solid
+    assert solid is not None and solid.material.color == "#b3b3b3"
+    view.highlight([1], color="#ff00ff")
+    assert solid.material.color == "#ff00ff"
+    assert not view._objects[1].fill.visible  # the solid box itself shows the highlight
+    view.clear_highlight()
+    assert solid.material.color == "#b3b3b3"
 
 
 def test_highlight_bad_input_leaves_view_unchanged(scene):

@@ -17,7 +17,15 @@ from ..transforms import triangulate_polygon
 from . import _buffers
 from ._shaders import GAUSSIAN_FRAGMENT, GAUSSIAN_VERTEX
 
-__all__ = ["LayerView", "ObjectView", "build_frustum", "build_layer", "build_object", "build_room"]
+__all__ = [
+    "LayerView",
+    "ObjectView",
+    "build_frustum",
+    "build_layer",
+    "build_object",
+    "build_room",
+    "object_color",
+]
 
 #: Scene convention: a mesh layer of this name is the room shell, faces turned inwards.
 ROOM_LAYER = "room"
@@ -26,6 +34,8 @@ EDGE_COLOR = "#555555"
 LABEL_COLOR = "#222222"
 FLOOR_COLOR = "#d8ccb4"
 WALL_COLOR = "#e4e4e4"
+#: Solid boxes of objects without a colour: the grey :func:`worldnb.render` draws them in.
+OBJECT_GREY = "#b3b3b3"
 OPENING_COLORS = {"door": "#8b5a2b", "window": "#3a7bd5"}
 
 
@@ -217,25 +227,73 @@ def label_sprite(text: str, position, height: float) -> three.Sprite:
 
 @dataclass
 class ObjectView:
-    """An object as shown: box edges, label and a (hidden) fill used by highlighting."""
+    """An object as shown: box edges, label, a (hidden) fill used by highlighting and,
+    for an object no layer draws, a solid box in its colour.
+
+    Attributes:
+        color: the object's ``attrs["color"]`` as ``"#rrggbb"`` (None: it has none).
+        solid: the opaque box of an object that has no geometry in any layer, else None.
+    """
 
     id: int
     group: three.Group
     edges: three.LineSegments
     label: three.Sprite
     fill: three.Mesh
+    color: str | None = None
+    solid: three.Mesh | None = None
+
+    @property
+    def edge_color(self) -> str:
+        """Box edges: the object's colour, or dark grey."""
+        return self.color or EDGE_COLOR
+
+    @property
+    def solid_color(self) -> str:
+        """The solid box: the object's colour, or the offscreen renderer's grey."""
+        return self.color or OBJECT_GREY
 
 
-def build_object(obj, label_height: float) -> ObjectView:
-    """Box edges + a text label above the box for a :class:`~worldnb.SceneObject`."""
+def object_color(obj) -> str | None:
+    """``"#rrggbb"`` of a :class:`~worldnb.SceneObject`'s ``attrs["color"]`` (a CSS name,
+    ``"#rgb"``/``"#rrggbb"`` or an RGB triple in [0, 1]); None when absent or unreadable,
+    as :func:`worldnb.render` treats it (grey)."""
+    color = obj.attrs.get("color")
+    if color is None:
+        return None
+    if isinstance(color, str):
+        from PIL import ImageColor
+
+        try:
+            rgb = ImageColor.getrgb(color)[:3]
+        except ValueError:
+            return None
+    else:
+        try:
+            v = np.asarray(color, np.float64)
+        except (TypeError, ValueError):
+            return None
+        if v.shape != (3,) or not np.all(np.isfinite(v)) or v.min() < 0 or v.max() > 1:
+            return None
+        rgb = tuple(int(np.rint(x * 255)) for x in v)
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def build_object(obj, label_height: float, solid: bool = False) -> ObjectView:
+    """Box edges + a text label above the box for a :class:`~worldnb.SceneObject`; with
+    ``solid``, also an opaque box in its colour (for an object that no layer draws)."""
     corners = obj.box.corners()
-    edges = line_segments(_buffers.box_edges(corners), EDGE_COLOR)
+    color = object_color(obj)
+    edges = line_segments(_buffers.box_edges(corners), color or EDGE_COLOR)
     top = np.array([obj.box.center[0], obj.box.top + 1.2 * label_height, obj.box.center[2]])
     label = label_sprite(obj.name, top, label_height)
     fill = box_mesh(corners, "#ffcc00", 0.35)
     fill.visible = False
-    group = three.Group(children=(edges, label, fill), name=f"object {obj.id}")
-    return ObjectView(obj.id, group, edges, label, fill)
+    view = ObjectView(obj.id, three.Group(name=f"object {obj.id}"), edges, label, fill, color)
+    if solid:
+        v, f = obj.box.triangles()
+        view.solid = _flat_mesh(v[f].reshape(-1, 3), view.solid_color, f"box {obj.id}")
+    return view
 
 
 def _quad(corners: np.ndarray, inward: np.ndarray) -> np.ndarray:

@@ -41,11 +41,11 @@ class AskPanel(ipywidgets.VBox):
 
     def __init__(self, view_or_scene, *, frame=None, placeholder: str = "Ask about the scene…"):
         if isinstance(view_or_scene, Scene):
-            self.view, self.scene = None, view_or_scene
+            self.view, self._scene = None, view_or_scene
         elif hasattr(view_or_scene, "highlight") and isinstance(
             getattr(view_or_scene, "scene", None), Scene
         ):
-            self.view, self.scene = view_or_scene, view_or_scene.scene
+            self.view, self._scene = view_or_scene, None
         else:
             raise InputError(
                 "AskPanel: expected a SceneView (scene.show()) or a Scene, "
@@ -63,11 +63,18 @@ class AskPanel(ipywidgets.VBox):
         self.question.continuous_update = False  # Enter (or leaving the box) asks
         self.question.observe(self._on_value, "value")
         self.button.on_click(lambda _b: self.ask())
+        self.output.layout = ipywidgets.Layout(width="100%", overflow="auto")
         super().__init__(
             [ipywidgets.HBox([self.question, self.button]), self.output],
-            layout=ipywidgets.Layout(width="100%"),
+            layout=ipywidgets.Layout(flex="1 1 320px", min_width="0", overflow="auto"),
         )
         self.add_class("worldnb-ask-panel")
+
+    @property
+    def scene(self) -> Scene:
+        """The scene questions are about: the view's current one (it follows
+        ``view.set_scene``, e.g. a layout planned in another panel)."""
+        return self.view.scene if self.view is not None else self._scene
 
     def ask(self, question: str | None = None):
         """Ask ``question`` (default: the text in the box), show and return the answer."""

@@ -72,6 +72,8 @@ class GeneratePanel(ipywidgets.VBox):
             None: the panel makes its own view when the first result arrives.
         depth: depth backend (Hugging Face id, folder or callable).
         inpaint: inpainting backend (id, folder or callable).
+        segment: segmentation backend (id, folder or callable), as for
+            :func:`worldnb.generate`.
         config: starting values of the sliders.
         image: an image to start with (path, array, PIL image).
         device: ``"auto"``, ``"cpu"``, ``"cuda"``.
@@ -94,12 +96,21 @@ class GeneratePanel(ipywidgets.VBox):
     """
 
     def __init__(
-        self, view=None, *, depth=None, inpaint=None, config=None, image=None, device: str = "auto"
+        self,
+        view=None,
+        *,
+        depth=None,
+        inpaint=None,
+        segment=None,
+        config=None,
+        image=None,
+        device: str = "auto",
     ):
         cfg = GenerationConfig() if config is None else config
         if not isinstance(cfg, GenerationConfig):
             raise InputError(f"config: expected a GenerationConfig, got {type(cfg).__name__}")
         self.view, self.depth, self.inpaint, self.device = view, depth, inpaint, device
+        self.segment = segment
         self.scene: Scene | None = None
         self.error: Exception | None = None
         self._image = None
@@ -121,10 +132,11 @@ class GeneratePanel(ipywidgets.VBox):
             placeholder="…or a path to an image file (Enter)",
             description="path",
             continuous_update=False,
-            layout=ipywidgets.Layout(width="60%"),
+            layout=ipywidgets.Layout(width="auto", flex="1 1 200px", min_width="0"),
         )
+        # hidden until an image is chosen (an empty Image shows a broken-image icon)
         self.thumbnail = ipywidgets.Image(
-            format="png", layout=ipywidgets.Layout(max_width=f"{_THUMB}px")
+            format="png", layout=ipywidgets.Layout(max_width=f"{_THUMB}px", display="none")
         )
         self.upload.observe(self._on_upload, "value")
         self.path.observe(lambda ch: ch["new"] and self.set_image(ch["new"]), "value")
@@ -134,7 +146,11 @@ class GeneratePanel(ipywidgets.VBox):
         self.run_button.on_click(lambda _b: self.run(block=False))
         self.cancel_button.on_click(lambda _b: self.cancel())
         self.progress = ipywidgets.IntProgress(
-            value=0, min=0, max=1, description="", layout=ipywidgets.Layout(width="60%")
+            value=0,
+            min=0,
+            max=1,
+            description="",
+            layout=ipywidgets.Layout(flex="1 1 120px", min_width="0"),
         )
         self.status = ipywidgets.HTML(value="Choose an image, then Run.")
         self.previews = ipywidgets.HBox(layout=ipywidgets.Layout(flex_flow="row wrap"))
@@ -147,15 +163,22 @@ class GeneratePanel(ipywidgets.VBox):
         advanced.selected_index = None
         super().__init__(
             [
-                ipywidgets.HBox([self.upload, self.path]),
+                ipywidgets.HBox(
+                    [self.upload, self.path], layout=ipywidgets.Layout(flex_flow="row wrap")
+                ),
                 self.thumbnail,
                 ipywidgets.VBox(main),
                 advanced,
-                ipywidgets.HBox([self.run_button, self.cancel_button, self.progress]),
+                ipywidgets.HBox(
+                    [self.run_button, self.cancel_button, self.progress],
+                    layout=ipywidgets.Layout(flex_flow="row wrap"),
+                ),
                 self.status,
                 self.previews,
-            ]
+            ],
+            layout=ipywidgets.Layout(flex="1 1 320px", min_width="0", overflow="auto"),
         )
+        self.add_class("worldnb-generate-panel")
         if image is not None:
             self.set_image(image)
 
@@ -194,6 +217,7 @@ class GeneratePanel(ipywidgets.VBox):
             return
         self._image = image
         self.thumbnail.value = _png(preview.rgb)
+        self.thumbnail.layout.display = None
         self.status.value = (
             f"Image: {preview.source} ({preview.original_size[0]}×{preview.original_size[1]})."
         )
@@ -273,6 +297,7 @@ class GeneratePanel(ipywidgets.VBox):
                 cfg,
                 depth=self.depth,
                 inpaint=self.inpaint,
+                segment=self.segment,
                 device=self.device,
                 progress=False,
                 callback=self._on_event,

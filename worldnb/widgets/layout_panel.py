@@ -22,17 +22,27 @@ _DEFAULT_ITEMS = {
 }
 
 
+#: Panels shrink next to a view (an HBox never squashes the view; the panel scrolls).
+PANEL_LAYOUT = {"flex": "1 1 320px", "min_width": "0", "overflow": "auto"}
+_FULL = {"width": "100%", "max_width": "420px"}
+
+
 class LayoutPanel(ipywidgets.VBox):
     """Plan furniture layouts and show them in a :class:`~worldnb.widgets.SceneView`.
+
+    The controls start from the scene shown: its room kind (``scene.meta["kind"]``, else
+    the kind whose usual furniture it has most of), its room's size and its furniture,
+    so pressing Plan re-plans that room rather than another one.
 
     Args:
         view_or_scene: a ``SceneView`` (the planned scene replaces its scene), a
             :class:`~worldnb.Scene` or None (the panel then only reports).
-        kind: initial room kind.
+        kind: initial room kind (None: from the scene, else ``"bedroom"``).
 
     Attributes:
         kind, width, depth, seed, walkway: the controls.
         items: a text box with the furniture list, comma-separated.
+        status: a one-line ``Label`` (plain text) saying what happened.
         report: HTML widget with the constraint report and the reasons.
         result: the last :class:`~worldnb.layout.LayoutResult` (None before).
         scene: the last planned or sampled scene.
@@ -43,9 +53,11 @@ class LayoutPanel(ipywidgets.VBox):
         >>> res = panel.plan()
         >>> {"desk", "office chair"} <= set(res.scene.labels())
         True
+        >>> panel.status.value.startswith("planned")
+        True
     """
 
-    def __init__(self, view_or_scene=None, *, kind: str = "bedroom"):
+    def __init__(self, view_or_scene=None, *, kind: str | None = None):
         from ..worlds import ROOM_KINDS
 
         if view_or_scene is None or isinstance(view_or_scene, Scene):
@@ -57,50 +69,62 @@ class LayoutPanel(ipywidgets.VBox):
                 "LayoutPanel: expected a SceneView (scene.show()), a Scene or None, "
                 f"got {type(view_or_scene).__name__}"
             )
-        if kind not in ROOM_KINDS:
+        if kind is None:
+            kind = _kind_of(self.scene)
+        elif kind not in ROOM_KINDS:
             raise InputError(f"kind: expected one of {', '.join(ROOM_KINDS)}, got {kind!r}")
         self.result = None
-        style = {"description_width": "70px"}
+        style = {"description_width": "80px"}
+        full = ipywidgets.Layout(**_FULL)
         self.kind = ipywidgets.Dropdown(
-            options=list(ROOM_KINDS), value=kind, description="room", style=style
+            options=list(ROOM_KINDS), value=kind, description="room", style=style, layout=full
         )
         self.width = ipywidgets.FloatSlider(
-            4.0, min=2.5, max=8.0, step=0.05, description="width (m)", style=style
+            4.0, min=2.5, max=8.0, step=0.05, description="width (m)", style=style, layout=full
         )
         self.depth = ipywidgets.FloatSlider(
-            3.6, min=2.5, max=8.0, step=0.05, description="depth (m)", style=style
+            3.6, min=2.5, max=8.0, step=0.05, description="depth (m)", style=style, layout=full
         )
-        self.seed = ipywidgets.IntText(0, description="seed", style=style)
+        self.seed = ipywidgets.IntText(0, description="seed", style=style, layout=full)
         self.walkway = ipywidgets.FloatSlider(
-            0.9, min=0.5, max=1.5, step=0.05, description="walkway (m)", style=style
+            0.9, min=0.5, max=1.5, step=0.05, description="walkway (m)", style=style, layout=full
         )
         self.items = ipywidgets.Textarea(
-            value=_DEFAULT_ITEMS[kind],
-            description="furniture",
-            style=style,
-            layout=ipywidgets.Layout(width="98%"),
+            value=_DEFAULT_ITEMS[kind], description="furniture", style=style, layout=full
         )
         self.plan_button = ipywidgets.Button(
             description="Plan", button_style="primary", icon="th-large"
         )
         self.sample_button = ipywidgets.Button(description="Random room", icon="random")
-        self.status = ipywidgets.HTML("")
-        self.report = ipywidgets.HTML("")
+        self.status = ipywidgets.Label("", layout=ipywidgets.Layout(width="100%"))
+        self.report = ipywidgets.HTML("", layout=ipywidgets.Layout(width="100%"))
+        self._set_size_from(kind)
+        if self.scene is not None:
+            self._match(self.scene)
+            seed = self.scene.meta.get("seed") if isinstance(self.scene.meta, dict) else None
+            if isinstance(seed, int) and seed >= 0:
+                self.seed.value = seed
         self.kind.observe(self._on_kind, names="value")
         self.plan_button.on_click(lambda _b: self._safely(self.plan))
         self.sample_button.on_click(lambda _b: self._safely(self.sample))
         super().__init__(
             [
-                ipywidgets.HBox([self.kind, self.seed]),
+                self.kind,
+                self.seed,
                 self.width,
                 self.depth,
                 self.walkway,
                 self.items,
-                ipywidgets.HBox([self.plan_button, self.sample_button]),
+                ipywidgets.HBox(
+                    [self.plan_button, self.sample_button],
+                    layout=ipywidgets.Layout(flex_flow="row wrap"),
+                ),
                 self.status,
                 self.report,
-            ]
+            ],
+            layout=ipywidgets.Layout(**PANEL_LAYOUT),
         )
+        self.add_class("worldnb-layout-panel")
 
     # ---- actions ------------------------------------------------------------------
     def furniture(self) -> list[str]:
@@ -118,36 +142,41 @@ class LayoutPanel(ipywidgets.VBox):
         """Plan the furniture list in the room; show it and its report. Returns the result."""
         from ..layout import plan
 
-        self.status.value = "<i>planning…</i>"
+        self._say("planning…")
         res = plan(
             self.room(), self.furniture(), seed=int(self.seed.value), walkway=self.walkway.value
         )
         self.result = res
         self._show(res.scene)
-        self.status.value = (
-            f"<b>{len(res.scene.objects)} pieces</b>, soft score {res.score:.0%}, "
+        self._say(
+            f"planned {len(res.scene.objects)} pieces, soft score {res.score:.0%}, "
             f"{res.solve_time:.2f} s"
         )
         reasons = "".join(f"<li>{html.escape(s)}</li>" for s in res.explain())
-        self.report.value = res._repr_html_() + f"<ul>{reasons}</ul>"
+        self.report.value = _scrolling(res._repr_html_() + f"<ul>{reasons}</ul>")
         return res
 
     def sample(self) -> Scene:
-        """A random furnished room of the chosen kind (``worlds.sample_room``)."""
+        """A random furnished room of the chosen kind (``worlds.sample_room``); the size
+        and furniture controls then describe it."""
         from ..worlds import sample_room
 
         scene = sample_room(self.kind.value, seed=int(self.seed.value))
         self.result = None
         self._show(scene)
-        lo, hi = scene.room.floor_xz.min(0), scene.room.floor_xz.max(0)
-        self.status.value = (
-            f"<b>{self.kind.value}</b> {hi[0] - lo[0]:.2f} × {hi[1] - lo[1]:.2f} m, "
+        self._match(scene)
+        self._say(
+            f"{self.kind.value} {self.width.value:.2f} × {self.depth.value:.2f} m, "
             f"{len(scene.objects)} pieces"
         )
-        self.report.value = "<br>".join(html.escape(o.name) for o in scene.objects)
+        self.report.value = _scrolling("<br>".join(html.escape(o.name) for o in scene.objects))
         return scene
 
     # ---- helpers ------------------------------------------------------------------
+    def _say(self, text: str, error: bool = False) -> None:
+        self.status.style.text_color = "#b00" if error else None
+        self.status.value = text
+
     def _show(self, scene: Scene) -> None:
         self.scene = scene
         if self.view is not None:
@@ -157,13 +186,51 @@ class LayoutPanel(ipywidgets.VBox):
         try:
             fn()
         except WorldnbError as exc:
-            self.status.value = f"<span style='color:#b00'>{html.escape(str(exc))}</span>"
+            self._say(str(exc), error=True)
             self.report.value = ""
+
+    def _match(self, scene: Scene) -> None:
+        """Set the size and furniture controls to ``scene``'s room and objects."""
+        if scene.room is not None:
+            lo, hi = scene.room.floor_xz.min(0), scene.room.floor_xz.max(0)
+            for slider, v in ((self.width, hi[0] - lo[0]), (self.depth, hi[1] - lo[1])):
+                v = float(np.round(v, 2))
+                slider.max = max(slider.max, v)
+                slider.min = min(slider.min, v)
+                slider.value = v
+        labels = [o.label for o in scene.objects]
+        if labels:
+            self.items.value = ", ".join(labels)
+
+    def _set_size_from(self, kind: str) -> None:
+        from ..worlds import ROOM_SIZES
+
+        (w0, w1), (d0, d1) = ROOM_SIZES[kind]
+        self.width.value = float(np.round((w0 + w1) / 2, 2))
+        self.depth.value = float(np.round((d0 + d1) / 2, 2))
 
     def _on_kind(self, change) -> None:
         self.items.value = _DEFAULT_ITEMS[change["new"]]
-        from ..worlds import ROOM_SIZES
+        self._set_size_from(change["new"])
 
-        (w0, w1), (d0, d1) = ROOM_SIZES[change["new"]]
-        self.width.value = float(np.round((w0 + w1) / 2, 2))
-        self.depth.value = float(np.round((d0 + d1) / 2, 2))
+
+def _scrolling(body: str) -> str:
+    """HTML that scrolls sideways inside the panel instead of widening it."""
+    return f"<div style='overflow-x:auto;max-width:100%'>{body}</div>"
+
+
+def _kind_of(scene: Scene | None) -> str:
+    """The room kind of ``scene``: its ``meta["kind"]``, else the kind whose usual
+    furniture it has most of, else ``"bedroom"``."""
+    if scene is None:
+        return "bedroom"
+    kind = scene.meta.get("kind") if isinstance(scene.meta, dict) else None
+    if kind in _DEFAULT_ITEMS:
+        return kind
+    labels = {o.label for o in scene.objects}
+    best, hits = "bedroom", 0
+    for k, items in _DEFAULT_ITEMS.items():
+        n = len(labels & {s.strip() for s in items.split(",")})
+        if n > hits:
+            best, hits = k, n
+    return best

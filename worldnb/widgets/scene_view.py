@@ -153,8 +153,11 @@ class SceneView(ipywidgets.VBox):
         # -target (why: worldnb.widgets._camera_sync).
         self._controls = three.OrbitControls(controlling=self._cam, target=(0, 0, 0))
         self._content = three.Group(name="worldnb")
+        # the three.js scene's own background (white by default) covers the renderer's
+        # clear colour: both get the requested colour
         self._three_scene = three.Scene(
-            children=(self._cam, three.AmbientLight(color="#ffffff", intensity=0.6), self._content)
+            children=(self._cam, three.AmbientLight(color="#ffffff", intensity=0.6), self._content),
+            background=background,
         )
         self.renderer = three.Renderer(
             scene=self._three_scene,
@@ -168,7 +171,7 @@ class SceneView(ipywidgets.VBox):
 
         slider = {"continuous_update": True, "readout_format": ".1f"}
         style = {"description_width": "64px"}
-        lay = ipywidgets.Layout(width="300px")
+        lay = ipywidgets.Layout(width="300px", max_width="100%")
         for name in SLIDERS:
             rng = self._sync.ranges[name]
             s = _Slider(
@@ -191,7 +194,12 @@ class SceneView(ipywidgets.VBox):
         self._links.append(
             ipywidgets.jslink((self.background, "value"), (self.renderer, "background"))
         )
-        self._toggles = ipywidgets.HBox(layout=ipywidgets.Layout(flex_flow="row wrap"))
+        self._links.append(
+            ipywidgets.jslink((self.background, "value"), (self._three_scene, "background"))
+        )
+        self._toggles = ipywidgets.HBox(
+            layout=ipywidgets.Layout(flex_flow="row wrap", max_width="100%")
+        )
         self._note = ipywidgets.HTML(layout=ipywidgets.Layout(display="none"))
         self._apply_orbit(orbit)
         for s in (self.azimuth, self.elevation, self.distance, self.fov):
@@ -203,14 +211,26 @@ class SceneView(ipywidgets.VBox):
         if camera is not None:
             self.set_camera(camera)
 
+        # The view keeps its canvas size wherever it is put (an HBox next to a wide panel
+        # must not squash it); the controls under the canvas wrap to its width.
+        wrap = {"flex_flow": "row wrap", "max_width": "100%"}
         sliders = ipywidgets.HBox(
             [
                 ipywidgets.VBox([self.azimuth, self.elevation]),
                 ipywidgets.VBox([self.distance, self.fov]),
-            ]
+            ],
+            layout=ipywidgets.Layout(**wrap),
         )
-        panel = [sliders, ipywidgets.HBox([self._toggles, self.background]), self._note]
-        super().__init__(children=[self.renderer, *(panel if controls else [self._note])])
+        panel = [
+            sliders,
+            ipywidgets.HBox([self._toggles, self.background], layout=ipywidgets.Layout(**wrap)),
+        ]
+        super().__init__(
+            children=[self.renderer, *(panel if controls else []), self._note],
+            layout=ipywidgets.Layout(
+                flex="0 0 auto", width=f"{self._size[0]}px", min_width=f"{self._size[0]}px"
+            ),
+        )
         self.add_class("worldnb-sceneview")
 
     # ---- public API ---------------------------------------------------------------
@@ -344,10 +364,17 @@ class SceneView(ipywidgets.VBox):
         self._refresh_note()
 
     def set_scene(self, scene: Scene) -> None:
-        """Show another scene in this view, keeping the renderer, the camera and the toggles."""
+        """Show another scene in this view, keeping the renderer, the camera and the toggles.
+
+        Highlights are dropped when ``scene`` is another scene object (its ids name other
+        things); the same scene, edited in place, keeps those whose ids remain.
+        """
         if not isinstance(scene, Scene):
             raise InputError(f"scene: expected a worldnb.Scene, got {type(scene).__name__}")
         checked = {name: _checked_layer(name, lay) for name, lay in scene.layers.items()}
+        if scene is not self._scene:
+            # ids name other things in another scene: no highlight carries over
+            self._highlighted.clear()
         self._scene = scene
         for name in [n for n in self._layers if n not in checked]:
             self.remove_layer(name)
@@ -408,9 +435,19 @@ class SceneView(ipywidgets.VBox):
     def _build_decor(self, scene: Scene) -> None:
         """Objects, labels, room and camera frusta (small; rebuilt on set_scene)."""
         label_h = 0.06 * self._scale
-        self._objects = {o.id: _three.build_object(o, label_h) for o in scene.objects}
+        # as worldnb.render(objects="boxes"): an object no layer carries (no face or point
+        # with its id) is drawn as a solid box in its colour
+        carried = {
+            int(i)
+            for lay in scene.layers.values()
+            if getattr(lay, "instance", None) is not None
+            for i in np.unique(lay.instance)
+        }
+        self._objects = {
+            o.id: _three.build_object(o, label_h, solid=o.id not in carried) for o in scene.objects
+        }
         for ov in self._objects.values():
-            ov.group.children = (ov.edges, ov.fill)
+            ov.group.children = (ov.edges, ov.fill, *([ov.solid] if ov.solid else []))
         self._objects_group.children = tuple(ov.group for ov in self._objects.values())
         self._labels_group.children = tuple(ov.label for ov in self._objects.values())
         # doors and windows answers cite (ids from max object id + 1000, as spatial.ask
@@ -495,9 +532,11 @@ class SceneView(ipywidgets.VBox):
                 attr.needsUpdate = True
         for oid, ov in self._objects.items():
             color = hl.get(oid)
-            ov.edges.material.color = color or _three.EDGE_COLOR
+            ov.edges.material.color = color or ov.edge_color
             ov.fill.material.color = color or HIGHLIGHT_COLOR
-            ov.fill.visible = color is not None and oid not in drawn
+            ov.fill.visible = color is not None and oid not in drawn and ov.solid is None
+            if ov.solid is not None:
+                ov.solid.material.color = color or ov.solid_color
         for oid, panel in self._openings.items():
             panel.visible = oid in hl
             panel.material.color = hl.get(oid, HIGHLIGHT_COLOR)
