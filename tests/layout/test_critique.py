@@ -294,3 +294,145 @@ def test_without_a_room_the_floor_is_the_objects_bounding_rectangle():
     assert "south wall" in issues[0].message
     with pytest.raises(InputError, match=r"^critique: the scene has neither a room nor objects"):
         critique(Scene())
+
+
+# ---- door and window objects (as in scans), hanging pieces, labels ----------------------
+
+
+def _door_scene(door_box, dresser_box):
+    s = Scene(room=Room.rectangle(4, 4))  # no openings: the door is an object
+    s.add_object("dresser", dresser_box)
+    s.add_object("door", door_box)
+    return s
+
+
+@pytest.mark.parametrize(
+    ("door", "dresser", "depth"),
+    [
+        # on the south wall (z = 2), 0.1 m thick: its clear zone runs north from z = 1.9;
+        # the dresser's south edge is at z = 1.5
+        (
+            OrientedBox((0, 1.0, 1.95), (0.9, 2.0, 0.1)),
+            OrientedBox((0, 0.4, 1.5 - 0.225), (1.0, 0.8, 0.45)),
+            0.4,
+        ),
+        # on the east wall (x = 2), turned 90°: the zone runs west from x = 1.9
+        (
+            OrientedBox((1.95, 1.0, 0), (0.9, 2.0, 0.1), yaw=np.pi / 2),
+            OrientedBox((1.9 - 0.3 - 0.225, 0.4, 0), (1.0, 0.8, 0.45), yaw=np.pi / 2),
+            0.3,
+        ),
+        # the same door described thin along x instead of z
+        (
+            OrientedBox((1.95, 1.0, 0), (0.1, 2.0, 0.9)),
+            OrientedBox((1.9 - 0.3 - 0.225, 0.4, 0), (1.0, 0.8, 0.45), yaw=np.pi / 2),
+            0.3,
+        ),
+        # on the north wall (z = −2): the zone runs south from z = −1.9
+        (
+            OrientedBox((0.5, 1.0, -1.95), (0.9, 2.0, 0.1), yaw=np.pi),
+            OrientedBox((0.5, 0.4, -1.9 + 0.6 + 0.225), (1.0, 0.8, 0.45)),
+            0.6,
+        ),
+    ],
+)
+def test_door_objects_keep_a_clear_zone(door, dresser, depth):
+    (issue,) = [i for i in critique(_door_scene(door, dresser)) if i.kind == "blocked_door"]
+    assert issue.objects == (1, 2) and issue.value == pytest.approx(depth, abs=1e-4)
+    assert issue.unit == "m clear" and issue.limit == 1.0
+    assert f"stands {depth:.2f} m in front of the door 2" in issue.message
+    # a shallower zone leaves the dresser clear
+    shallow = critique(_door_scene(door, dresser), door_depth=depth - 0.01)
+    assert [i for i in shallow if i.kind == "blocked_door"] == []
+
+
+def test_door_zone_is_as_wide_as_the_door():
+    door = OrientedBox((0, 1.0, 1.95), (0.9, 2.0, 0.1))  # x ∈ [−0.45, 0.45]
+    beside = OrientedBox((0.45 + 0.5 + 0.01, 0.4, 1.5), (1.0, 0.8, 0.45))
+    assert [i.kind for i in critique(_door_scene(door, beside))] == []
+    inside = OrientedBox((0.45 + 0.5 - 0.01, 0.4, 1.5), (1.0, 0.8, 0.45))
+    assert [i.kind for i in critique(_door_scene(door, inside))] == ["blocked_door"]
+
+
+def test_window_objects_are_blocked_by_tall_pieces_within_0_3_m():
+    def scene(shelf_z, height):
+        s = Scene(room=Room.rectangle(4, 4))
+        s.add_object("bookshelf", OrientedBox((0, height / 2, shelf_z), (0.8, height, 0.35)))
+        s.add_object("window", OrientedBox((0, 1.5, -1.95), (1.2, 1.2, 0.1)))  # sill 0.9
+        return s
+
+    # the window's footprint reaches z = −1.9; its zone 0.3 m further, to z = −1.6
+    # the shelf's north edge 2 cm inside that zone, then 2 cm short of it
+    (w,) = [i for i in critique(scene(-1.62 + 0.175, 1.8)) if i.kind == "blocked_window"]
+    assert w.objects == (1, 2) and w.value == pytest.approx(1.8 - 0.9, abs=1e-5)
+    assert w.unit == "m" and w.limit == 0.0 and "rises 0.90 m above its sill" in w.message
+    assert [i for i in critique(scene(-1.58 + 0.175, 1.8)) if i.kind == "blocked_window"] == []
+    low = critique(scene(-1.62 + 0.175, 0.89))  # below the sill
+    assert [i for i in low if i.kind == "blocked_window"] == []
+
+
+def test_room_window_limit_is_the_tolerance():
+    s = Scene(room=room())  # window on the north wall, x ∈ [−0.6, 0.6], sill 0.9
+    s.add_object("bookshelf", OrientedBox((0, 0.5, -2 + 0.175), (0.8, 1.0, 0.35)))
+    (w,) = [i for i in critique(s, tolerance=0.05) if i.kind == "blocked_window"]
+    assert w.value == pytest.approx(0.1, abs=1e-5) and w.limit == 0.05
+    assert "[tolerance 0.05 m]" in w.message
+    assert [i for i in critique(s, tolerance=0.11) if i.kind == "blocked_window"] == []
+
+
+def test_pieces_hanging_above_0_3_m_do_not_block_doors():
+    s = Scene(room=room())  # door on the south wall, zone z ∈ [1, 2]
+    s.add_object("wardrobe", OrientedBox((0, 0.35 + 1.0, 1.5), (1.0, 2.0, 0.45)))  # 0.35 up
+    assert [i for i in critique(s) if i.kind == "blocked_door"] == []
+    s = Scene(room=room())
+    s.add_object("wardrobe", OrientedBox((0, 0.25 + 1.0, 1.5), (1.0, 2.0, 0.45)))  # 0.25 up
+    assert [i.kind for i in critique(s)] == ["blocked_door"]
+
+
+def test_facing_wall_needs_a_front_and_the_floor():
+    def scene(front):
+        s = Scene(room=Room.rectangle(4, 4))
+        # a dresser whose front is 0.2 m from the north wall, facing it
+        s.add_object("dresser", OrientedBox((0, 0.4, -2 + 0.2 + 0.225), (1.0, 0.8, 0.45),
+                                            yaw=np.pi), front=front)  # fmt: skip
+        return s
+
+    (f,) = critique(scene(True))
+    assert f.kind == "facing_wall" and f.value == pytest.approx(0.2, abs=1e-5)
+    assert f.unit == "m" and f.limit == 0.3 and "north wall only 0.20 m away" in f.message
+    assert critique(scene(True), wall_gap=0.19) == []
+    assert critique(scene(False)) == []  # no front known: it faces nothing
+
+
+def test_labels_match_catalog_and_scannet_names():
+    from worldnb.layout import layout_from_scene
+
+    s = Scene(room=Room.rectangle(4, 4))
+    s.add_object("Office_Chair", OrientedBox((0, 0.45, 0), (0.5, 0.9, 0.5)))
+    s.add_object("closet", OrientedBox((1, 1.0, 0), (1.0, 2.0, 0.6)), front=True)
+    s.add_object("door", OrientedBox((0, 1.0, 1.95), (0.9, 2.0, 0.1)))
+    s.add_object("lamp shade", OrientedBox((-1, 1.0, 0), (0.3, 0.3, 0.3)))  # hangs
+    lay, ids = layout_from_scene(s)
+    cats = {n: lay.items[n].category for n in lay.items}
+    assert cats == {
+        "office_chair 1": "office chair",
+        "closet 2": "wardrobe",
+        "lamp shade 4": "lamp shade",
+    }
+    assert ids == {"office_chair 1": 1, "closet 2": 2, "lamp shade 4": 4}
+    assert lay.items["closet 2"].entry.front and lay.items["closet 2"].entry.access
+    assert not lay.items["office_chair 1"].entry.front  # no front given: none assumed
+    assert lay.items["office_chair 1"].entry.access == {}
+    assert lay.items["lamp shade 4"].placement == "on_top"
+    assert lay.items["closet 2"].placement == "floor"
+    p = lay.placements["closet 2"]
+    assert (p.x, p.z, p.yaw, p.y) == (1.0, 0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("source", "scan"),
+    [("VSI-Bench", True), ("my ScanNet export", True), ("worldnb.layout.plan", False)],
+)
+def test_scan_mode_follows_the_source(source, scan):
+    found = collisions(critique(desk_and_wardrobe(0.03, meta={"source": source})))
+    assert (found == []) == scan

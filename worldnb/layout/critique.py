@@ -54,8 +54,8 @@ class Issue:
         value: the measured number (see ``unit``): for a collision the penetration
             depth (m), with the shared floor area and volume in ``extra``.
         unit: unit of ``value``.
-        limit: the threshold it was compared against (for collisions and pieces
-            outside the room, the tolerance).
+        limit: the threshold it was compared against (the tolerance for collisions,
+            pieces outside the room and blocked windows).
         extra: further numbers (``area_m2``, ``volume_m3`` for collisions).
     """
 
@@ -318,7 +318,7 @@ def critique(
                         (ids[n], *wid),
                         over,
                         "m",
-                        0.0,
+                        tolerance,
                     )
                 )
 
