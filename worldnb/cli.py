@@ -8,13 +8,16 @@ Subcommands (argparse subparsers; engines add theirs to :data:`COMMANDS`):
   VSI-Bench's questions on the ground-truth boxes, scored per task (table, then JSON).
 
 Errors print one line (what was wrong, what to do) and exit with status 2; Ctrl-C exits
-with 130. Nothing is written unless the whole run succeeds.
+with 130. Nothing is written unless the whole run succeeds: every output is written to a
+temporary file first and moved into place only when all of them are written, so a failed
+run leaves files that existed before exactly as they were.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -84,8 +87,9 @@ def _run_generate(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".wnb":
         raise WorldnbError(f"-o/--output: expected a .wnb file, got '{out}'")
     for e in args.export:
-        if Path(e).suffix.lower() not in (".glb", ".gltf", ".ply", ".json"):
+        if Path(e).suffix.lower() not in (".glb", ".ply", ".json"):
             raise WorldnbError(f"--export: '{e}' is not .glb, .ply or .json")
+    _check_outputs([out, *map(Path, args.export)])
     if not Path(args.image).exists():
         raise WorldnbError(f"IMAGE: no file at '{args.image}'; check the path")
     scene = generate(
@@ -96,21 +100,30 @@ def _run_generate(args: argparse.Namespace) -> int:
         device=args.device,
         progress=not args.quiet,
     )
-    written = []
-    try:
-        written.append(scene.save(out))
-        for e in args.export:
-            written.append(scene.export(e))
-    except BaseException:
-        for w in written:  # all or nothing
-            Path(w).unlink(missing_ok=True)
-        raise
+    from .scene.io import all_or_nothing
+
+    with all_or_nothing():  # files move into place only when every one is written
+        written = [scene.save(out), *(scene.export(e) for e in args.export)]
     if not args.quiet:
         t = sum(scene.meta["timings"].values())
         for w in written:
             sys.stdout.write(f"wrote {w}\n")
         sys.stdout.write(f"generated in {t:.1f} s\n")
     return 0
+
+
+def _check_outputs(paths: list[Path]) -> None:
+    """Refuse unusable or repeated output paths before any work is done."""
+    seen: dict[str, Path] = {}
+    for p in paths:
+        if not p.parent.is_dir():
+            raise WorldnbError(f"{p}: the folder {p.parent} does not exist; create it first")
+        if p.is_dir():
+            raise WorldnbError(f"{p}: is a folder; give a file name")
+        key = os.path.realpath(p)
+        if key in seen:
+            raise WorldnbError(f"{p}: the same file as {seen[key]}; name each output once")
+        seen[key] = p
 
 
 def _add_vsibench(sub) -> None:

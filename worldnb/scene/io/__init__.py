@@ -16,7 +16,8 @@ Errors: an unusable path (missing file, missing folder, unknown extension, a fol
 where a file belongs) raises :class:`~worldnb.errors.InputError`; a file that is
 truncated, garbled or not in the format its name promises raises
 :class:`~worldnb.errors.FormatError` naming the file and the problem — never another
-exception. Every write is atomic: the file appears complete or not at all.
+exception. Every write is atomic: the file appears complete or not at all, and
+:func:`all_or_nothing` extends that to several files.
 
 Example:
     >>> import tempfile, worldnb
@@ -36,7 +37,7 @@ from pathlib import Path
 
 from ...errors import InputError
 from ..scene import Scene
-from ._files import as_path, check_scene
+from ._files import all_or_nothing, as_path, check_scene
 from .equality import scenes_equal
 from .glb import save_glb
 from .gltf_read import load_gltf
@@ -46,6 +47,7 @@ from .vsibench import load_vsibench
 from .wnb import load_wnb, save_wnb
 
 __all__ = [
+    "all_or_nothing",
     "export",
     "load",
     "load_gltf",

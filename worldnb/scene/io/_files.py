@@ -14,9 +14,10 @@ import os
 import re
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from ...errors import FormatError, InputError, WorldnbError
 
@@ -279,7 +280,8 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
     moved over ``path`` with :func:`os.replace`. On any failure the temporary file is
     removed and ``path`` is left as it was (absent, or its old content). A symlink is
     followed: its target is written and the link stays. Temporary files left by writes
-    that were killed are removed first.
+    that were killed are removed first. Inside :func:`all_or_nothing` the move waits
+    for the end of the block.
 
     Raises:
         InputError: the path is unusable, or the OS refused the write (disk full, file
@@ -295,27 +297,125 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
         os.close(fd)
         os.unlink(tmp)
         raise
+    staged = _staging.pending if hasattr(_staging, "pending") else None
     try:
-        with f:
-            try:
-                mode = os.stat(path).st_mode & 0o777
-            except FileNotFoundError:
-                mode = 0o666 & ~_UMASK
-            os.chmod(tmp, mode)
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-            os.replace(tmp, path)  # still holding the lock: no cleaner can take it
+        try:
+            mode = os.stat(path).st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        os.chmod(tmp, mode)
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+        if staged is not None:  # keep it open (and locked) until the block ends
+            staged.append(_Staged(f, tmp, path))
+            return path
+        os.replace(tmp, path)  # still holding the lock: no cleaner can take it
     except BaseException as exc:
+        with contextlib.suppress(OSError):
+            f.close()
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError) and not isinstance(exc, WorldnbError) and exc.errno:
             raise os_problem(path, exc, "write it", kept=True) from None
         raise
-    with contextlib.suppress(OSError):  # make the rename durable; not all systems allow it
-        dfd = os.open(path.parent, os.O_RDONLY)
+    f.close()
+    _sync_folder(path.parent)
+    return path
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # make renames durable; not all systems allow it
+        dfd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dfd)
         finally:
             os.close(dfd)
-    return path
+
+
+class _Staged(NamedTuple):
+    file: BinaryIO  # open, holding the lock
+    tmp: str
+    path: Path
+
+
+_staging = threading.local()
+
+
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Write several files so that all of them appear, or none changes.
+
+    Every save and export inside the block writes its temporary file as usual; the
+    files are moved into place only when the whole block succeeds. If anything fails
+    (a later write, an error in between, Ctrl-C), every file that existed before is
+    left exactly as it was and no new file appears. Should a move itself fail, the
+    files already moved are put back from hard-link backups.
+
+    Example:
+        >>> import tempfile, worldnb
+        >>> from worldnb.scene.io import all_or_nothing
+        >>> scene, folder = worldnb.Scene(room=worldnb.Room.rectangle(4, 3)), tempfile.mkdtemp()
+        >>> with all_or_nothing():
+        ...     _ = scene.save(folder + "/room.wnb")
+        ...     _ = scene.export(folder + "/room.json")
+        >>> sorted(p.name for p in Path(folder).iterdir())
+        ['room.json', 'room.wnb']
+    """
+    if hasattr(_staging, "pending"):  # nested: the outer block decides
+        yield
+        return
+    pending: list[_Staged] = []
+    _staging.pending = pending
+    try:
+        yield
+        del _staging.pending
+        _commit(pending)
+    finally:
+        if hasattr(_staging, "pending"):
+            del _staging.pending
+        for s in pending:
+            s.file.close()
+            with contextlib.suppress(OSError):
+                os.unlink(s.tmp)
+
+
+def _commit(pending: list[_Staged]) -> None:
+    """Move staged files into place; on a failure, undo the moves already made."""
+    paths = [s.path for s in pending]
+    twice = sorted({str(p) for p in paths if paths.count(p) > 1})
+    if twice:
+        raise InputError(f"{twice[0]}: written twice in one all_or_nothing block")
+    backups: list[str | None] = []
+    done = 0
+    try:
+        for s in pending:  # hard links keep the old files until every move is made
+            backup = None
+            if os.path.lexists(s.path):
+                fd, backup = _locked_temporary(s.path)
+                os.close(fd)
+                os.unlink(backup)
+                try:
+                    os.link(s.path, backup)
+                except OSError:
+                    backup = None
+            backups.append(backup)
+        for s in pending:
+            os.replace(s.tmp, s.path)
+            done += 1
+    except OSError as exc:
+        for s, backup in list(zip(pending, backups, strict=False))[:done]:
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    os.replace(backup, s.path)
+                else:
+                    os.unlink(s.path)
+        failed = pending[min(done, len(pending) - 1)].path
+        raise os_problem(failed, exc, "write it", kept=True) from None
+    finally:
+        for backup in backups:
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(backup)
+    for folder in {s.path.parent for s in pending}:
+        _sync_folder(folder)
