@@ -306,3 +306,87 @@ def test_rotation_off_the_grid_by_a_few_degrees(yaw_deg, step, dev):
 def test_rotation_on_the_grid(yaw_deg, step):
     lay = layout(("dresser", DRESSER, 0.0, 0.0, yaw_deg))
     assert ev(RotationSnap(step), lay) == (True, 0.0)
+
+
+# ---- what the rules leave alone, and their descriptions ------------------------------
+
+
+def test_items_on_their_support_and_rugs_do_not_overlap():
+    desk = (1.2, 0.75, 0.6)
+    lay = layout(("desk", desk, 0, 0, 0), ("monitor", (0.6, 0.4, 0.2), 0, 0, 0, 0.7))
+    assert not ev(NoOverlap(), lay)[0]  # 5 cm sunk into the desk, no support given
+    lay.place("monitor", Placement(0, 0, 0, 0.7, support="desk"))
+    assert ev(NoOverlap(), lay) == (True, 0.0)
+    lay = layout(("desk", desk, 0, 0, 0), ("monitor", (0.6, 0.4, 0.2), 0, 0, 0, 0.7))
+    lay.place("desk", Placement(0, 0, 0, 0.0, support="monitor"))  # either direction
+    assert ev(NoOverlap(), lay) == (True, 0.0)
+    rug = (2.0, 0.01, 1.4)
+    lay = layout(("rug", rug, 0, 0, 0), ("bed", (1.6, 1.0, 2.0), 0, 0, 0))
+    assert ev(NoOverlap(), lay) == (True, 0.0)
+    lay = layout(("rug", rug, 0, 0, 0), ("rug", rug, 0.5, 0, 0))  # two rugs do overlap
+    assert ev(NoOverlap(), lay) == (False, pytest.approx(1.5 * 1.4, abs=1e-6))
+
+
+def test_no_overlap_only_reports_the_named_piece():
+    lay = layout(
+        ("dresser", DRESSER, -0.5, 0.0, 0),
+        ("wardrobe", WARDROBE, 0.47, 0.0, 0),
+        ("bookshelf", (0.8, 1.8, 0.35), -1.5, 1.5, 0),
+    )
+    assert NoOverlap().violations(lay, only="bookshelf") == []
+    assert len(NoOverlap().violations(lay, only="dresser")) == 1
+
+
+def test_openings_ignore_rugs_and_pieces_on_top():
+    lay = layout(("rug", (1.0, 0.01, 0.8), 0, 1.5, 0))
+    assert ev(OpeningsClear(), lay) == (True, 0.0)
+    lay = layout(("tv", (0.9, 0.5, 0.1), 0, 1.5, 0, 0.6))
+    assert ev(OpeningsClear(), lay) == (True, 0.0)
+
+
+def test_openings_zones_follow_the_room_and_window_depth():
+    rule = OpeningsClear()
+    assert not ev(rule, layout(("dresser", DRESSER, 0.0, 1.5, 0)))[0]
+    # the same rule on a room whose door is on the north wall instead
+    north = Room.rectangle(4, 4, openings=[Opening("door", "wall_2", 2.0, 0.9)])
+    lay = layout(("dresser", DRESSER, 0.0, 1.5, 0), room=north)
+    assert ev(rule, lay) == (True, 0.0)
+    lay = layout(("dresser", DRESSER, 0.0, -1.5, 0), room=north)
+    assert not ev(rule, lay)[0]
+    # a tall shelf 0.4 m from the window: clear of a 0.35 m zone, not of a 0.5 m one
+    shelf = (0.8, 1.8, 0.35)
+    lay = layout(("bookshelf", shelf, 0, -2 + 0.4 + 0.175, 0))
+    assert ev(OpeningsClear(), lay) == (True, 0.0)
+    expected = rect(0, -2 + 0.4 + 0.175, shelf).intersection(shapely.box(-0.6, -2, 0.6, -1.5))
+    assert ev(OpeningsClear(window_depth=0.5), lay) == (
+        False,
+        pytest.approx(expected.area, abs=1e-6),
+    )
+
+
+def test_access_space_may_hold_the_pieces_used_with_the_host():
+    # the office chair belongs in front of the desk (its catalog rule), a dresser does not
+    desk = (1.2, 0.75, 0.6)  # against the north wall, access 0.8 m in front
+    chair = (0.5, 0.9, 0.5)
+    lay = layout(("desk", desk, 0, -1.7, 0), ("office chair", chair, 0, -1.1, 180))
+    assert ev(AccessClear(), lay) == (True, 0.0)
+    lay = layout(("desk", desk, 0, -1.7, 0), ("dresser", DRESSER, 0, -1.1, 180))
+    assert not ev(AccessClear(), lay)[0]
+    # a rug in the access space takes none of it
+    lay = layout(("desk", desk, 0, -1.7, 0), ("rug", (1.0, 0.01, 0.6), 0, -1.1, 0))
+    assert ev(AccessClear(), lay) == (True, 0.0)
+
+
+def test_walkway_without_doors_and_descriptions():
+    lay = layout(("dresser", DRESSER, 0, 0, 0), room=Room.rectangle(4, 4))
+    assert Walkway().violations(lay) == []
+    assert ev(Walkway(), lay) == (True, math.inf)
+    assert InsideRoom().describe() == "every piece stands inside the room, under the ceiling"
+    assert NoOverlap().describe() == "no two pieces overlap"
+    assert OpeningsClear(door_depth=1.2).describe() == (
+        "doors keep a 1.2 m deep clear zone and no tall piece stands in front of a window"
+    )
+    assert AccessClear().describe() == "every piece keeps its access space clear"
+    walk = "a walkway at least 0.80 m wide links each door to every piece"
+    assert Walkway(0.8).describe() == walk
+    assert RotationSnap(45).describe() == "rotations snap to multiples of 45°"
