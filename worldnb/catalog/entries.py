@@ -32,6 +32,9 @@ class CatalogEntry:
         access: side → clearance depth (m); sides are front/back/left/right.
         access_any: True when reaching any one access side is enough (a bed).
         flat: lies flat on the floor (a rug): others may stand on it.
+        clutter: a small thing (books, a cup, a cushion, a picture) that the
+            procedural worlds scatter on supports and walls after planning; the
+            planner never picks it by itself.
         reached_from: a category it is used from (a nightstand from the bed): when
             one is present, the walkway need not reach this piece itself.
         mount: ``(min, max)`` height of the bottom edge for wall items.
@@ -52,6 +55,7 @@ class CatalogEntry:
     access: dict = field(default_factory=dict)
     access_any: bool = False
     flat: bool = False
+    clutter: bool = False
     reached_from: str | None = None
     mount: tuple[float, float] | None = None
     rooms: tuple[str, ...] = ()
@@ -96,6 +100,7 @@ def _entry_from_json(name: str, d: dict) -> CatalogEntry:
         access=dict(d.get("access", {})),
         access_any=bool(d.get("access_any", False)),
         flat=bool(d.get("flat", False)),
+        clutter=bool(d.get("clutter", False)),
         reached_from=d.get("reached_from"),
         mount=tuple(d["mount"]) if "mount" in d else None,
         rooms=tuple(d.get("rooms", ())),

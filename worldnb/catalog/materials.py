@@ -69,6 +69,7 @@ MATERIAL_PATTERNS = {
     "white enamel": "plain",
     "black enamel": "plain",
     "grey": "plain",
+    "paper": "plain",
 }
 #: the same material laid as a floor: planks, tiles or carpet
 FLOOR_PATTERNS = {
@@ -97,6 +98,8 @@ PART_PATTERNS = {
     "bracket": "metal",
     "basin": "metal",
     "burner": "metal",
+    "picture": "leaves",  # blotches of colour: an abstract painting
+    "pages": "fabric",  # fine lines of paper edges
 }
 
 

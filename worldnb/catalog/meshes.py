@@ -52,6 +52,7 @@ MATERIALS = {
     "white enamel": (0.95, 0.95, 0.95),
     "black enamel": (0.1, 0.1, 0.1),
     "grey": (0.5, 0.5, 0.5),
+    "paper": (0.86, 0.83, 0.76),
 }
 #: material name → the colour word a person would use
 COLOR_WORDS = {
@@ -80,6 +81,7 @@ COLOR_WORDS = {
     "white enamel": "white",
     "black enamel": "black",
     "grey": "grey",
+    "paper": "white",
 }
 _DARK = (0.1, 0.1, 0.1)
 _METAL = (0.6, 0.6, 0.62)
@@ -88,6 +90,8 @@ _LEAF = (0.22, 0.5, 0.22)
 _GLASS = (0.7, 0.82, 0.9)
 _SHADE = (0.97, 0.94, 0.86)
 _DOOR = (0.55, 0.4, 0.28)
+_COVERS = [(0.55, 0.12, 0.1), (0.12, 0.25, 0.45), (0.15, 0.35, 0.2), (0.85, 0.75, 0.45),
+           (0.2, 0.2, 0.22), (0.75, 0.45, 0.15), (0.5, 0.15, 0.35), (0.9, 0.9, 0.85)]  # fmt: skip
 _CEILING = (0.96, 0.96, 0.96)
 
 
@@ -430,6 +434,78 @@ def _bench(p, w, h, d, col):
     )
 
 
+def _palette(w, h, d, n):
+    """``n`` book-cover colours, a deterministic function of the size."""
+    rng = np.random.default_rng(int(w * 1e4) + 7 * int(h * 1e4) + 13 * int(d * 1e4))
+    base = rng.choice(np.array(_COVERS), n)
+    return [tuple(np.clip(c * rng.uniform(0.8, 1.15), 0, 1)) for c in base]
+
+
+def _books(p, w, h, d, col):
+    """A row of standing books (tall boxes) or a stack of lying ones (low boxes); pages
+    show as a paper strip on each book's front edge."""
+    y = -h / 2
+    if h > 0.12:  # a row
+        rng = np.random.default_rng(int(w * 1e4) + int(h * 1e3))
+        widths = []
+        while sum(widths) < w - 0.02:
+            widths.append(min(rng.uniform(0.02, 0.05), w - sum(widths)))
+        colors = _palette(w, h, d, len(widths))
+        x = -w / 2
+        for bw, c in zip(widths, colors, strict=True):
+            bh, bd = h * rng.uniform(0.75, 1.0), d * rng.uniform(0.8, 1.0)
+            z0 = -d / 2
+            p.box((x, y, z0), (x + bw, y + bh, z0 + bd - 0.006), c, "book")
+            lo, hi = (
+                (x + 0.003, y + 0.004, z0 + bd - 0.006),
+                (x + bw - 0.003, y + bh - 0.004, z0 + bd),
+            )
+            p.box(lo, hi, col, "pages")
+            x += bw
+        return
+    n = max(2, round(h / 0.035))
+    t = h / n
+    colors = _palette(w, h, d, n)
+    for i, c in enumerate(colors):
+        k = 1.0 - 0.08 * (i % 3)
+        bw, bd = w * k, d * (1.0 - 0.06 * ((i + 1) % 3))
+        y0 = y + i * t
+        p.box((-bw / 2, y0, -bd / 2), (bw / 2, y0 + t, bd / 2 - 0.006), c, "book")
+        lo, hi = (
+            (-bw / 2 + 0.004, y0 + 0.004, bd / 2 - 0.006),
+            (bw / 2 - 0.004, y0 + t - 0.004, bd / 2),
+        )
+        p.box(lo, hi, col, "pages")
+
+
+def _cup(p, w, h, d, col):
+    r = min(d / 2, (w - 0.025) / 2)
+    cx = -w / 2 + r
+    p.cylinder((cx, 0), -h / 2, h / 2, r, col, "body", 14)
+    p.cylinder((cx, 0), h / 2 - 0.012, h / 2, r * 0.85, (0.25, 0.15, 0.08), "coffee", 14)
+    p.box((cx + r, -h / 4, -0.006), (w / 2, h / 4, 0.006), col, "handle")
+
+
+def _cushion(p, w, h, d, col):
+    p.box(
+        (-w / 2, -h / 2 + 0.02, -d / 2 + 0.01), (w / 2, h / 2 - 0.02, d / 2 - 0.01), col, "cushion"
+    )
+    p.box(
+        (-w / 2 + 0.02, -h / 2, -d / 2 + 0.02), (w / 2 - 0.02, h / 2, d / 2 - 0.02), col, "cushion"
+    )
+    p.cylinder((0, 0), -0.01, 0.01, 0.012, _shade(col, 0.7), "button", 8)
+    # the button sits on the front face: turn the vertical cylinder to face +Z
+    v = p.v[-1]
+    p.v[-1] = np.column_stack([v[:, 0], -v[:, 2], v[:, 1] + d / 2 - 0.01])
+
+
+def _frame(p, w, h, d, col):
+    p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2, d / 2 - 0.004), col, "frame")
+    m = min(0.05, 0.12 * min(w, h))
+    art = _palette(w, h, d, 1)[0]
+    p.box((-w / 2 + m, -h / 2 + m, d / 2 - 0.004), (w / 2 - m, h / 2 - m, d / 2), art, "picture")
+
+
 def _box(p, w, h, d, col):
     p.box((-w / 2, -h / 2, -d / 2), (w / 2, h / 2, d / 2), col, "body")
 
@@ -474,6 +550,10 @@ _BUILDERS = {
     "bin": _bin,
     "bench": _bench,
     "box": _box,
+    "books": _books,
+    "cup": _cup,
+    "cushion": _cushion,
+    "frame": _frame,
 }
 
 

@@ -24,6 +24,7 @@ from ..catalog import (
 )
 from ..catalog.materials import Surface, bake_atlas
 from ._deprecated import compare_with_scannet, scannet_scene, scannet_scenes
+from .clutter import add_clutter
 from .dataset import DATASET_FORMAT, render_dataset, room_cameras
 from .lighting import (
     LIGHTING_STYLES,
@@ -48,6 +49,7 @@ __all__ = [
     "Lighting",
     "RoomRender",
     "Surface",
+    "add_clutter",
     "add_meshes",
     "bake_atlas",
     "catalog",

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ..catalog import ROOM_KINDS, categories, room_mesh
+from ..catalog import ROOM_KINDS, categories, entry, room_mesh
 from ..errors import InputError
 from ..scene import Camera, Scene
 from ..scene.validate import as_int
@@ -46,7 +46,12 @@ from .lighting import LIGHTING_STYLES, SURFACE_LABELS
 __all__ = ["DATASET_FORMAT", "render_dataset", "room_cameras"]
 
 DATASET_FORMAT = __doc__[__doc__.index("out_dir/") :]
-LABELS = ["none", *categories()]
+# furniture first, in the order datasets have always had; clutter appended after it
+LABELS = [
+    "none",
+    *[c for c in categories() if not entry(c).clutter],
+    *[c for c in categories() if entry(c).clutter and c != "potted plant"],  # labelled "plant"
+]
 #: the per-view maps written (file ``view_XX_<map>.png``)
 MAPS = ("rgb", "albedo", "depth", "normals", "semantic", "instance", "surface")
 

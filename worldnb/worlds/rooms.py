@@ -18,6 +18,7 @@ from ..catalog import ROOM_KINDS, add_meshes, entry
 from ..errors import InfeasibleLayoutError, InputError
 from ..layout import layout_to_scene, plan
 from ..scene import Opening, Room, Scene
+from .clutter import add_clutter
 
 __all__ = ["ROOM_SIZES", "STYLES", "sample_room", "sample_shell"]
 
@@ -246,6 +247,7 @@ def sample_room(
     time_limit: float = 1.0,
     *,
     textures: bool = True,
+    clutter: bool = True,
 ) -> Scene:
     """A furnished procedural room.
 
@@ -259,6 +261,9 @@ def sample_room(
         time_limit: planner budget per attempt (s).
         textures: give the mesh layers procedural material textures (wood grain,
             fabric, tiles, parquet, plaster, wallpaper…); False keeps flat colours.
+        clutter: scatter small labelled things (books, cups, potted plants, cushions,
+            pictures, a rug) on supports, seats and walls
+            (:func:`~worldnb.worlds.clutter.add_clutter`).
 
     Returns:
         A :class:`Scene` with the room, one object per piece (``attrs``: ``category``,
@@ -316,6 +321,11 @@ def sample_room(
     # decor comes from its own stream, so the furniture and layout of a seed stay put
     srng = np.random.default_rng([zlib.crc32(kind.encode()), int(seed), 11])
     style, floor, wall_name, wall_pattern = _decorate(scene, kind, style, floor, srng)
+    small = []
+    if clutter:
+        small = add_clutter(
+            scene, kind, np.random.default_rng([zlib.crc32(kind.encode()), seed, 13])
+        )
     add_meshes(scene, seed=int(seed), floor=floor, wall=_WALLS[wall_name], textures=textures,
                wall_pattern=wall_pattern)  # fmt: skip
     scene.meta = {
@@ -326,6 +336,7 @@ def sample_room(
         "floor_material": floor,
         "wall_color": wall_name,
         "wall_pattern": wall_pattern,
+        "clutter": len(small),
         "layout_score": round(result.score, 4),
         "solve_time_s": round(result.solve_time, 3),
         "dropped": dropped,
