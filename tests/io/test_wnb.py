@@ -125,6 +125,17 @@ def test_meta_numpy_values_are_converted(tmp_path):
     assert back == s
 
 
+def test_zero_dimensional_arrays_are_numbers(tmp_path):
+    # found by tests/robustness: a 0-d array in attrs was a TypeError in every writer
+    s = Scene(meta={"scale": np.array(2.5)})
+    s.add_object("cup", OrientedBox((0, 0, 0), (1, 1, 1)), weight=np.array(3, np.int32))
+    back = _roundtrip(s, tmp_path)
+    assert back.meta == {"scale": 2.5} and back.objects[0].attrs == {"weight": 3}
+    s.export(tmp_path / "s.json")
+    with pytest.raises(InputError, match="cannot be stored in JSON"):
+        Scene(meta={"x": np.array(np.nan)}).save(tmp_path / "nan.wnb")
+
+
 @pytest.mark.parametrize(
     ("meta", "where"),
     [({"f": object()}, "meta['f']"), ({1: "x"}, "keys must be strings"),

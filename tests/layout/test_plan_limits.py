@@ -32,7 +32,7 @@ def _warm():
     [
         (200, 30.0, 2.0, {}),  # was 15-45 s: a forward check over 200 pieces × 20 000 spots
         (200, 10.0, 0.5, {}),
-        (1000, 30.0, 1.0, {}),  # setting up 1000 pieces counts against the budget too
+        (1000, 30.0, 2.0, {}),  # setting up 1000 pieces counts against the budget too
         (200, 30.0, 1.0, {"explain": False}),
         (200, 30.0, 1.0, {"rotations": None}),
         (60, 12.0, 0.05, {}),
@@ -64,6 +64,13 @@ def test_large_requests_return_within_the_time_limit(n, side, limit, kw):
 def test_bad_arguments_are_input_errors(kw, match):
     with pytest.raises(InputError, match=match):
         plan(_room(4), ["bed"], **kw)
+
+
+@pytest.mark.parametrize("size", ["cuda", [1, "x", 2], {"w": 1}, None])
+def test_item_sizes_that_are_not_numbers_are_input_errors(size):
+    # found by tests/robustness: ("bed", "cuda") was numpy's ValueError
+    with pytest.raises(InputError, match="size of 'bed'"):
+        plan(_room(4), [("bed", size)])
 
 
 def test_constraint_constructors_check_their_numbers():

@@ -129,6 +129,24 @@ def test_scene_rejects_bad_parts():
     assert Scene(objects=None).objects == ()
 
 
+@pytest.mark.parametrize(
+    ("part", "value", "match"),
+    [
+        ("images", None, "numpy image"),  # found by tests/robustness: was a SafetensorError
+        ("images", np.zeros((2, 2), object), "dtype"),
+        ("layers", "points", "a layer"),
+        ("cameras", 5, "Camera"),
+    ],
+)
+def test_parts_assigned_in_place_are_checked_before_saving(part, value, match, tmp_path):
+    scene = Scene()
+    getattr(scene, part)["x"] = value
+    for save in (scene.save, scene.export):
+        with pytest.raises(InputError, match=match):
+            save(tmp_path / ("s.wnb" if save == scene.save else "s.json"))
+    assert not list(tmp_path.iterdir())
+
+
 def test_scene_object_dict_round_trip():
     o = SceneObject(
         7, "sofa", OrientedBox((0, 0.4, 0), (2, 0.8, 0.9), 0.5), front=True, attrs={"color": "grey"}

@@ -72,7 +72,10 @@ def _one_item(spec) -> tuple[str, tuple[float, float, float], CatalogEntry]:
     if isinstance(spec, tuple | list) and len(spec) == 2:
         cat, size = spec
         e = entry(cat)
-        s = np.asarray(size, np.float64).reshape(-1)
+        try:
+            s = np.asarray(size, np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            s = np.zeros(0)  # refused just below, with the value given
         if s.shape != (3,) or not np.all(np.isfinite(s)) or np.any(s <= 0):
             raise InputError(
                 f"items: size of {cat!r} must be (width, height, depth) in metres, all > 0; "

@@ -217,6 +217,12 @@ class Scene:
         check_nesting(self._meta, "meta")
         for o in self._objects.values():
             o._check_attrs()
+        # layers / cameras / images are plain dicts anyone can assign into: check them
+        # again here (before save, export and copy), leaving them as they are
+        _check_mapping("layers", self.layers, tuple(LAYER_TYPES.values()), "a layer")
+        _check_mapping("cameras", self.cameras, (Camera,), "a Camera")
+        for k, v in _check_mapping("images", self.images, (np.ndarray,), "a numpy image").items():
+            _check_image(k, v)
 
     # ---- objects ------------------------------------------------------------------
     @property

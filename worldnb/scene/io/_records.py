@@ -37,6 +37,8 @@ def to_jsonable(value: Any, where: str) -> Any:
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
             raise InputError(f"{where}: numpy array of dtype {value.dtype} is not JSON-storable")
+        if value.ndim == 0:  # a 0-d array is one number (tolist() gives a scalar)
+            return to_jsonable(value.item(), where)
         return [to_jsonable(v, f"{where}[{i}]") for i, v in enumerate(value.tolist())]
     if isinstance(value, list | tuple):
         return [to_jsonable(v, f"{where}[{i}]") for i, v in enumerate(value)]
