@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -90,8 +91,12 @@ def _run_generate(args: argparse.Namespace) -> int:
         if Path(e).suffix.lower() not in (".glb", ".ply", ".json"):
             raise WorldnbError(f"--export: '{e}' is not .glb, .ply or .json")
     _check_outputs([out, *map(Path, args.export)])
-    if not Path(args.image).exists():
-        raise WorldnbError(f"IMAGE: no file at '{args.image}'; check the path")
+    try:
+        os.stat(args.image)
+    except (FileNotFoundError, NotADirectoryError):
+        raise WorldnbError(f"IMAGE: no file at '{args.image}'; check the path") from None
+    except OSError as exc:
+        raise WorldnbError(f"IMAGE: cannot read '{args.image}': {exc.strerror or exc}") from None
     scene = generate(
         args.image,
         cfg,
@@ -112,13 +117,22 @@ def _run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_dir(p: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(p).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:  # a name too long, a symlink loop, no permission
+        raise WorldnbError(f"{p}: cannot use this path: {exc.strerror or exc}") from None
+
+
 def _check_outputs(paths: list[Path]) -> None:
     """Refuse unusable or repeated output paths before any work is done."""
     seen: dict[str, Path] = {}
     for p in paths:
-        if not p.parent.is_dir():
+        if not _is_dir(p.parent):
             raise WorldnbError(f"{p}: the folder {p.parent} does not exist; create it first")
-        if p.is_dir():
+        if _is_dir(p):
             raise WorldnbError(f"{p}: is a folder; give a file name")
         key = os.path.realpath(p)
         if key in seen:

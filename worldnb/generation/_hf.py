@@ -48,7 +48,7 @@ def looks_like_path(spec: str) -> bool:
         spec.startswith(("/", "./", "../", "~", "."))
         or "\\" in spec
         or spec.count("/") > 1
-        or Path(spec).expanduser().exists()
+        or os.path.exists(os.path.expanduser(spec))  # False, never an error, for odd paths
     )
 
 
@@ -169,8 +169,12 @@ def load_pretrained(
 
 
 def _load_folder(path: Path, loader, kind, expect_file, weights, options):
-    if not path.exists():
-        raise InputError(f"model folder '{path}' does not exist; check the path")
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"model folder '{path}' does not exist; check the path") from None
+    except OSError as exc:
+        raise InputError(f"model folder '{path}': {exc.strerror or exc}") from None
     if not path.is_dir():
         raise BackendError(f"'{path}' is a file; pass the model folder that holds it")
     if not (path / expect_file).is_file():

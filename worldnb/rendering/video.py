@@ -64,8 +64,11 @@ def render_video(
     frames = []
     for cam in tqdm(cameras, desc="render_video", disable=not progress, leave=False):
         frames.append(render(scene, cam, **render_kw).panel(maps))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=suffix, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=suffix, dir=path.parent)
+    except OSError as exc:  # a name too long, a read-only folder
+        raise InputError(f"{path}: cannot write it: {exc.strerror or exc}") from None
     os.close(fd)
     try:
         if suffix == ".gif":
@@ -78,6 +81,8 @@ def render_video(
                 for f in frames:
                     w.append_data(np.asarray(f))
         os.replace(tmp, path)
+    except OSError as exc:  # disk full, a name too long; the old file (if any) is kept
+        raise InputError(f"{path}: cannot write it: {exc.strerror or exc}") from None
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html as _html
 import json
 import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from ipywidgets import Widget
 from ipywidgets.embed import dependency_state, embed_data
 
 from ..errors import InputError
+from ..scene.io import atomic_write
 from ..scene.scene import Scene
 
 __all__ = ["to_html"]
@@ -121,12 +121,5 @@ def to_html(
         views=views,
         bundle=bundle.replace("</script", "<\\/script"),
     )
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".worldnb-", suffix=".html.tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(page)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    # the scene files' atomic write: errors (name too long, disk full) are InputErrors
+    return atomic_write(path, lambda f: f.write(page.encode("utf-8")))

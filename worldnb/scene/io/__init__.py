@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ...errors import InputError
 from ..scene import Scene
-from ._files import all_or_nothing, as_path, check_scene
+from ._files import all_or_nothing, as_path, atomic_write, check_scene
 from .equality import scenes_equal
 from .glb import save_glb
 from .gltf_read import load_gltf
@@ -48,6 +48,7 @@ from .wnb import load_wnb, save_wnb
 
 __all__ = [
     "all_or_nothing",
+    "atomic_write",
     "export",
     "load",
     "load_gltf",
