@@ -17,6 +17,7 @@ MODULES = [
     "worldnb",
     "worldnb.errors",
     "worldnb.transforms",
+    "worldnb.parallel",
     "worldnb.scene",
     "worldnb.scene.io",
     "worldnb.catalog",
@@ -26,6 +27,7 @@ MODULES = [
     "worldnb.worlds",
     "worldnb.generation",
     "worldnb.widgets",
+    "worldnb.batch",
     "worldnb.testing",
 ]
 

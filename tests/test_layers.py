@@ -5,7 +5,8 @@ functions, under ``TYPE_CHECKING``; nothing is executed), resolved to the packag
 reaches, and checked against the layer order of the design notes (top of the list
 = bottom layer):
 
-    errors, transforms, version        bottom: no worldnb imports above them
+    errors, transforms, version,       bottom: no worldnb imports above them
+    parallel                           (parallel: local / Ray executors)
     scene                              data model and file formats
     catalog                            furniture categories, sizes, meshes
     rendering
@@ -39,6 +40,7 @@ LAYERS = {
     "errors": 0,
     "transforms": 1,
     "version": 1,
+    "parallel": 1,
     "scene": 2,
     "catalog": 3,
     "rendering": 4,

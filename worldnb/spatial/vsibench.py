@@ -61,6 +61,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..parallel import EXECUTORS, check_executor, imap_unordered
 from ..scene import Scene
 from ..scene.io.vsibench import box_from_scannet, read_vsibench_meta
 from .measures import distance
@@ -453,7 +454,29 @@ class Evaluation:
         return out
 
 
-def evaluate(scene_or_scenes: Scene | Sequence[Scene], qs: Sequence[Question]) -> Evaluation:
+def _score(scene: Scene, qs: Sequence[Question]) -> list[tuple[str, float, dict]]:
+    """Ask ``qs`` of one scene: ``(family, score, row)`` per question, in order."""
+    out = []
+    for q in qs:
+        ans = ask(scene, q.question, exact_labels=True)
+        if q.is_numeric:
+            pred, s = ans.value, mra(ans.value, float(q.answer))
+        else:
+            pred, s = ans.choice, float(ans.choice == q.answer)
+        row = {"id": q.id, "answer": q.answer, "prediction": pred, "score": s, "text": ans.text}
+        out.append((q.family, s, row))
+    return out
+
+
+def evaluate(
+    scene_or_scenes: Scene | Sequence[Scene],
+    qs: Sequence[Question],
+    *,
+    executor: str = "local",
+    address: str | None = None,
+    num_workers: int | None = None,
+    progress: bool = False,
+) -> Evaluation:
     """Ask every question of its scene and score it: MRA for numbers, accuracy (the
     option letter) for choices.
 
@@ -461,29 +484,38 @@ def evaluate(scene_or_scenes: Scene | Sequence[Scene], qs: Sequence[Question]) -
         scene_or_scenes: a scene or scenes; a question goes to the scene whose
             ``meta["scene"]`` is its scene name (a single scene takes all questions).
         qs: questions from :func:`questions`.
+        executor: ``"local"`` or ``"ray"`` (one task per scene; the same rows and
+            scores, in question order).
+        address: Ray cluster address (default: the Ray running in this process, else a
+            new local one on 127.0.0.1).
+        num_workers: local Ray workers to start, or at most this many scenes at once.
+        progress: show a progress bar of scenes.
 
     Raises:
-        InputError: a question names a scene not given.
+        InputError: a question names a scene not given; a bad executor.
     """
+    check_executor(executor, address, num_workers)
     scenes = [scene_or_scenes] if isinstance(scene_or_scenes, Scene) else list(scene_or_scenes)
-    by_name = {s.meta.get("scene"): s for s in scenes}
-    scores: dict[str, list[float]] = defaultdict(list)
-    rows = []
-    for q in qs:
-        scene = by_name.get(q.scene)
-        if scene is None and len(scenes) == 1 and scenes[0].meta.get("scene") is None:
-            scene = scenes[0]  # one unnamed scene takes every question
-        if scene is None:
+    by_name = {s.meta.get("scene"): k for k, s in enumerate(scenes)}
+    groups: dict[int, list[int]] = defaultdict(list)  # scene → its questions, in order
+    for j, q in enumerate(qs):
+        k = by_name.get(q.scene)
+        if k is None and len(scenes) == 1 and scenes[0].meta.get("scene") is None:
+            k = 0  # one unnamed scene takes every question
+        if k is None:
             raise InputError(f"evaluate: question {q.id} is about scene {q.scene!r}, not given")
-        ans = ask(scene, q.question, exact_labels=True)
-        if q.is_numeric:
-            pred, s = ans.value, mra(ans.value, float(q.answer))
-        else:
-            pred, s = ans.choice, float(ans.choice == q.answer)
-        scores[q.family].append(s)
-        rows.append(
-            {"id": q.id, "answer": q.answer, "prediction": pred, "score": s, "text": ans.text}
-        )
+        groups[k].append(j)
+    order = sorted(groups)
+    tasks = [(scenes[k], [qs[j] for j in groups[k]]) for k in order]
+    scored: list = [None] * len(qs)
+    for t, results in imap_unordered(_score, tasks, executor=executor, address=address,
+                                     num_workers=num_workers, progress=progress,
+                                     desc="scenes"):  # fmt: skip
+        for j, res in zip(groups[order[t]], results, strict=True):
+            scored[j] = res
+    scores: dict[str, list[float]] = defaultdict(list)
+    for fam, s, _ in scored:
+        scores[fam].append(s)
     fams = {
         f: {
             "n": len(scores[f]),
@@ -493,7 +525,7 @@ def evaluate(scene_or_scenes: Scene | Sequence[Scene], qs: Sequence[Question]) -
         for f in FAMILIES
         if scores.get(f)
     }
-    return Evaluation(fams, rows)
+    return Evaluation(fams, [row for _, _, row in scored])
 
 
 # ---- command line ---------------------------------------------------------------------------
@@ -518,6 +550,11 @@ def add_parser(sub) -> None:
         help="ground truth on the loaded yaw-only boxes or the published ones",
     )
     p.add_argument("--scenes", type=int, default=None, help="only the first N scenes")
+    p.add_argument(
+        "--executor", choices=EXECUTORS, default="local", help="where to ask (default: local)"
+    )
+    p.add_argument("--address", default=None, help="Ray cluster address (with --executor ray)")
+    p.add_argument("--num-workers", type=int, default=None, help="Ray workers (default: all)")
     p.set_defaults(func=_run)
 
 
@@ -531,7 +568,8 @@ def _run(args) -> int:
         meta = dict(list(meta.items())[: args.scenes])
     qs = questions(meta, args.families, args.seed, boxes=args.boxes)
     scenes = load_vsibench(args.meta, names=list(meta))
-    ev = evaluate(scenes, qs)
+    ev = evaluate(scenes, qs, executor=args.executor, address=args.address,
+                  num_workers=args.num_workers)  # fmt: skip
     sys.stdout.write(ev.table() + "\n")
     sys.stdout.write(json.dumps({"scenes": len(scenes), **ev.to_dict()}, indent=1) + "\n")
     return 0

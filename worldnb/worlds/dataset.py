@@ -23,15 +23,23 @@ Format written by :func:`render_dataset` (also saved as ``README.md`` in the fol
                               (none, floor, wall, ceiling, door, window, object)
 
 Rooms are written into a hidden ``.<name>.partial`` folder next to ``out_dir``, each
-room into a temporary folder renamed into place when complete; the whole folder is
-renamed to ``out_dir`` at the end. An interrupted run leaves no ``out_dir``, and the
-same call again resumes from the finished rooms.
+room into a temporary folder renamed into place when complete, and then listed in its
+``manifest.jsonl`` (one line per finished room: dir, kind, seed, views, seconds,
+worker); the whole folder is renamed to ``out_dir`` at the end (without ``args.json``
+and the manifest). An interrupted run leaves no ``out_dir``, and the same call again
+resumes from the finished rooms. With ``executor="ray"`` each room is one Ray task
+that returns its files as bytes (the cluster needs no shared filesystem) and the
+files are byte for byte those of ``executor="local"``.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import shutil
+import socket
+import time
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +47,7 @@ from PIL import Image
 
 from ..catalog import ROOM_KINDS, categories, entry, room_mesh
 from ..errors import InputError
+from ..parallel import check_executor, imap_unordered
 from ..scene import Camera, Scene
 from ..scene.validate import as_int
 from .lighting import LIGHTING_STYLES, SURFACE_LABELS
@@ -94,29 +103,41 @@ def room_cameras(scene: Scene, n: int, size: int, rng: np.random.Generator) -> l
     return cams
 
 
-def _write_png(path: Path, arr: np.ndarray) -> None:
-    Image.fromarray(arr).save(path)  # uint16 → 16-bit greyscale PNG
+def _png(arr: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG")  # uint16 → 16-bit greyscale PNG
+    return buf.getvalue()
 
 
 def _u8(rgb: np.ndarray) -> np.ndarray:
     return (np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8)
 
 
+#: planner budget per attempt (s) for dataset rooms: far above the ~0.2–2 s a room
+#: needs, so the layout never depends on how busy the machine (or Ray worker) is and a
+#: seed gives the same files everywhere (sample_room's default, 1 s, is hit under load)
+PLAN_TIME_LIMIT = 30.0
+#: meta entries that measure this run, not the room (they would make the same seed's
+#: files differ from run to run and between executors)
+RUN_META = ("solve_time_s",)
+
+
 def _scene_json(scene: Scene) -> dict:
     return {
         "room": scene.room.to_dict() if scene.room is not None else None,
         "objects": [o.to_dict() for o in scene.objects],
-        "meta": scene.meta,
+        "meta": {k: v for k, v in scene.meta.items() if k not in RUN_META},
     }
 
 
-def _render_room(i, kind, seed, size, cameras_per_room, look, styles, device, label_index, rdir):
-    """Sample room ``i``, render its views and write them into ``rdir`` (a new folder)."""
+def _render_room(i, kind, seed, size, cameras_per_room, look, styles, device, label_index):
+    """Sample room ``i`` and render its views; returns ``(views, {file name: bytes})``,
+    the files of its folder (the same bytes wherever it runs)."""
     from ..rendering import render
     from .lighting import render_room
     from .rooms import sample_room
 
-    scene = sample_room(kind, seed=seed + i, textures=look == "lit")
+    scene = sample_room(kind, seed + i, time_limit=PLAN_TIME_LIMIT, textures=look == "lit")
     rng = np.random.default_rng([seed, i, 7])
     cams = room_cameras(scene, cameras_per_room, size, rng)
     if look == "lit":
@@ -134,10 +155,10 @@ def _render_room(i, kind, seed, size, cameras_per_room, look, styles, device, la
         lit, lighting = res.rgb, []
         surface = np.stack([surface_map(res.depth[v], res.normals[v], res.instance[v], c,
                                         scene.room) for v, c in enumerate(cams)])  # fmt: skip
-    rdir.mkdir()
-    (rdir / "scene.json").write_text(json.dumps(_scene_json(scene), indent=1))
-    (rdir / "cameras.json").write_text(json.dumps([c.to_dict() for c in cams], indent=1))
-    (rdir / "lighting.json").write_text(json.dumps(lighting, indent=1))
+    files = {}
+    files["scene.json"] = json.dumps(_scene_json(scene), indent=1).encode()
+    files["cameras.json"] = json.dumps([c.to_dict() for c in cams], indent=1).encode()
+    files["lighting.json"] = json.dumps(lighting, indent=1).encode()
     sem_of_id = {o.id: label_index.get(o.label, 0) for o in scene.objects}
     for v in range(len(cams)):
         o = res[v]
@@ -150,14 +171,35 @@ def _render_room(i, kind, seed, size, cameras_per_room, look, styles, device, la
             if oid < len(lut):
                 lut[oid] = k
         stem = f"view_{v:02d}"
-        _write_png(rdir / f"{stem}_rgb.png", _u8(lit[v]))
-        _write_png(rdir / f"{stem}_albedo.png", _u8(o.rgb))
-        _write_png(rdir / f"{stem}_depth.png", depth)
-        _write_png(rdir / f"{stem}_normals.png", normals)
-        _write_png(rdir / f"{stem}_semantic.png", lut[inst])
-        _write_png(rdir / f"{stem}_instance.png", inst)
-        _write_png(rdir / f"{stem}_surface.png", surface[v].astype(np.uint8))
-    return len(cams)
+        files[f"{stem}_rgb.png"] = _png(_u8(lit[v]))
+        files[f"{stem}_albedo.png"] = _png(_u8(o.rgb))
+        files[f"{stem}_depth.png"] = _png(depth)
+        files[f"{stem}_normals.png"] = _png(normals)
+        files[f"{stem}_semantic.png"] = _png(lut[inst])
+        files[f"{stem}_instance.png"] = _png(inst)
+        files[f"{stem}_surface.png"] = _png(surface[v].astype(np.uint8))
+    return len(cams), files
+
+
+def _room_task(i, *args):
+    """One room, as a task: ``(i, views, files, seconds, worker)``."""
+    t0 = time.perf_counter()
+    views, files = _render_room(i, *args)
+    return i, views, files, time.perf_counter() - t0, f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _store_room(tmp: Path, i: int, files: dict[str, bytes]) -> Path:
+    """Write a room's files into a temporary folder and rename it into place."""
+    part = tmp / f".room_{i:04d}.tmp"
+    shutil.rmtree(part, ignore_errors=True)
+    try:
+        part.mkdir()
+        for name, data in files.items():
+            (part / name).write_bytes(data)
+        return part.rename(tmp / f"room_{i:04d}")
+    except BaseException:
+        shutil.rmtree(part, ignore_errors=True)
+        raise
 
 
 def render_dataset(
@@ -173,6 +215,9 @@ def render_dataset(
     look: str = "lit",
     lighting_styles=LIGHTING_STYLES,
     resume: bool = True,
+    executor: str = "local",
+    address: str | None = None,
+    num_workers: int | None = None,
 ) -> Path:
     """Render ``n`` procedural rooms from several cameras each (format: module docstring).
 
@@ -191,12 +236,16 @@ def render_dataset(
         lighting_styles: lighting styles drawn per room (hold one out to test on it).
         resume: continue an interrupted run with the same arguments from the rooms it
             finished (False starts over).
+        executor: ``"local"`` (rooms one after another in this process) or ``"ray"``
+            (one Ray task per room; the same files, byte for byte).
+        address: Ray cluster address (default: the Ray running in this process, else a
+            new local one on 127.0.0.1); only with ``executor="ray"``.
+        num_workers: local Ray workers to start, or at most this many rooms rendering at
+            once on a cluster (two per worker are kept in flight).
 
     Returns:
         The dataset folder.
     """
-    from tqdm.auto import tqdm
-
     n = as_int("n", n)
     size = as_int("size", size, minimum=8)
     cameras_per_room = as_int("cameras_per_room", cameras_per_room)
@@ -211,6 +260,7 @@ def render_dataset(
         raise InputError(
             f"lighting_styles: expected some of {', '.join(LIGHTING_STYLES)}, got {list(styles)}"
         )
+    check_executor(executor, address, num_workers)
     out = Path(out_dir)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(f"out_dir: {out} exists and is not an empty folder; choose a new one")
@@ -225,23 +275,29 @@ def render_dataset(
     tmp.mkdir(exist_ok=True)
     args_file.write_text(json.dumps(args))
     label_index = {name: i for i, name in enumerate(LABELS)}
-    rooms = []
-    for i in tqdm(range(n), desc="rendering rooms", disable=not progress):
-        kind = kinds[i % len(kinds)]
-        rdir = tmp / f"room_{i:04d}"
-        if rdir.exists():  # finished by an earlier, interrupted run
-            views = len(json.loads((rdir / "cameras.json").read_text()))
-        else:
-            part = tmp / f".room_{i:04d}.tmp"
-            shutil.rmtree(part, ignore_errors=True)
-            try:
-                views = _render_room(i, kind, seed, size, cameras_per_room, look, styles,
-                                     device, label_index, part)  # fmt: skip
-            except BaseException:
-                shutil.rmtree(part, ignore_errors=True)
-                raise
-            part.rename(rdir)
-        rooms.append({"dir": rdir.name, "kind": kind, "seed": seed + i, "views": views})
+    for stale in tmp.glob(".room_*.tmp"):  # a room cut short by a kill
+        shutil.rmtree(stale)
+    todo = [i for i in range(n) if not (tmp / f"room_{i:04d}").exists()]
+    tasks = (
+        (i, kinds[i % len(kinds)], seed, size, cameras_per_room, look, styles, device, label_index)
+        for i in todo
+    )
+    manifest = tmp / "manifest.jsonl"
+    with open(manifest, "a") as log:
+        for _, (i, views, files, seconds, worker) in imap_unordered(
+            _room_task, tasks, executor=executor, address=address, num_workers=num_workers,
+            progress=progress, desc="rendering rooms", total=len(todo),
+        ):  # fmt: skip
+            rdir = _store_room(tmp, i, files)
+            line = {"dir": rdir.name, "kind": kinds[i % len(kinds)], "seed": seed + i,
+                    "views": views, "seconds": round(seconds, 4), "worker": worker}  # fmt: skip
+            log.write(json.dumps(line) + "\n")
+            log.flush()
+    rooms = [
+        {"dir": f"room_{i:04d}", "kind": kinds[i % len(kinds)], "seed": seed + i,
+         "views": len(json.loads((tmp / f"room_{i:04d}" / "cameras.json").read_text()))}
+        for i in range(n)
+    ]  # fmt: skip
     index = {
         "version": 1,
         "size": size,
@@ -258,6 +314,7 @@ def render_dataset(
         "# worldnb procedural room dataset\n\n```\n" + DATASET_FORMAT + "```\n"
     )
     args_file.unlink()
+    manifest.unlink()
     if out.exists():
         out.rmdir()
     tmp.rename(out)

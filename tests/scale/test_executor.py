@@ -1,0 +1,92 @@
+"""The executor switch: its validation, the message without Ray, and a local Ray
+that listens on and talks to 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from worldnb.batch import generate_many
+from worldnb.errors import InputError
+from worldnb.parallel import check_executor, imap_unordered
+from worldnb.spatial.vsibench import evaluate
+from worldnb.worlds import render_dataset
+
+from .conftest import ray_processes
+
+
+@pytest.fixture
+def no_ray(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
+
+
+def test_without_ray_each_entry_point_says_how_to_install_it(no_ray, tmp_path):
+    hint = r"pip install 'worldnb\[scale\]'"
+    with pytest.raises(InputError, match=hint):
+        render_dataset(1, tmp_path / "ds", executor="ray", progress=False)
+    with pytest.raises(InputError, match=hint):
+        generate_many([np.zeros((8, 8, 3), np.float32)], tmp_path / "g", executor="ray")
+    with pytest.raises(InputError, match=hint):
+        evaluate([], [], executor="ray")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing started, nothing written
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"executor": "dask"}, "executor: expected one of local, ray"),
+        ({"executor": "local", "address": "auto"}, "only used with executor='ray'"),
+        ({"executor": "local", "num_workers": 0}, "num_workers"),
+        ({"executor": "local", "num_workers": 1.5}, "num_workers"),
+        ({"executor": "ray", "address": " "}, "address"),
+    ],
+)
+def test_bad_executor_arguments_are_input_errors(kwargs, match):
+    with pytest.raises(InputError, match=match):
+        check_executor(**kwargs)
+
+
+def _square_plus(x, y):
+    return x * x + y
+
+
+def test_imap_local_and_ray_give_the_same_results(ray_cluster):
+    items = [(i, 1) for i in range(7)]
+    local = dict(imap_unordered(_square_plus, items, executor="local", progress=False))
+    on_ray = dict(imap_unordered(_square_plus, iter(items), executor="ray", max_in_flight=2,
+                                 total=len(items), progress=False))  # fmt: skip
+    assert local == on_ray == {i: i * i + 1 for i in range(7)}
+
+
+def _fail_on_three(x):
+    if x == 3:
+        raise InputError("three is not allowed")
+    return x
+
+
+def test_an_error_in_a_task_reaches_the_caller_as_its_own_type(ray_cluster):
+    with pytest.raises(InputError, match="three is not allowed"):
+        list(imap_unordered(_fail_on_three, [(i,) for i in range(6)], executor="ray",
+                            progress=False))  # fmt: skip
+
+
+def test_the_local_cluster_listens_on_and_talks_to_loopback_only(ray_cluster):
+    loopback = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
+    procs = ray_processes()
+    assert any("raylet" in " ".join(p.cmdline()) for p in procs)  # the cluster is ours
+    listening, remote = [], []
+    for p in procs:
+        try:
+            conns = p.net_connections(kind="inet")
+        except Exception:  # the process ended meanwhile
+            continue
+        for c in conns:
+            if c.status == "LISTEN":
+                listening.append(c.laddr.ip)
+            elif c.raddr:
+                remote.append(c.raddr.ip)
+    assert listening, "found no listening Ray sockets to check"
+    assert set(listening) <= set(loopback), listening
+    assert set(remote) <= set(loopback), remote

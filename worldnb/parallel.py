@@ -1,0 +1,208 @@
+"""Executors for independent tasks: in this process (``"local"``) or on Ray (``"ray"``).
+
+The engines that fan out (:func:`worldnb.worlds.render_dataset`,
+:func:`worldnb.spatial.vsibench.evaluate`, :func:`worldnb.batch.generate_many`) share
+this plumbing, so Ray stays an optional extra (``pip install 'worldnb[scale]'``) that
+is imported only when ``executor="ray"`` is asked for.
+
+- :func:`ray_session` uses the Ray already running in this process, connects to a
+  cluster by ``address``, or starts a local one that listens on 127.0.0.1 only.
+- :func:`imap_unordered` runs ``fn(*args)`` for every item with a bounded number in
+  flight (backpressure) and yields ``(index, result)`` as tasks finish. On Ray a task
+  whose worker dies is run again (``max_retries``); an exception raised by ``fn``
+  itself is not retried and propagates (as its own type) after the other tasks are
+  cancelled.
+
+Tasks travel to Ray workers with Ray's own serialisation (cloudpickle, between the
+processes of one trusted cluster); worldnb sends plain values (numbers, strings,
+bytes) and never stores a pickle on disk.
+
+Example:
+    >>> from worldnb.parallel import imap_unordered
+    >>> sorted(imap_unordered(pow, [(2, 3), (3, 2)], executor="local", progress=False))
+    [(0, 8), (1, 9)]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from .errors import InputError
+
+__all__ = [
+    "EXECUTORS",
+    "INSTALL_HINT",
+    "check_executor",
+    "imap_unordered",
+    "import_ray",
+    "ray_session",
+    "ray_workers",
+]
+
+EXECUTORS = ("local", "ray")
+INSTALL_HINT = "pip install 'worldnb[scale]' (or: pip install ray)"
+#: attempts after the first when a Ray worker dies under a task (not for errors it raises)
+MAX_RETRIES = 3
+
+
+def import_ray():
+    """The ``ray`` module, or an :class:`InputError` that says how to install it."""
+    try:
+        import ray
+    except ImportError:
+        raise InputError(
+            f"executor='ray' needs Ray, which is not installed here; {INSTALL_HINT}"
+        ) from None
+    return ray
+
+
+def check_executor(
+    executor: str, address: str | None = None, num_workers: int | None = None
+) -> str:
+    """Validate ``executor`` / ``address`` / ``num_workers``; returns the executor.
+
+    Raises:
+        InputError: an unknown executor, a bad worker count, an address with the local
+            executor, or ``"ray"`` without Ray installed.
+    """
+    if executor not in EXECUTORS:
+        raise InputError(f"executor: expected one of {', '.join(EXECUTORS)}, got {executor!r}")
+    if num_workers is not None and (
+        isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 1
+    ):
+        raise InputError(f"num_workers: expected a whole number >= 1, got {num_workers!r}")
+    if address is not None:
+        if not isinstance(address, str) or not address.strip():
+            raise InputError(f"address: expected a Ray address such as 'ray://host:10001' "
+                             f"or 'auto', got {address!r}")  # fmt: skip
+        if executor != "ray":
+            raise InputError("address: only used with executor='ray'")
+    if executor == "ray":
+        import_ray()
+    return executor
+
+
+@contextlib.contextmanager
+def _loopback_only(ray):
+    """Make a Ray started here advertise and bind 127.0.0.1, as Ray does on macOS and
+    Windows; on Linux it would otherwise listen on every interface of the machine."""
+    from ray._private import ray_constants  # the switch is read when Ray picks its address
+
+    key = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+    old_env, old_flag = os.environ.get(key), ray_constants.ENABLE_RAY_CLUSTER
+    os.environ[key] = "0"  # the processes Ray starts read it too
+    ray_constants.ENABLE_RAY_CLUSTER = False
+    try:
+        yield
+    finally:
+        ray_constants.ENABLE_RAY_CLUSTER = old_flag
+        if old_env is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = old_env
+
+
+@contextlib.contextmanager
+def ray_session(address: str | None = None, num_workers: int | None = None):
+    """Yield the ``ray`` module with a Ray connection for the block.
+
+    A Ray already initialised in this process is used as it is (and left running).
+    Otherwise ``address`` connects to a cluster (``"auto"``, ``"ray://host:10001"``,
+    ``"host:6379"``), and with no address a local Ray is started with ``num_workers``
+    CPUs (default: all cores), on 127.0.0.1 only, without dashboard or usage stats;
+    what was started or connected here is shut down at the end.
+    """
+    ray = import_ray()
+    if ray.is_initialized():
+        yield ray
+        return
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    opts: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+    host = None if address is None else address.split("://")[-1].rsplit(":", 1)[0]
+    if address is None:
+        with _loopback_only(ray):
+            ray.init(num_cpus=num_workers or os.cpu_count() or 1, **opts)
+    elif host in ("127.0.0.1", "localhost"):  # a cluster on this machine, on loopback
+        with _loopback_only(ray):
+            ray.init(address=address, **opts)
+    else:
+        ray.init(address=address, **opts)
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
+
+
+def ray_workers(ray, num_workers: int | None = None) -> int:
+    """How many tasks run at once: ``num_workers``, else the cluster's CPUs."""
+    if num_workers is not None:
+        return num_workers
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+
+def imap_unordered(
+    fn: Callable,
+    items: Sequence[tuple] | Iterable[tuple],
+    *,
+    executor: str = "local",
+    address: str | None = None,
+    num_workers: int | None = None,
+    max_in_flight: int | None = None,
+    progress: bool = True,
+    desc: str = "tasks",
+    total: int | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """Run ``fn(*args)`` for each ``args`` in ``items``; yield ``(index, result)``.
+
+    Args:
+        fn: a module-level function (Ray ships it by reference to the workers).
+        items: argument tuples, consumed lazily (so at most ``max_in_flight`` are held).
+        executor: ``"local"`` (in order, in this process) or ``"ray"``.
+        address: Ray cluster address (see :func:`ray_session`).
+        num_workers: local Ray CPUs to start, or at most this many tasks at once.
+        max_in_flight: tasks submitted but not yet collected (default: 2 per worker).
+        progress: show a tqdm bar of finished tasks.
+        desc: the bar's label.
+        total: the bar's length when ``items`` has no ``len``.
+
+    Raises:
+        The first exception a task raises (the rest are cancelled); InputError for
+        bad executor arguments.
+    """
+    from tqdm.auto import tqdm
+
+    check_executor(executor, address, num_workers)
+    if total is None and hasattr(items, "__len__"):
+        total = len(items)  # type: ignore[arg-type]
+    with tqdm(total=total, desc=desc, disable=not progress) as bar:
+        if executor == "local":
+            for i, args in enumerate(items):
+                out = fn(*args)
+                bar.update(1)
+                yield i, out
+            return
+        with ray_session(address, num_workers) as ray:
+            limit = max_in_flight or 2 * ray_workers(ray, num_workers)
+            remote = ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(fn)
+            pending: dict[Any, int] = {}
+            it = enumerate(items)
+            try:
+                for i, args in it:
+                    pending[remote.remote(*args)] = i
+                    if len(pending) >= limit:
+                        break
+                while pending:
+                    done, _ = ray.wait(list(pending), num_returns=1)
+                    i = pending.pop(done[0])
+                    out = ray.get(done[0])
+                    bar.update(1)
+                    yield i, out
+                    for j, args in it:
+                        pending[remote.remote(*args)] = j
+                        break
+            finally:
+                for ref in pending:
+                    ray.cancel(ref, force=True)
