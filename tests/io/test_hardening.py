@@ -117,6 +117,19 @@ def test_a_fifo_is_refused_by_load(ext, tmp_path):
     assert "not a regular file" in str(box["error"]) and str(fifo) in str(box["error"])
 
 
+def test_load_vsibench_refuses_fifos_and_over_long_paths(tmp_path):
+    from worldnb.scene.io import load_vsibench
+
+    fifo = tmp_path / "scannet_meta_info_val.json"
+    os.mkfifo(fifo)
+    for p in (fifo, tmp_path):  # the file, or the folder holding it
+        box = _fifo_guarded(lambda p=p: load_vsibench(p), fifo)
+        assert isinstance(box.get("error"), InputError), box
+        assert "not a regular file" in str(box["error"])
+    with pytest.raises(InputError, match="too long"):
+        load_vsibench(tmp_path / ("x" * 300))
+
+
 def test_a_fifo_named_by_a_gltf_is_refused(tmp_path):
     files = trimesh.Scene(trimesh.creation.box((1, 1, 1))).export(file_type="gltf")
     gltf = json.loads(files["model.gltf"])

@@ -162,6 +162,13 @@ class TransformersDepth:
     give relative inverse depth ("disparity"). A model that predicts its field of view
     (``outputs.field_of_view``, horizontal) gives the intrinsics too.
 
+    Safety: the model's own code is never run (``trust_remote_code=False``: a folder
+    whose ``auto_map`` names a type transformers / diffusers do not ship is refused with
+    a BackendError, never a prompt) and only safetensors weights are loaded (a folder of
+    pickles is refused with how to convert it). There is no opt-in; for a model that
+    needs its own code, load it yourself and pass a callable backend. Offline, an
+    uncached hub id fails at once with the ``hf download`` command to run.
+
     Args:
         spec: hub id (``"depth-anything/Depth-Anything-V2-Small-hf"``) or folder.
         device: ``"auto"``, ``"cpu"``, ``"cuda"``.

@@ -148,6 +148,13 @@ class DiffusersInpaint:
     The image is resized to a multiple of 8 (what latent-diffusion models need), run
     through the pipeline, resized back, and only the masked pixels are taken.
 
+    Safety: the model's own code is never run (``trust_remote_code=False``: a folder
+    whose ``auto_map`` names a type transformers / diffusers do not ship is refused with
+    a BackendError, never a prompt) and only safetensors weights are loaded (a folder of
+    pickles is refused with how to convert it). There is no opt-in; for a model that
+    needs its own code, load it yourself and pass a callable backend. Offline, an
+    uncached hub id fails at once with the ``hf download`` command to run.
+
     Args:
         spec: hub id (``"stabilityai/stable-diffusion-2-inpainting"``) or folder.
         device: ``"auto"``, ``"cpu"``, ``"cuda"``.

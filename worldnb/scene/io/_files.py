@@ -107,6 +107,13 @@ def _kind(mode: int) -> str:
     return "a special file"
 
 
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` is an existing folder; OS errors other than "missing" (a name
+    too long, a symlink loop) are InputErrors."""
+    st = _stat(path, "read it")
+    return st is not None and stat.S_ISDIR(st.st_mode)
+
+
 def check_readable(path: Path) -> Path:
     """An existing regular file, or an InputError saying what is wrong with the path.
 

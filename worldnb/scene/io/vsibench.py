@@ -45,6 +45,7 @@ import shapely
 from ...errors import FormatError, InputError
 from ..box import OrientedBox
 from ..scene import Scene
+from ._files import as_path, check_readable, is_folder, read_bytes
 
 __all__ = [
     "FILENAME",
@@ -157,14 +158,18 @@ def read_vsibench_meta(path: str | Path) -> dict:
     """
     if path is None or not isinstance(path, str | Path):
         raise InputError(f"path: expected the path of {FILENAME} (or its folder), got {path!r}")
-    p = Path(path)
-    if p.is_dir():
+    p = as_path(path)
+    if is_folder(p):
         p = p / FILENAME
-    if not p.is_file():
-        raise InputError(f"path: no VSI-Bench meta file at {p}; pass the path of {FILENAME}")
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        check_readable(p)  # a FIFO or device is refused, a name too long says so
+    except InputError as exc:
+        raise InputError(
+            f"path: no VSI-Bench meta file: {exc}; pass the path of {FILENAME}"
+        ) from None
+    try:
+        data = json.loads(read_bytes(p, 1 << 30).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FormatError(f"{p}: not readable JSON ({exc})") from None
     if not isinstance(data, dict):
         raise FormatError(f"{p}: expected an object of scene name → meta info")
