@@ -48,11 +48,22 @@ def test_bad_executor_arguments_are_input_errors(kwargs, match):
         check_executor(**kwargs)
 
 
+@pytest.fixture
+def here_by_value(ray_cluster):
+    """Ship this module's functions to the workers by value (they cannot import a test
+    module by name)."""
+    import ray.cloudpickle
+
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    yield
+    ray.cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+
+
 def _square_plus(x, y):
     return x * x + y
 
 
-def test_imap_local_and_ray_give_the_same_results(ray_cluster):
+def test_imap_local_and_ray_give_the_same_results(here_by_value):
     items = [(i, 1) for i in range(7)]
     local = dict(imap_unordered(_square_plus, items, executor="local", progress=False))
     on_ray = dict(imap_unordered(_square_plus, iter(items), executor="ray", max_in_flight=2,
@@ -66,7 +77,7 @@ def _fail_on_three(x):
     return x
 
 
-def test_an_error_in_a_task_reaches_the_caller_as_its_own_type(ray_cluster):
+def test_an_error_in_a_task_reaches_the_caller_as_its_own_type(here_by_value):
     with pytest.raises(InputError, match="three is not allowed"):
         list(imap_unordered(_fail_on_three, [(i,) for i in range(6)], executor="ray",
                             progress=False))  # fmt: skip
