@@ -222,9 +222,11 @@ class _Search:
         if lay.items[name].placement == "on_top":
             # the support is the placed target whose top the candidate sits on
             sup = self._support_for(name, cands)
-        ok = _candidates.prefilter(lay, name, cands, self.hard_globals)
+        ok = self._prefilter(name, cands)
+        if ok is None:  # out of time
+            return False
         idx = np.flatnonzero(ok)
-        if not len(idx) or self.late():
+        if not len(idx):
             return False
         n_rule = self._n_rule
         if len(idx) > _MAX_SCORED:
@@ -285,6 +287,17 @@ class _Search:
             if not self._any_passes(other, cands):
                 return False
         return True
+
+    def _prefilter(self, name: str, cands: np.ndarray, chunk: int = 1024) -> np.ndarray | None:
+        """The candidates' prefilter in chunks, checking the deadline between them
+        (None: out of time)."""
+        out = []
+        for s in range(0, len(cands), chunk):
+            if self.late():
+                return None
+            part = cands[s : s + chunk]
+            out.append(_candidates.prefilter(self.layout, name, part, self.hard_globals))
+        return np.concatenate(out) if out else np.zeros(0, bool)
 
     def _any_passes(self, name: str, cands: np.ndarray, chunk: int = 1024) -> bool:
         """Whether any candidate passes the prefilter: in chunks, stopping at the first
@@ -602,15 +615,16 @@ def build_constraints(layout: Layout, constraints, walkway, rotations) -> list[C
     cons = base + user
     # an on-top item needs a support: keep the catalog's on_top_of rule as a hard rule
     have_support = {a for c in cons if isinstance(c, OnTopOf) for a in c.bound[0]}
+    defaults = None  # the catalog's on_top_of rules, computed once (O(n²) for n items)
     for name, it in layout.items.items():
-        if it.placement != "on_top":
+        if it.placement != "on_top" or name in have_support:
             continue
-        if name not in have_support:
-            for c in default_constraints(Layout(layout.room, [it, *_others(layout, name)])):
-                if isinstance(c, OnTopOf):
-                    c.bind(layout)
-                    cons.append(c)
-                    have_support.add(name)
+        if defaults is None:
+            defaults = [c for c in default_constraints(layout) if isinstance(c, OnTopOf)]
+        for c in defaults:
+            if name in c.bound[0] and not set(c.bound[0]) <= have_support:
+                cons.append(c)
+                have_support.update(c.bound[0])
         if name not in have_support:
             targets = [r.get("target") for r in it.entry.rules if r["type"] == "on_top_of"]
             raise InfeasibleLayoutError(
@@ -641,5 +655,3 @@ def build_constraints(layout: Layout, constraints, walkway, rotations) -> list[C
     return cons
 
 
-def _others(layout, name):
-    return [it for n, it in layout.items.items() if n != name]
