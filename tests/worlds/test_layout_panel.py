@@ -22,6 +22,10 @@ def test_plan_updates_the_view_and_report():
     assert "walkway" in panel.report.value and "The bed" in panel.report.value
     scene = panel.sample()
     assert view.scene is scene and scene.meta["kind"] == "bedroom"
+    # the list holds the sampled furniture, not its clutter, so Plan can replan it
+    furniture = [o.label for o in scene.objects if not o.attrs.get("clutter")]
+    assert panel.furniture() == furniture and len(furniture) < len(scene.objects)
+    assert set(panel.plan().scene.labels()) == set(furniture)
 
 
 def test_kind_change_fills_the_list_and_failures_are_shown():

@@ -198,7 +198,8 @@ class LayoutPanel(ipywidgets.VBox):
                 slider.max = max(slider.max, v)
                 slider.min = min(slider.min, v)
                 slider.value = v
-        labels = [o.label for o in scene.objects]
+        # the furniture, not the clutter the worlds scatter after planning
+        labels = [o.label for o in scene.objects if not o.attrs.get("clutter")]
         if labels:
             self.items.value = ", ".join(labels)
 
