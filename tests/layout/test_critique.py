@@ -436,3 +436,88 @@ def test_labels_match_catalog_and_scannet_names():
 def test_scan_mode_follows_the_source(source, scan):
     found = collisions(critique(desk_and_wardrobe(0.03, meta={"source": source})))
     assert (found == []) == scan
+
+
+@pytest.mark.parametrize("shift", [-0.6, 0.6])
+def test_door_object_zone_starts_at_its_inner_face_all_along(shift):
+    # the dresser overlaps only one end of the door's zone: its clear depth is still
+    # measured from the door's inner face (z = 1.9), not from a slanted line
+    door = OrientedBox((0, 1.0, 1.95), (0.9, 2.0, 0.1))
+    dresser = OrientedBox((shift, 0.4, 1.5 - 0.225), (1.0, 0.8, 0.45))
+    (issue,) = [i for i in critique(_door_scene(door, dresser)) if i.kind == "blocked_door"]
+    assert issue.value == pytest.approx(0.4, abs=1e-4)
+
+
+def test_door_object_thin_along_x_and_turned():
+    # thin along its local x, turned 90°: the door spans x ∈ [−0.45, 0.45] on the south wall
+    door = OrientedBox((0, 1.0, 1.95), (0.1, 2.0, 0.9), yaw=np.pi / 2)
+    dresser = OrientedBox((0, 0.4, 1.5 - 0.225), (1.0, 0.8, 0.45))
+    (issue,) = [i for i in critique(_door_scene(door, dresser)) if i.kind == "blocked_door"]
+    assert issue.value == pytest.approx(0.4, abs=1e-4)
+
+
+def test_door_object_near_the_room_centre_opens_into_the_room():
+    # a 2 × 1.5 m room: the north-wall door's centre is only 0.7 m from the room's centre
+    s = Scene(room=Room.rectangle(2, 1.5))
+    s.add_object("dresser", OrientedBox((0, 0.4, -0.7 + 0.3 + 0.225), (1.0, 0.8, 0.45)))
+    s.add_object("door", OrientedBox((0, 1.0, -0.7), (0.9, 2.0, 0.1)))
+    (issue,) = [i for i in critique(s) if i.kind == "blocked_door"]
+    assert issue.value == pytest.approx(0.3 - 0.05, abs=1e-4)  # from the inner face
+
+
+def test_room_door_zone_is_at_least_as_deep_as_the_door_is_wide():
+    # door 0.9 m wide on the south wall; door_depth 0.5 gives a 0.9 m deep zone
+    s = Scene(room=room())
+    s.add_object("dresser", OrientedBox((0, 0.4, 2 - 0.95 - 0.225), (1.0, 0.8, 0.45)))
+    assert [i for i in critique(s, door_depth=0.5) if i.kind == "blocked_door"] == []
+    s = Scene(room=room())
+    s.add_object("dresser", OrientedBox((0, 0.4, 2 - 0.85 - 0.225), (1.0, 0.8, 0.45)))
+    (issue,) = [i for i in critique(s, door_depth=0.5) if i.kind == "blocked_door"]
+    assert issue.value == pytest.approx(0.85, abs=1e-4) and issue.limit == 0.5
+
+
+def test_every_estimated_wall_counts():
+    # four dressers in a plus, each facing out: the estimated floor's four walls are
+    # each 0.05 m in front of one of them
+    s = Scene()
+    for x, z, yaw in [(0, 1.2, 0), (0, -1.2, np.pi), (1.2, 0, np.pi / 2), (-1.2, 0, -np.pi / 2)]:
+        s.add_object("dresser", OrientedBox((x, 0.4, z), (1.9, 0.8, 0.45), yaw=yaw), front=True)
+    issues = critique(s)
+    assert sorted(i.objects for i in issues if i.kind == "facing_wall") == [(1,), (2,), (3,), (4,)]
+
+
+def test_a_tolerated_pair_does_not_hide_the_next_collision():
+    s = Scene(room=Room.rectangle(4, 4))
+    s.add_object("chair", OrientedBox((0, 0.45, 0.3), (0.45, 0.9, 0.5)))  # under the desk
+    s.add_object("desk", OrientedBox((0, 0.375, 0), (1.2, 0.75, 0.6)))
+    s.add_object("dresser", OrientedBox((0, 0.4, 0.55 + 0.225 - 0.02), (1.0, 0.8, 0.45)))
+    (col,) = collisions(critique(s))
+    assert col.objects == (1, 3) and col.value == pytest.approx(0.02, abs=1e-5)
+
+
+def test_collision_volume_in_litres_and_outside_message():
+    s = Scene(room=Room.rectangle(4, 4))
+    s.add_object("wardrobe", OrientedBox((0, 1.0, 0), (1.0, 2.0, 0.45)))
+    s.add_object("wardrobe", OrientedBox((0, 1.0, 0), (1.0, 2.0, 0.45)))
+    (col,) = collisions(critique(s))
+    assert "900 litres" in col.message and col.value == pytest.approx(0.45, abs=1e-5)
+    s = Scene(room=Room.rectangle(4, 4))
+    s.add_object("dresser", OrientedBox((2 - 0.5 + 0.01, 0.4, 0), (1.0, 0.8, 0.45)))
+    (out,) = critique(s)
+    assert out.kind == "outside_room" and out.unit == "m" and out.objects == (1,)
+    assert out.message == "the dresser 1 reaches 0.01 m outside the walls"
+
+
+def test_walkway_starts_at_door_objects():
+    # no door in the room: a door object on the south wall, and two wardrobes leaving
+    # a 0.6 m passage to the bed
+    s = Scene(room=Room.rectangle(4, 6))
+    s.add_object("door", OrientedBox((0, 1.0, 2.95), (0.9, 2.0, 0.1)))
+    s.add_object("wardrobe", OrientedBox((-1.15, 1.0, 0.0), (1.7, 2.0, 0.6)), front=True)
+    s.add_object("wardrobe", OrientedBox((1.15, 1.0, 0.0), (1.7, 2.0, 0.6)), front=True)
+    s.add_object("bed", OrientedBox((0, 0.5, -2.05), (1.4, 1.0, 1.9)), front=True)
+    narrow = [i for i in critique(s) if i.kind == "narrow_walkway"]
+    assert [i.objects for i in narrow] == [(4,)]
+    assert narrow[0].value == pytest.approx(0.6, abs=0.1)
+    assert narrow[0].unit == "m wide" and narrow[0].limit == 0.9
+    assert "room estimated" not in narrow[0].message

@@ -311,3 +311,56 @@ def test_global_rules_need_no_binding():
     assert rule.bind(lay) is rule and rule.involves == set() and rule.ready(lay)
     assert rule.hard and rule.weight == 10.0
     assert NoOverlap(hard=False, weight=2.5).weight == 2.5
+
+
+def test_every_rule_keeps_hard_and_weight():
+    rules = [
+        Distance("a", "b", 1.0, 1.0),  # an exact distance is a valid range
+        Near("a", "b"),
+        Far("a", "b"),
+        Facing("a", "b"),
+        InFrontOf("a", "b"),
+        LeftOf("a", "b"),
+        RightOf("a", "b"),
+        Beside("a", "b"),
+        AlignedWith("a", "b"),
+        OnTopOf("a", "b"),
+        Around("a", "b"),
+        AgainstWall("a"),
+        InCorner("a"),
+        Centered("a"),
+        NearWindow("a"),
+        AwayFromWindow("a"),
+    ]
+    for make in rules:
+        r = type(make)(*make.refs, hard=True, weight=2.5)
+        assert (r.hard, r.weight) == (True, 2.5), type(make).__name__
+    assert InFrontOf("a", "b").describe() == "the a stands 0.00–1.00 m in front of the b"
+    assert AgainstWall("a").describe() == "the a stands with its back against a wall"
+
+
+def test_centred_is_a_deprecated_name_for_centered():
+    from worldnb.layout import Centred
+
+    with pytest.warns(DeprecationWarning, match="Centred is deprecated; use Centered") as w:
+        rule = Centred("a", max_offset=0.3, weight=2.0)
+    assert w[0].filename == __file__  # the warning points at the caller
+    assert isinstance(rule, Centered) and rule.max_offset == 0.3 and rule.weight == 2.0
+
+
+def test_beside_penalises_overlap_and_a_turn_of_more_than_5_degrees():
+    bed = (1.6, 1.0, 2.0)
+    ns = (0.5, 0.6, 0.4)
+    # 5 cm into the bed's side: costs the 5 cm
+    lay = layout(("bed", bed, 0, -1.0, 0), ("nightstand", ns, -0.8 + 0.05 - 0.25, -1.8, 0))
+    ok, gap, cost = measure(Beside("nightstand", "bed"), lay)
+    assert not ok and gap == pytest.approx(-0.05) and cost == pytest.approx(0.05)
+    # turned 5.5°: its back no longer counts as lined up (1 m of offset)
+    x = -0.8 - 0.05 - 0.3
+    lay = layout(("bed", bed, 0, -1.0, 0), ("nightstand", ns, x, -1.75, 5.5))
+    assert not measure(Beside("nightstand", "bed"), lay)[0]
+    lay = layout(("bed", bed, 0, -1.0, 0), ("nightstand", ns, x, -1.75, 4.5))
+    assert measure(Beside("nightstand", "bed"), lay)[0]
+    # a side table has no front: its turn does not matter
+    lay = layout(("bed", bed, 0, -1.0, 0), ("side table", (0.4, 0.5, 0.4), -1.05, -1.8, 90))
+    assert measure(Beside("side table", "bed", max_gap=0.2), lay)[0]
