@@ -155,3 +155,12 @@ def test_every_style_lights_a_room_and_bad_styles_are_refused():
         render_room(scene, cams, styles=("noon",))
     with pytest.raises(InputError, match="style"):
         sample_lighting(scene, np.random.default_rng(0), "disco")
+    with pytest.raises(InputError, match="lighting"):
+        render_room(scene, cams, lighting=3)
+    with pytest.raises(InputError, match="scene"):
+        render_room("room", cams)
+    out = worldnb.render(scene, cams[0])
+    with pytest.raises(InputError, match="albedo"):
+        shade(out.rgb[:8], out.depth, out.normals, out.instance, cams[0], scene, Lighting())
+    with pytest.raises(InputError, match="lighting"):
+        shade(out.rgb, out.depth, out.normals, out.instance, cams[0], scene, "day")

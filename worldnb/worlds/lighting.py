@@ -301,9 +301,17 @@ def shade(
     Returns:
         (H, W, 3) float32 lit colours in [0, 1].
     """
+    if not isinstance(lighting, Lighting):
+        raise InputError(f"lighting: expected a worlds.Lighting, got {type(lighting).__name__}")
+    H, W = camera.height, camera.width
     albedo = np.asarray(albedo, np.float32)
     depth = np.asarray(depth, np.float32)
     instance = np.asarray(instance)
+    for name, arr, shape in (("albedo", albedo, (H, W, 3)), ("depth", depth, (H, W)),
+                             ("normals", np.asarray(normals), (H, W, 3)),
+                             ("instance", instance, (H, W))):  # fmt: skip
+        if arr.shape != shape:
+            raise InputError(f"{name}: expected shape {shape} for this camera, got {arr.shape}")
     room = scene.room
     if surface is None:
         surface = surface_map(depth, normals, instance, camera, room)
@@ -431,7 +439,13 @@ def render_room(
     from ..catalog.meshes import ceiling_mesh
     from ..rendering import render
 
+    if not isinstance(scene, Scene):
+        raise InputError(f"scene: expected a worldnb.Scene, got {type(scene).__name__}")
     cams = list(cameras) if isinstance(cameras, list | tuple) else [cameras]
+    if lighting is not None and not isinstance(lighting, Lighting | str):
+        raise InputError(
+            f"lighting: expected a Lighting, a style name or None, got {type(lighting).__name__}"
+        )
     if isinstance(lighting, str) and lighting not in LIGHTING_STYLES:
         raise InputError(
             f"lighting: expected one of {', '.join(LIGHTING_STYLES)}, got {lighting!r}"
