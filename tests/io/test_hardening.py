@@ -455,6 +455,22 @@ def test_texture_pixels_are_capped_before_decoding(rng, parts, tmp_path):
         worldnb.load(tmp_path / "big.glb")
 
 
+def test_allow_large_lets_a_big_texture_through(rng, parts, tmp_path, monkeypatch):
+    from worldnb.scene.io import gltf_read
+
+    monkeypatch.setattr(gltf_read, "MAX_TEXTURE_PIXELS", 32 * 32)  # the 6×5 texture is fine
+    gltf, binary = _split(_textured_glb(tmp_path, rng, parts))
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(png, "PNG")
+    view = gltf["images"][0]["bufferView"]
+    gltf["bufferViews"][view] = {"buffer": 0, "byteOffset": len(binary), "byteLength": png.tell()}
+    (tmp_path / "big.glb").write_bytes(_join(gltf, binary + png.getvalue()))
+    with pytest.raises(FormatError, match=r"40×30"):
+        worldnb.load(tmp_path / "big.glb")
+    mesh = worldnb.load(tmp_path / "big.glb", allow_large=True).layers["t"]
+    assert mesh.texture.shape[:2] == (30, 40)
+
+
 _AS_LIMIT = """
     import json, resource, sys
     resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
