@@ -9,6 +9,7 @@ temporary file the killed one left behind.
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -95,7 +96,7 @@ def _kill_when(child: subprocess.Popen, reached, deadline_s: float = 60.0) -> bo
     return child.returncode == -signal.SIGKILL
 
 
-def test_a_killed_save_leaves_the_old_file_intact(tmp_path):
+def test_a_killed_save_leaves_the_old_file_intact(tmp_path, artifacts_dir):
     rng = np.random.default_rng(2026)
     path = tmp_path / "scene.wnb"
     old = _old_scene()
@@ -137,6 +138,9 @@ def test_a_killed_save_leaves_the_old_file_intact(tmp_path):
             assert worldnb.load(path).meta == {"version": "new"}
             old.save(path)
     assert kills == KILLS
+    # the counts for tests/robustness/README.md
+    record = {"kills": kills, "old_file_intact": kills, "saves_that_finished_first": finished}
+    (artifacts_dir / "counts.json").write_text(json.dumps(record))
     old.save(path)  # the next save cleans what the last kill left
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scene.wnb"]
     assert worldnb.load(path) == old
