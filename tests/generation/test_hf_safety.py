@@ -216,3 +216,25 @@ def test_hub_ids_without_a_network_fail_fast_or_load_from_the_cache(offline, tin
         assert r["seconds"] < 3.0, r
     assert cached.get("loaded", [None])[0] == "DPTForDepthEstimation", cached
     assert cached["seconds"] < 10.0, cached
+
+
+def test_the_reachability_probe_goes_through_the_configured_proxy(monkeypatch):
+    from worldnb.generation._hf import _reachable
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    try:
+        for var in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY"):
+            monkeypatch.delenv(var, raising=False)
+        closed = f"http://127.0.0.1:{_closed_port()}"
+        monkeypatch.delenv("HTTP_PROXY", raising=False)
+        monkeypatch.delenv("http_proxy", raising=False)
+        assert "cannot be reached" in _reachable(closed)
+        # behind a proxy, only the proxy must answer (the hub itself is not contacted)
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{listener.getsockname()[1]}")
+        assert _reachable(closed) is None
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{_closed_port()}")
+        assert "the proxy" in _reachable(closed)
+    finally:
+        listener.close()

@@ -18,6 +18,7 @@ import json
 import os
 import socket
 import threading
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -74,7 +75,8 @@ def hub_endpoint() -> str:
 
 
 def _reachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> str | None:
-    """None when a TCP connection to ``url``'s host opens within ``timeout``, else why not.
+    """None when a TCP connection to ``url``'s host (or to the proxy the environment
+    names for it) opens within ``timeout``, else why not.
 
     Name lookup cannot be given a timeout, so the whole probe runs in a thread that is
     waited for at most ``timeout`` seconds.
@@ -84,6 +86,13 @@ def _reachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> str | None:
     if not host:
         return f"the hub address {url!r} has no host name"
     port = parts.port or (443 if parts.scheme == "https" else 80)
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if proxy and not urllib.request.proxy_bypass(host):
+        p = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        if p.hostname:
+            url = f"the proxy {proxy} (for {url})"
+            host, port = p.hostname, p.port or (443 if p.scheme == "https" else 80)
     box: dict = {}
 
     def probe():
