@@ -508,3 +508,17 @@ def test_meshes_with_a_missing_texture_still_load(tmp_path):
     m = Mesh(np.eye(3, dtype=np.float32), np.array([[0, 1, 2]]))
     s = Scene(layers={"m": m})
     assert "m" in worldnb.load(s.export(tmp_path / "m.glb")).layers
+
+
+def test_saves_work_without_file_locks(rng, tmp_path, monkeypatch):
+    # where fcntl is missing (Windows) files are closed before the rename and stale
+    # temporary files are left alone
+    monkeypatch.setattr(_files, "fcntl", None)
+    stale = tmp_path / ".s.wnb.abcdefgh.tmp"
+    stale.write_bytes(b"left by a killed save")
+    scene = _small_scene(rng)
+    with _files.all_or_nothing():
+        scene.save(tmp_path / "s.wnb")
+        scene.export(tmp_path / "s.json")
+    assert worldnb.load(tmp_path / "s.wnb") == scene
+    assert sorted(p.name for p in tmp_path.iterdir()) == [stale.name, "s.json", "s.wnb"]

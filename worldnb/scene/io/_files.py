@@ -314,6 +314,8 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
         write(f)
         f.flush()
         os.fsync(f.fileno())
+        if fcntl is None:  # no locks (Windows), where an open file cannot be renamed
+            f.close()
         if staged is not None:  # keep it open (and locked) until the block ends
             staged.append(_Staged(f, tmp, path))
             return path
