@@ -162,8 +162,10 @@ def imap_unordered(
         items: argument tuples, consumed lazily (so at most ``max_in_flight`` are held).
         executor: ``"local"`` (in order, in this process) or ``"ray"``.
         address: Ray cluster address (see :func:`ray_session`).
-        num_workers: local Ray CPUs to start, or at most this many tasks at once.
-        max_in_flight: tasks submitted but not yet collected (default: 2 per worker).
+        num_workers: local Ray CPUs to start; on any cluster at most this many tasks
+            are in flight at once.
+        max_in_flight: tasks submitted but not yet collected (default: ``num_workers``,
+            else 2 per CPU of the cluster).
         progress: show a tqdm bar of finished tasks.
         desc: the bar's label.
         total: the bar's length when ``items`` has no ``len``.
@@ -185,7 +187,8 @@ def imap_unordered(
                 yield i, out
             return
         with ray_session(address, num_workers) as ray:
-            limit = max_in_flight or 2 * ray_workers(ray, num_workers)
+            # num_workers caps what runs at once; else keep each CPU fed with a spare task
+            limit = max_in_flight or num_workers or 2 * ray_workers(ray)
             remote = ray.remote(num_cpus=1, max_retries=MAX_RETRIES)(fn)
             pending: dict[Any, int] = {}
             it = enumerate(items)

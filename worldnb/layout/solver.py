@@ -506,7 +506,9 @@ def solve(
         if failed is not None:
             continue
         if improve:
-            s.improve(budget_s=max(0.0, min(0.4, time_limit * 0.1)), max_rounds=3 * len(order))
+            # a tenth of the budget, no fixed cap: with a generous time_limit the rounds
+            # bound the polishing, so the layout is the seed's on a busy machine too
+            s.improve(budget_s=max(0.0, time_limit * 0.1), max_rounds=3 * len(order))
         if all(c.evaluate(lay)[0] for c in constraints if c.hard):
             return lay
     return None

@@ -114,9 +114,10 @@ def _u8(rgb: np.ndarray) -> np.ndarray:
 
 
 #: planner budget per attempt (s) for dataset rooms: far above the ~0.2–2 s a room
-#: needs, so the layout never depends on how busy the machine (or Ray worker) is and a
-#: seed gives the same files everywhere (sample_room's default, 1 s, is hit under load)
-PLAN_TIME_LIMIT = 30.0
+#: needs (its polishing gets a tenth), so the search and the polishing end by their own
+#: rules, not the clock, and a seed gives the same files on a busy machine or a Ray
+#: worker (sample_room's default, 1 s, is cut short under load)
+PLAN_TIME_LIMIT = 60.0
 #: meta entries that measure this run, not the room (they would make the same seed's
 #: files differ from run to run and between executors)
 RUN_META = ("solve_time_s",)
@@ -241,7 +242,7 @@ def render_dataset(
         address: Ray cluster address (default: the Ray running in this process, else a
             new local one on 127.0.0.1); only with ``executor="ray"``.
         num_workers: local Ray workers to start, or at most this many rooms rendering at
-            once on a cluster (two per worker are kept in flight).
+            once (default: two per CPU of the cluster are kept in flight).
 
     Returns:
         The dataset folder.
