@@ -10,7 +10,8 @@ text; numbers are scored by mean relative accuracy (MRA, θ in linspace(.5, .95,
 choices by accuracy. Also: the hand-written paraphrase set, ``ask()`` latency on a
 50-object scene, and relation queries over 5,000 objects with and without the index.
 
-Prints one JSON object. Usage: ``python benchmarks/spatial_qa.py [--quick]``.
+Prints one JSON object. Usage: ``python benchmarks/spatial_qa.py [--quick]
+[--executor ray [--num-workers N]]`` (Ray builds the procedural rooms, one task each).
 """
 
 # ruff: noqa: E501  (question templates are single sentences)
@@ -148,15 +149,22 @@ def random_room(seed: int, n_objects: int = 12, size=None) -> Scene:
     return scene
 
 
-def procedural_scenes(n: int) -> tuple[list[Scene], str]:
+def procedural_scenes(
+    n: int, executor: str = "local", num_workers: int | None = None
+) -> tuple[list[Scene], str]:
+    """``n`` procedural rooms, one task each (``executor="ray"``: in parallel on Ray)."""
     try:
         from worldnb.worlds import ROOM_KINDS, sample_room
     except ImportError:
         return [random_room(s) for s in range(n)], "benchmark's random_room"
-    scenes = []
-    for i in range(n):
-        kind = ROOM_KINDS[i % len(ROOM_KINDS)]
-        scenes.append(sample_room(kind, seed=100 + i))
+    from worldnb.parallel import imap_unordered
+
+    tasks = [(ROOM_KINDS[i % len(ROOM_KINDS)], 100 + i) for i in range(n)]
+    scenes: list = [None] * n
+    for i, scene in imap_unordered(
+        sample_room, tasks, executor=executor, num_workers=num_workers, progress=False
+    ):
+        scenes[i] = scene
     return scenes, "worldnb.worlds.sample_room"
 
 
@@ -604,13 +612,20 @@ def main(argv=None) -> dict:
         default=VSIBENCH_META,
         help="scannet_meta_info_val.json or its folder (default: the shared data folder)",
     )
+    ap.add_argument(
+        "--executor",
+        choices=("local", "ray"),
+        default="local",
+        help="where the procedural rooms are built (ray: one task per room)",
+    )
+    ap.add_argument("--num-workers", type=int, default=None, help="Ray workers (default: all)")
     args = ap.parse_args(argv)
     n_proc = args.procedural if args.procedural is not None else (3 if args.quick else 15)
     rng = np.random.default_rng(0)
     scores: dict = defaultdict(lambda: defaultdict(list))
     failures: list = []
     t0 = time.perf_counter()
-    procs, proc_source = procedural_scenes(n_proc)
+    procs, proc_source = procedural_scenes(n_proc, args.executor, args.num_workers)
     t_gen = time.perf_counter() - t0
     for s in procs:
         score_scene(s, "procedural", rng, shoelace(s.room.floor_xz), scores, failures)
@@ -625,6 +640,7 @@ def main(argv=None) -> dict:
         "procedural_source": proc_source,
         "procedural_scenes": len(procs),
         "procedural_gen_s": t_gen,
+        "executor": args.executor,
         "scannet_scenes": len(scannet),
         "families": {
             src: {fam: {"n": len(v), "score": float(np.mean(v))} for fam, v in sorted(f.items())}
