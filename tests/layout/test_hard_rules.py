@@ -13,6 +13,7 @@ import math
 import pytest
 import shapely
 
+from worldnb.errors import InputError
 from worldnb.layout import (
     AccessClear,
     InsideRoom,
@@ -390,3 +391,77 @@ def test_walkway_without_doors_and_descriptions():
     walk = "a walkway at least 0.80 m wide links each door to every piece"
     assert Walkway(0.8).describe() == walk
     assert RotationSnap(45).describe() == "rotations snap to multiples of 45°"
+
+
+def test_access_exemptions_follow_the_catalog_rules():
+    # a coffee table belongs in front of the sofa (in_front_of): it may use its access
+    sofa = (2.0, 0.8, 0.9)  # against the north wall, 0.45 m access in front
+    lay = layout(("sofa", sofa, 0, -1.55, 0), ("coffee table", (1.0, 0.4, 0.5), 0, -0.9, 0))
+    assert ev(AccessClear(), lay) == (True, 0.0)
+    # a nightstand beside the bed (beside) may stand in the bed's side access
+    bed = (1.4, 1.0, 2.0)  # north-west corner: right side beyond the wall
+    pieces = [("bed", bed, -1.3, -1.0, 0), ("dresser", DRESSER, -1.3, 0.225, 0)]
+    lay = layout(*pieces, ("nightstand", (0.5, 0.6, 0.4), -0.35, -1.0, 0))
+    assert [m for m, _ in AccessClear().violations(lay) if "of the bed" in m] == []
+    # a chair (drawn up to dining tables) may not stand in a wardrobe's access
+    lay = layout(("wardrobe", WARDROBE, 0, -1.7, 0), ("chair", (0.45, 0.9, 0.5), 0, -1.1, 0))
+    assert not ev(AccessClear(), lay)[0]
+
+
+def test_openings_only_and_every_piece_is_checked():
+    lay = layout(("rug", (1.0, 0.01, 0.8), 1.5, 0, 0), ("dresser", DRESSER, 0.0, 1.5, 0))
+    assert not ev(OpeningsClear(), lay)[0]  # the rug first does not stop the search
+    assert OpeningsClear().violations(lay, only="rug") == []
+    assert len(OpeningsClear().violations(lay, only="dresser")) == 1
+    lay = layout(("dresser", DRESSER, 0.0, 1.5, 0), ("bookshelf", (0.8, 1.8, 0.35), 1.5, 0, 0))
+    assert RotationSnap().violations(lay, only="bookshelf") == []
+    lay.place("dresser", Placement(0.0, 1.5, math.radians(10)))
+    assert RotationSnap().violations(lay, only="bookshelf") == []
+    assert len(RotationSnap().violations(lay, only="dresser")) == 1
+
+
+@pytest.mark.parametrize("step", [0, -90, 360.5, True, "ninety", None])
+def test_rotation_step_must_lie_in_0_to_360(step):
+    with pytest.raises(InputError, match=r"^rotation step: expected degrees in \(0, 360\]"):
+        RotationSnap(step)
+
+
+@pytest.mark.parametrize("step", [360, 0.5, 90])
+def test_rotation_steps_accepted(step):
+    assert RotationSnap(step).step == step
+
+
+@pytest.mark.parametrize("side", ["back", "front", "left", "right"])
+@pytest.mark.parametrize("yaw", [0, 90, 180, 270])
+@pytest.mark.parametrize("turn", [0.0, 3.0])
+def test_wall_gap_of_each_side(side, yaw, turn):
+    """A dresser's ``side`` edge 0.1 m from the wall it faces, then turned 3° more (still
+    parallel enough): the gap is the far end's distance, worked out by hand."""
+    from worldnb.layout._rules_unary import wall_gap
+
+    w, d = 1.0, 0.45
+    t = math.radians(yaw)
+    # outward unit direction of that side in the world (local +X → (cos, −sin), +Z → (sin, cos))
+    out = {
+        "back": (-math.sin(t), -math.cos(t)),
+        "front": (math.sin(t), math.cos(t)),
+        "left": (math.cos(t), -math.sin(t)),
+        "right": (-math.cos(t), math.sin(t)),
+    }[side]
+    half, edge = (d / 2, w) if side in ("back", "front") else (w / 2, d)
+    g = 0.1
+    x, z = (c * (2 - g - half) for c in out)
+    lay = layout(("dresser", (w, 0.8, d), x, z, yaw + turn))
+    gap, wall = wall_gap(lay, "dresser", side)
+    a = math.radians(turn)
+    expected = g + half * (1 - math.cos(a)) + edge / 2 * math.sin(a)
+    assert gap == pytest.approx(expected, abs=1e-6)
+    compass = {(0, 1): "wall_0", (1, 0): "wall_1", (0, -1): "wall_2", (-1, 0): "wall_3"}
+    assert wall == compass[tuple(round(c) for c in out)]
+
+
+def test_wall_gap_needs_a_parallel_wall():
+    from worldnb.layout._rules_unary import wall_gap
+
+    lay = layout(("dresser", DRESSER, 0, 0, 45))
+    assert wall_gap(lay, "dresser", "back") == (math.inf, "")

@@ -364,3 +364,25 @@ def test_beside_penalises_overlap_and_a_turn_of_more_than_5_degrees():
     # a side table has no front: its turn does not matter
     lay = layout(("bed", bed, 0, -1.0, 0), ("side table", (0.4, 0.5, 0.4), -1.05, -1.8, 90))
     assert measure(Beside("side table", "bed", max_gap=0.2), lay)[0]
+
+
+def test_against_wall_side_choice_and_readiness():
+    # a dresser with its left side on the east wall, its back 1 m from the north wall
+    lay = layout(("dresser", BOX, 2 - 0.5, -2 + 1.0 + 0.2, 0))
+    assert measure(AgainstWall("dresser", side="left"), lay)[:2] == (True, pytest.approx(0.0))
+    assert not measure(AgainstWall("dresser"), lay)[0]  # its back is what counts
+    # facing the wall (its front on it) does not count as its back against it
+    lay = layout(("dresser", BOX, 0, -2 + 0.2, 180))
+    ok, gap, _ = measure(AgainstWall("dresser"), lay)
+    assert not ok and gap == pytest.approx(4 - 0.4)
+    # a rule is ready once its item is placed
+    items = make_items([("dresser", BOX), ("plant", BOX)])
+    lay = Layout(ROOM, items)
+    lay.place("dresser", Placement(0, 0, 0))
+    assert Centered("dresser").bind(lay).ready(lay)
+    assert not Centered("plant").bind(lay).ready(lay)
+
+
+def test_away_from_window_without_windows():
+    lay = layout(("bed", BOX, 0, 0, 0), room=Room.rectangle(4, 4))
+    assert measure(AwayFromWindow("bed"), lay) == (True, math.inf, 0.0)
