@@ -67,6 +67,33 @@ def test_triangle_crossing_the_camera_plane_is_drawn_without_clipping_artifacts(
     assert torch.allclose(frags.normals[20, 5], torch.tensor([0.0, -1.0, 0.0]))  # faces camera
 
 
+def test_faces_beside_the_camera_are_boxed_to_their_visible_part():
+    """A wall running past the camera crosses the camera plane: it is clipped to the near
+    plane before boxing (not tested against every pixel), and still matches the dense
+    reference pixel for pixel."""
+    from worldnb.rendering.mesh import _edge_matrices, _pixel_boxes
+
+    # a wall at x = 1.5 from 3 m behind to 4 m in front of the camera, and a floor strip
+    V = torch.tensor([[1.5, -1, -3], [1.5, -1, 4], [1.5, 1, 4], [1.5, 1, -3],
+                      [-1.0, 1, -3], [1.0, 1, -3], [1.0, 1, 4], [-1.0, 1, 4]])  # fmt: skip
+    F = torch.tensor([[0, 1, 2], [0, 2, 3], [4, 5, 6], [4, 6, 7]])
+    K = torch.tensor([[30.0, 0, 32], [0, 30, 24], [0, 0, 1]])
+    T = torch.eye(4)
+    frags = rasterize_mesh(V, F, K, T, 64, 48)
+    depth, face = reference_mesh(V, F, K, T, 64, 48)
+    assert (frags.face == face).double().mean() >= 0.998 and (face >= 0).sum() > 300
+    both = (face >= 0) & (frags.face == face)
+    assert torch.allclose(frags.depth[both].double(), depth[both], atol=1e-5)
+    _, ok = _edge_matrices(V.double()[F], 0.01)
+    ids, x0, y0, w, h = _pixel_boxes(V.double(), F, K.double(), 64, 48, 0.01, ok)
+    # the wall is seen in the right part of the image only, the floor in the lower part
+    assert (w * h < 64 * 48).all()
+    for i, f in enumerate(ids.tolist()):
+        rows, cols = (frags.face == f).nonzero(as_tuple=True)
+        assert (cols >= x0[i]).all() and (cols < x0[i] + w[i]).all()
+        assert (rows >= y0[i]).all() and (rows < y0[i] + h[i]).all()
+
+
 def test_perspective_correct_colours_and_texture():
     # a slanted quad; colour = its camera z along one edge, so interpolation must be 3D-linear
     V = torch.tensor([[-1.0, -1, 2], [1, -1, 6], [1, 1, 6], [-1, 1, 2]])

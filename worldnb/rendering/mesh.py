@@ -139,25 +139,38 @@ def _edge_matrices(tri: torch.Tensor, near: float):
 
 
 def _pixel_boxes(vc, faces, K, width, height, near, ok):
-    """Pixel bounding boxes ``(face ids, x0, y0, w, h)`` of the faces that may be seen."""
-    tri = vc[faces]
+    """Pixel bounding boxes ``(face ids, x0, y0, w, h)`` of the faces that may be seen.
+
+    Only the part of a face in front of the near plane can be drawn, so each face is
+    clipped to ``z >= near`` first (its in-front corners plus the points where its edges
+    cross the plane) and the box bounds that part's projection. A face crossing the
+    camera plane (beside the camera) then gets the box of what can be seen of it, not
+    the whole image.
+    """
+    tri = vc[faces]  # (F, 3, 3) camera frame
     z = tri[..., 2]
-    in_front = (z > 1e-9).all(1)
-    zs = torch.where(in_front[:, None], z, torch.ones_like(z))
-    v = K[1, 1] * tri[..., 1] / zs + K[1, 2]
-    u = (K[0, 0] * tri[..., 0] + K[0, 1] * tri[..., 1]) / zs + K[0, 2]
-    # A face crossing the camera plane projects to an unbounded region: test every pixel.
-    big = torch.tensor(1e9, dtype=u.dtype, device=u.device)
+    zc = max(float(near), 1e-9)
+    a, b = tri, tri.roll(-1, 1)  # edges 0→1, 1→2, 2→0
+    za, zb = a[..., 2], b[..., 2]
+    crosses = (za - zc) * (zb - zc) < 0
+    t = (zc - za) / torch.where(crosses, zb - za, torch.ones_like(za))
+    cut = a + t[..., None] * (b - a)
+    pts = torch.cat([tri, cut], 1)  # (F, 6, 3)
+    valid = torch.cat([z >= zc, crosses], 1)
+    zs = torch.where(valid, pts[..., 2], torch.ones_like(pts[..., 2])).clamp_min(zc)
+    v = K[1, 1] * pts[..., 1] / zs + K[1, 2]
+    u = (K[0, 0] * pts[..., 0] + K[0, 1] * pts[..., 1]) / zs + K[0, 2]
+    inf = torch.tensor(float("inf"), dtype=u.dtype, device=u.device)
     # A small margin keeps pixel centres that sit exactly on a vertex (meshes lifted
     # from depth maps put every vertex on one) despite rounding in the projection.
     m = _EDGE_MARGIN_PX
-    x0 = torch.where(in_front, torch.ceil(u.amin(1) - 0.5 - m), -big).clamp(-1, width)
-    x1 = torch.where(in_front, torch.floor(u.amax(1) - 0.5 + m), big).clamp(-1, width)
-    y0 = torch.where(in_front, torch.ceil(v.amin(1) - 0.5 - m), -big).clamp(-1, height)
-    y1 = torch.where(in_front, torch.floor(v.amax(1) - 0.5 + m), big).clamp(-1, height)
+    x0 = torch.ceil(torch.where(valid, u, inf).amin(1) - 0.5 - m).clamp(-1, width)
+    x1 = torch.floor(torch.where(valid, u, -inf).amax(1) - 0.5 + m).clamp(-1, width)
+    y0 = torch.ceil(torch.where(valid, v, inf).amin(1) - 0.5 - m).clamp(-1, height)
+    y1 = torch.floor(torch.where(valid, v, -inf).amax(1) - 0.5 + m).clamp(-1, height)
     x0, x1 = x0.clamp_min(0).long(), x1.clamp_max(width - 1).long()
     y0, y1 = y0.clamp_min(0).long(), y1.clamp_max(height - 1).long()
-    keep = ok & (x0 <= x1) & (y0 <= y1)
+    keep = ok & valid.any(1) & (x0 <= x1) & (y0 <= y1)
     ids = keep.nonzero().squeeze(1)
     if ids.numel() == 0:
         return None
