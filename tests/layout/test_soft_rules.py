@@ -386,3 +386,41 @@ def test_against_wall_side_choice_and_readiness():
 def test_away_from_window_without_windows():
     lay = layout(("bed", BOX, 0, 0, 0), room=Room.rectangle(4, 4))
     assert measure(AwayFromWindow("bed"), lay) == (True, math.inf, 0.0)
+
+
+def test_groups_and_partners_are_combined_as_documented():
+    lay = layout(
+        ("dresser", BOX, -0.65, 0, 0),  # 1
+        ("dresser", BOX, 0.65, 0, 0),  # 2: 0.3 m from 1
+        ("dresser", BOX, -0.65, 1.7, 0),  # 3: 1.3 m from 1
+        ("dresser", BOX, -0.65, -1.3, 0),  # 4: 0.9 m from 1
+    )
+    # both partners too far: measured against the nearer (the smaller violation)
+    ok, d, cost = measure(Near("dresser 1", ["dresser 3", "dresser 4"], max=0.5), lay)
+    assert not ok and d == pytest.approx(0.9) and cost == pytest.approx(0.4)
+    # every item of the group counts, whatever the order; costs add up
+    for group in (["dresser 3", "dresser 2"], ["dresser 2", "dresser 3"]):
+        assert not measure(Near(group, "dresser 1", max=0.5), lay)[0]
+    ok, worst, cost = measure(Near(["dresser 3", "dresser 4"], "dresser 1", max=0.5), lay)
+    assert not ok and worst == pytest.approx(1.3) and cost == pytest.approx(0.8 + 0.4)
+    # an item whose only partner is itself is skipped, not the end of the check
+    ok, d, _ = measure(Near(["dresser 1", "dresser 3"], "dresser 1", max=0.5), lay)
+    assert not ok and d == pytest.approx(1.3)
+    # passing items add nothing to the cost, even when their own margin is negative
+    # (armchair 1 faces the sofa: margin −30°; armchair 2 faces away, 143° off)
+    lay2 = layout(
+        ("armchair", BOX, 0, -1, 0), ("armchair", BOX, 1.5, -1, 180), ("sofa", BOX, 0, 1, 0)
+    )
+    ok, _, cost = measure(Facing("armchair", "sofa"), lay2)
+    away = 180 - math.degrees(math.atan2(1.5, 2.0))
+    assert not ok and cost == pytest.approx((away - 30) / 45, abs=1e-6)
+
+
+def test_binary_rules_are_ready_when_a_and_some_b_are_placed():
+    items = make_items([("dresser", BOX), ("dresser", BOX), ("plant", BOX)])
+    lay = Layout(ROOM, items)
+    lay.place("dresser 1", Placement(0, 0, 0))
+    assert not Near("dresser 1", ["dresser 2", "plant"]).bind(lay).ready(lay)
+    lay.place("plant", Placement(1, 1, 0))
+    assert Near("dresser 1", ["dresser 2", "plant"]).bind(lay).ready(lay)
+    assert not Near("dresser 2", "plant").bind(lay).ready(lay)
