@@ -36,6 +36,7 @@ _LAZY = {
     "RenderOutput": ("worldnb.rendering", "RenderOutput"),
     "generate": ("worldnb.generation", "generate"),
     "GenerationConfig": ("worldnb.generation", "GenerationConfig"),
+    "understand": ("worldnb.generation", "understand"),
     "studio": ("worldnb.widgets", "studio"),
     "catalog": ("worldnb.catalog", None),
     "rendering": ("worldnb.rendering", None),

@@ -14,6 +14,10 @@ Nothing in the library imports this module; tests, notebooks, benchmarks and doc
   there. They take the optional ``view`` keyword (a
   :class:`~worldnb.generation.ViewContext`), which tells them where a generated view's
   camera sits relative to the input camera.
+- :class:`OracleSegmenter` renders the true scene's classes and instances (a
+  :class:`~worldnb.generation.Segmentation`: floor, wall, ceiling, door, window and the
+  object labels; instance = the true object id), and :class:`PerturbedDepth` spoils a
+  depth backend (scale error, noise) so tests do not lean on perfect oracles only.
 """
 
 from __future__ import annotations
@@ -23,13 +27,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .generation.depth import DepthPrediction
+from .generation.depth import DepthPrediction, as_depth_estimator
 from .generation.path import ViewContext
+from .generation.segment import STRUCTURE_LABELS, Segmentation
 from .scene import Camera, Scene
 
 __all__ = [
     "OracleDepth",
     "OracleInpaint",
+    "OracleSegmenter",
+    "PerturbedDepth",
     "build_tiny_depth_model",
     "build_tiny_inpaint_pipeline",
 ]
@@ -260,3 +267,53 @@ class OracleInpaint(_Oracle):
     ) -> np.ndarray:
         out, _ = self._render(view, image.shape[:2])
         return np.where(mask[..., None], out.rgb, image).astype(np.float32)
+
+
+class OracleSegmenter(_Oracle):
+    """The true scene's classes and instances at the input view (a perfect segmenter).
+
+    Labels are ``["none", "floor", "wall", "ceiling", "door", "window", *scene.labels()]``;
+    room-shell pixels are told apart by where they lie
+    (:func:`worldnb.worlds.surface_map`); an object's instance is its id (so object
+    ids must be > 0, as :func:`~worldnb.worlds.sample_room` gives them).
+    """
+
+    name = "oracle-segment"
+
+    def __call__(self, rgb: np.ndarray, view: ViewContext | None = None) -> Segmentation:
+        from .worlds import surface_map
+
+        out, cam = self._render(view, rgb.shape[:2])
+        labels = ["none", *STRUCTURE_LABELS, *out.labels]
+        surface = surface_map(out.depth, out.normals, out.instance, cam, self.scene.room)
+        sem = np.where((surface >= 1) & (surface <= 5), surface, 0).astype(np.int32)
+        obj = out.instance >= 0
+        sem = np.where(obj, 1 + len(STRUCTURE_LABELS) + out.semantic, sem).astype(np.int32)
+        inst = np.where(obj & (out.instance > 0), out.instance, 0).astype(np.int32)
+        return Segmentation(sem, inst, labels, np.ones(sem.shape, np.float32))
+
+
+class PerturbedDepth:
+    """A depth backend made worse: metric depth times ``scale``, times
+    ``1 + noise·N(0, 1)`` per pixel (seeded), to test what a real model's errors do.
+
+    Args:
+        depth: the backend to spoil (e.g. :class:`OracleDepth`); its output is read as
+            metric depth.
+        scale: a global scale error (0.9: everything 10 % nearer and smaller).
+        noise: relative per-pixel noise (standard deviation).
+        seed: the noise's seed.
+    """
+
+    name = "perturbed-depth"
+
+    def __init__(self, depth, scale: float = 0.9, noise: float = 0.01, seed: int = 0):
+        self.depth = as_depth_estimator(depth)
+        self.scale, self.noise, self.seed = float(scale), float(noise), int(seed)
+
+    def __call__(self, rgb: np.ndarray, view: ViewContext | None = None) -> DepthPrediction:
+        pred = self.depth(rgb, view=view)
+        rng = np.random.default_rng(self.seed)
+        d = pred.depth * self.scale * (1 + self.noise * rng.standard_normal(pred.depth.shape))
+        d = np.where(pred.depth > 0, np.maximum(d, 1e-3), 0).astype(np.float32)
+        return DepthPrediction(d, "metric", pred.fov_deg)

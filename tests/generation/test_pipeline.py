@@ -75,7 +75,7 @@ def test_expansion_fills_the_holes(oracle_scene):
 def test_events_come_in_order(oracle_scene):
     _, events = oracle_scene
     ends = [e.stage for e in events if e.status == "end"]
-    assert ends == ["image", "backends", "depth", "lift", "expand", "refine", "scene"]
+    assert ends == ["image", "backends", "depth", "lift", "expand", "refine", "scene", "understand"]
     views = [e for e in events if e.status == "view"]
     assert [e.view.name for e in views] == ["view_01", "view_02"]
     assert views[0].view.rgb.shape == (64, 64, 3)

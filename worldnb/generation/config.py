@@ -115,6 +115,20 @@ class GenerationConfig:
         20, "stop when the loss has not improved for this many steps", (1, 500), 1, "refine"
     )
 
+    # ---- understanding ----------------------------------------------------------
+    understand: bool = _f(
+        True,
+        "find the room and objects (worldnb.understand) when a segmenter is given",
+        group="understand",
+    )
+    understand_min_confidence: float = _f(
+        0.3,
+        "objects found with a lower confidence are left out",
+        (0.0, 1.0),
+        0.05,
+        "understand",
+    )
+
     def __post_init__(self):
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)

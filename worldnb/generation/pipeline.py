@@ -27,11 +27,11 @@ from .lift import lift_mesh, lift_points, lift_surfels
 from .metric import camera_pose, choose_intrinsics, to_metric
 from .path import ViewContext, expansion_path
 from .refine import RefineTarget, refine_gaussians
-from .segment import as_segmenter
+from .segment import Segmentation, _is_segmentation, as_segmenter
 
 __all__ = ["GenerationEvent", "InputGeometry", "estimate_geometry", "generate", "merge_layers"]
 
-STAGES = ("image", "backends", "depth", "lift", "expand", "refine", "scene")
+STAGES = ("image", "backends", "depth", "lift", "expand", "refine", "scene", "understand")
 
 
 @dataclass
@@ -40,7 +40,7 @@ class GenerationEvent:
 
     Attributes:
         stage: one of ``"image"``, ``"backends"``, ``"depth"``, ``"lift"``,
-            ``"expand"``, ``"refine"``, ``"scene"``.
+            ``"expand"``, ``"refine"``, ``"scene"``, ``"understand"``.
         status: ``"start"``, ``"end"``, ``"view"`` (a generated view is ready),
             ``"step"`` (a refinement step) or ``"poll"``: no news, sent between the
             model calls inside a stage (before each generated view and between its
@@ -186,9 +186,13 @@ def generate(
             ``rgb -> DepthPrediction | (H, W) metric depth``.
         inpaint: inpainting backend: Hugging Face id, pipeline folder, or callable
             (see :class:`~worldnb.generation.Inpainter`); unused when ``n_views == 0``.
-        segment: optional segmenter, a callable ``rgb -> (H, W) int`` instance ids (see
-            :class:`~worldnb.generation.Segmenter`; stored as the points' ``instance``
-            and the image ``"segments"``).
+        segment: optional segmenter, a callable ``rgb -> (H, W) int`` instance ids or
+            a :class:`~worldnb.generation.Segmentation` (see
+            :class:`~worldnb.generation.Segmenter`; stored as the points' ``instance``,
+            the image ``"segments"`` (−1 = none) and, with classes, the image
+            ``"semantic"`` and ``meta["segments"]``). With a segmenter and
+            ``config.understand`` (the default) the scene is then understood
+            (:func:`~worldnb.understand`): room and objects.
         device: ``"auto"``, ``"cpu"``, ``"cuda"`` (models and rendering).
         progress: show a progress bar (``tqdm.auto``).
         callback: called with a :class:`GenerationEvent` at each stage start / end, each
@@ -254,9 +258,11 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
         segment_b = as_segmenter(segment)
     with run.stage("depth"):
         geo = estimate_geometry(img, depth_b, cfg)
-        seg = None
+        seg = labelled = None
         if segment_b is not None:
             seg = call_backend(segment_b, img.rgb, view=ViewContext("input", geo.camera, np.eye(4)))
+            if _is_segmentation(seg):  # classes and instances; 0 = no instance
+                labelled, seg = seg, np.where(seg.instance > 0, seg.instance, -1).astype(np.int32)
     cam = geo.camera
     with run.stage("lift"):
         valid = img.mask
@@ -331,15 +337,26 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
             inpaint_b,
             segment_b,
             seg,
+            labelled,
             run.timings,
             refine_info,
         )
+    with run.stage("understand"):
+        if segment_b is not None and cfg.understand:
+            from .understanding import understand_scene
+
+            scene = understand_scene(
+                scene,
+                labelled if labelled is not None else seg,
+                min_confidence=cfg.understand_min_confidence,
+                seed=cfg.seed,
+            )
     scene.meta["timings"] = dict(run.timings)
     return scene
 
 
 def _assemble(
-    img, geo, cfg, layers, views, depth_b, inpaint_b, segment_b, seg, timings, refine_info
+    img, geo, cfg, layers, views, depth_b, inpaint_b, segment_b, seg, labelled, timings, refine_info
 ) -> Scene:
     cameras = {"input": geo.camera}
     images = {"input": img.rgb, "depth": np.nan_to_num(geo.depth, nan=0.0).astype(np.float32)}
@@ -347,6 +364,8 @@ def _assemble(
         images["input_mask"] = img.mask
     if seg is not None:
         images["segments"] = seg
+    if labelled is not None:
+        images["semantic"] = labelled.semantic
     for v in views:
         cameras[v.name] = v.camera
         images[v.name] = v.rgb
@@ -373,6 +392,9 @@ def _assemble(
         },
         "views": [v.meta() for v in views],
         "refine": refine_info,
+        "segments": None
+        if labelled is None
+        else {"labels": labelled.labels, "instances": Segmentation.instances(labelled)},
         "timings": dict(timings),
     }
     return Scene(layers=layers, cameras=cameras, images=images, meta=meta)

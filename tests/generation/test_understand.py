@@ -1,0 +1,202 @@
+"""worldnb.understand: synthetic rooms with known answers, rendered and segmented by
+the oracles (plus a perturbed depth), and the bad inputs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import worldnb
+from worldnb import Camera, OrientedBox, Room, Scene, catalog
+from worldnb.errors import BackendError, InputError
+from worldnb.generation import GenerationConfig, Segmentation, box_iou, generate, understand_scene
+from worldnb.generation.understanding import apply_rigid
+from worldnb.testing import OracleDepth, OracleSegmenter, PerturbedDepth
+
+W, H = 112, 84
+
+
+def _room(*boxes) -> Scene:
+    scene = Scene(room=Room.rectangle(5, 5, 2.5))
+    for label, box in boxes:
+        scene.add_object(label, box)
+    scene.layers["room"] = catalog.room_mesh(scene.room, ceiling=True)
+    return scene
+
+
+def _cam(eye=(0.4, 1.6, 2.2), target=(0, 0.3, -0.6)):
+    return Camera.look_at(eye, target, fov_y_deg=60, width=W, height=H)
+
+
+def _understand(true: Scene, cam: Camera, depth=None, **kw) -> Scene:
+    rgb = worldnb.render(true, cam).rgb
+    return worldnb.understand(
+        rgb, depth=depth or OracleDepth(true, cam), segment=OracleSegmenter(true, cam), **kw
+    )
+
+
+def _to_true(est: Scene, cam: Camera):
+    """The rigid motion from the estimate's frame to the true one (one image cannot know
+    where the world's origin was), as (R, t, yaw offset)."""
+    T = cam.T_world_camera.astype(np.float64) @ np.linalg.inv(
+        est.cameras["input"].T_world_camera.astype(np.float64)
+    )
+    return T, math.atan2(T[0, 2], T[0, 0])
+
+
+def _in_true_frame(box: OrientedBox, T, dyaw) -> OrientedBox:
+    return OrientedBox(T[:3, :3] @ box.center + T[:3, 3], box.size, box.yaw + dyaw)
+
+
+def _yaw_close(a: float, b: float, period: float = math.pi / 2) -> float:
+    d = (a - b) % period
+    return min(d, period - d)
+
+
+def test_a_box_on_the_floor_at_a_known_yaw_comes_back_exactly():
+    truth = OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5)
+    true = _room(("crate", truth))  # not in the catalog: the fit alone, no completion
+    cam = _cam()
+    est = _understand(true, cam)
+    assert est.meta["understand"]["room"] == "found"
+    (obj,) = est.objects
+    assert obj.label == "crate" and obj.attrs["source"] == "image"
+    T, dyaw = _to_true(est, cam)
+    got = _in_true_frame(obj.box, T, dyaw)
+    assert np.allclose(got.center, truth.center, atol=0.04)
+    sizes = sorted([got.size[0], got.size[2]])
+    assert np.allclose(sizes, [0.6, 1.0], atol=0.05) and abs(got.size[1] - 0.8) < 0.03
+    assert _yaw_close(got.yaw, truth.yaw) < math.radians(3)
+    assert box_iou(got, truth) > 0.85
+    # the floor is at y = 0 and the camera stands at its true height above it
+    assert abs(est.cameras["input"].position[1] - 1.6) < 0.02
+    # the walls run along x and z in the understood frame
+    xz = est.room.floor_xz
+    assert np.all(np.isclose(xz[:, 0], xz[:, 0].min()) | np.isclose(xz[:, 0], xz[:, 0].max()))
+
+
+def test_points_carry_the_object_ids_so_render_draws_no_boxes_over_them():
+    true = _room(("crate", OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5)))
+    cam = _cam()
+    est = _understand(true, cam)
+    ids = {o.id for o in est.objects}
+    inst = est.layers["points"].instance
+    assert set(np.unique(inst)) <= ids | {-1}
+    assert ids <= set(np.unique(inst))
+    # a render of the understood scene shows the lifted points, not a box in front
+    out = worldnb.render(est, est.cameras["input"], layers=["points"])
+    drawn = set(np.unique(out.instance)) - {-1}
+    assert drawn <= ids
+
+
+def test_a_floor_tilted_by_5_degrees_is_levelled():
+    true = _room(("crate", OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5)))
+    cam = _cam()
+    rgb = worldnb.render(true, cam).rgb
+    seg = OracleSegmenter(true, cam)
+    gen = generate(rgb, GenerationConfig(n_views=0, understand=False), depth=OracleDepth(true, cam),
+                   progress=False)  # fmt: skip
+    a = math.radians(5)
+    tilt = np.eye(4)
+    tilt[:3, :3] = [[1, 0, 0], [0, math.cos(a), -math.sin(a)], [0, math.sin(a), math.cos(a)]]
+    apply_rigid(gen, tilt)
+    est = understand_scene(gen, seg(rgb))
+    assert abs(est.meta["understand"]["tilt_deg"] - 5.0) < 0.5
+    fl = est.layers["points"].xyz
+    up = est.cameras["input"].T_world_camera[:3, :3] @ np.array([0.0, -1.0, 0.0])
+    assert abs(est.cameras["input"].position[1] - 1.6) < 0.03
+    # the image's floor pixels lie at y = 0 again (points whose true y was 0)
+    ys = fl[:, 1]
+    assert np.sum(np.abs(ys) < 0.02) > 0.2 * len(ys)
+    assert up[1] > 0.5  # the camera's up still points up
+
+
+def test_an_occluded_bed_is_completed_toward_the_catalog_size():
+    typical = catalog.entry("bed").median_size  # width, height, depth
+    bed = OrientedBox((0.0, typical[1] / 2, -1.2), typical, yaw=0.0)
+    screen = OrientedBox((0.0, 0.6, 0.6), (2.6, 1.2, 0.1))  # hides the bed's lower part
+    true = _room(("bed", bed), ("crate", screen))
+    cam = _cam(eye=(0.0, 1.5, 2.2), target=(0.0, 0.3, -1.2))
+    est = _understand(true, cam, min_confidence=0.0)
+    T, dyaw = _to_true(est, cam)
+    (got,) = [o for o in est.objects if o.label == "bed"]
+    assert got.attrs["cut_off"] and got.attrs["visible_fraction"] < 0.9
+    box = _in_true_frame(got.box, T, dyaw)
+    assert box.bottom == pytest.approx(0.0, abs=0.02)  # a bed stands on the floor
+    assert np.allclose(box.size, typical, rtol=0.15)
+    assert box_iou(box, bed) > 0.6
+
+
+def test_perturbed_depth_scale_and_noise_still_give_the_room_and_objects():
+    truth = OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5)
+    true = _room(("crate", truth))
+    cam = _cam()
+    est = _understand(true, cam, depth=PerturbedDepth(OracleDepth(true, cam), 0.9, 0.01, seed=1))
+    assert est.meta["understand"]["room"] == "found"
+    assert abs(est.meta["understand"]["tilt_deg"]) < 3
+    (obj,) = est.objects
+    # everything is 10 % smaller, nothing worse
+    assert abs(obj.box.size[1] - 0.72) < 0.06
+    assert sorted([obj.box.size[0], obj.box.size[2]]) == pytest.approx([0.54, 0.9], abs=0.08)
+    assert est.cameras["input"].position[1] == pytest.approx(1.44, abs=0.05)
+
+
+def test_no_floor_in_view_says_the_room_was_not_found_and_keeps_the_objects():
+    true = _room(("crate", OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5)))
+    cam = _cam()
+    rgb = worldnb.render(true, cam).rgb
+    seg = OracleSegmenter(true, cam)(rgb)
+    sem = np.where(seg.semantic == seg.labels.index("floor"), 0, seg.semantic)
+    blind = Segmentation(sem, seg.instance, seg.labels, seg.scores)
+    gen = generate(rgb, GenerationConfig(n_views=0, understand=False), depth=OracleDepth(true, cam),
+                   progress=False)  # fmt: skip
+    est = understand_scene(gen, blind)
+    assert est.room is None
+    assert est.meta["understand"]["room"].startswith("the room could not be found")
+    assert [o.label for o in est.objects] == ["crate"]
+
+
+def test_generate_understands_when_a_segmenter_is_given_and_config_allows():
+    true = _room(("crate", OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5)))
+    cam = _cam()
+    rgb = worldnb.render(true, cam).rgb
+    kw = dict(depth=OracleDepth(true, cam), segment=OracleSegmenter(true, cam), progress=False)
+    on = generate(rgb, GenerationConfig(n_views=0), **kw)
+    off = generate(rgb, GenerationConfig(n_views=0, understand=False), **kw)
+    assert [o.label for o in on.objects] == ["crate"] and on.room is not None
+    assert not off.objects and off.room is None
+    assert off.meta["segments"]["labels"][:3] == ["none", "floor", "wall"]
+    # understanding a generated scene reuses its segments (no segmenter needed)
+    again = worldnb.understand(off, segment=None)
+    assert [o.label for o in again.objects] == ["crate"]
+    assert "understand" not in off.meta  # the input scene is left as it was
+
+
+def test_plain_instance_ids_give_unlabelled_objects():
+    true = _room(("crate", OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5)))
+    cam = _cam()
+    rgb = worldnb.render(true, cam).rgb
+    ids = worldnb.render(true, cam).instance  # −1 for the room, the id for the crate
+    est = worldnb.understand(rgb, depth=OracleDepth(true, cam), segment=lambda rgb: ids)
+    assert [o.label for o in est.objects] == ["object"]
+    assert est.meta["understand"]["room"] == "found"
+
+
+@pytest.mark.parametrize("bad", [1.5, -0.1, True, "0.3", None])
+def test_min_confidence_is_checked(bad):
+    with pytest.raises(InputError, match="min_confidence"):
+        worldnb.understand(np.zeros((8, 8, 3), np.float32), min_confidence=bad)
+
+
+def test_builtin_models_are_not_shipped_yet():
+    with pytest.raises(BackendError, match="builtin"):
+        worldnb.understand(np.full((16, 16, 3), 0.5, np.float32), depth=lambda rgb: rgb[..., 0] + 1)
+
+
+def test_a_scene_without_an_input_view_is_refused():
+    with pytest.raises(InputError, match="input view"):
+        worldnb.understand(Scene(room=Room.rectangle(3, 3)))
+    with pytest.raises(InputError, match="min_confidence"):
+        worldnb.understand(Scene(), min_confidence=2)

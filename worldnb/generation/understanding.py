@@ -1,0 +1,553 @@
+"""``worldnb.understand``: the room and its objects, estimated from one image.
+
+From the input view of a generated scene (its image, metric depth, camera and
+segmentation) it finds:
+
+1. **the floor**, by RANSAC on the floor pixels (or, without classes, the lowest large
+   plane whose normal is within 35° of up), and turns the whole scene so that +Y is
+   the floor's normal and the floor is at y = 0 (gravity fixed);
+2. **the walls**, as vertical planes: the dominant wall direction (from the wall
+   pixels' normals, modulo 90°) turns the scene about +Y so the walls run along x and
+   z, and each side of the room is the strongest wall plane seen there, else the
+   visible floor's extent ("closed sensibly"); doors and windows become
+   :class:`~worldnb.Opening`\\ s on the nearest wall; the height is the ceiling's, when
+   it is seen;
+3. **the objects**, one per instance: a yaw box fitted robustly
+   (:func:`~worldnb.generation.fit_box`), then completed toward the catalog's typical
+   size when the object is cut off by the image border or by something nearer, or is
+   smaller than anything of its kind (:func:`~worldnb.generation.complete_box`).
+
+Everything it estimated says so: objects carry ``attrs`` ``confidence``,
+``visible_fraction`` and ``source="image"``, and ``scene.meta["understand"]`` records
+what was found and how (``room`` is ``"found"`` or the reason it was not).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from ..errors import InputError
+from ..scene import Opening, Room, Scene, SceneObject
+from .fit import complete_box, fit_box, fit_plane
+from .lift import depth_normals, unproject_depth
+from .segment import Segmentation, _is_segmentation, as_segmenter
+
+__all__ = ["understand", "understand_scene"]
+
+#: pixel classes used inside this module
+NONE, FLOOR, WALL, CEILING, DOOR, WINDOW, OBJECT = range(7)
+_CODE = {"floor": FLOOR, "wall": WALL, "ceiling": CEILING, "door": DOOR, "window": WINDOW}
+#: ceiling height (m) assumed when the ceiling is not in view
+ASSUMED_HEIGHT = 2.6
+
+
+def understand(
+    scene_or_image,
+    *,
+    segment="builtin",
+    depth="builtin",
+    min_confidence: float = 0.3,
+) -> Scene:
+    """Estimate the room and its objects from one image (or a generated scene).
+
+    Args:
+        scene_or_image: an image (anything :func:`~worldnb.generate` takes): it is
+            generated first with ``n_views=0``; or a :class:`~worldnb.Scene` made by
+            :func:`~worldnb.generate`, whose input image, depth and segments are reused.
+        segment: the segmenter (see :class:`~worldnb.generation.Segmenter`): one that
+            returns a :class:`~worldnb.generation.Segmentation` names the objects and
+            finds the floor, walls, ceiling, doors and windows; plain instance ids give
+            objects labelled ``"object"``; None finds the room only. Unused for a scene
+            that holds segments already.
+        depth: the depth backend for an image (unused for a scene).
+        min_confidence: objects below this confidence (in [0, 1]) are left out.
+
+    Returns:
+        A new :class:`~worldnb.Scene`: the input's layers and cameras turned so +Y is up
+        and the floor is at y = 0, with ``room`` (None when no floor was found: then
+        ``meta["understand"]["room"]`` says why), ``objects`` (``attrs``:
+        ``confidence``, ``visible_fraction``, ``source="image"``), and the points'
+        ``instance`` equal to the object ids (−1 elsewhere).
+
+    Raises:
+        InputError: a bad argument, or a scene without the input view's depth.
+        BackendError: a backend that cannot be loaded (``"builtin"`` until the built-in
+            models ship) or returns something unusable.
+
+    Example:
+        >>> import worldnb
+        >>> from worldnb.testing import OracleDepth, OracleSegmenter
+        >>> true = worldnb.Scene(room=worldnb.Room.rectangle(4, 4, 2.5))
+        >>> _ = true.add_object("bed", worldnb.OrientedBox((0, 0.3, -0.8), (1.6, 0.6, 2.0)))
+        >>> true.layers["room"] = worldnb.catalog.room_mesh(true.room, ceiling=True)
+        >>> cam = worldnb.Camera.look_at((0.3, 1.5, 1.9), (0, 0.4, -0.8), width=80, height=64)
+        >>> rgb = worldnb.render(true, cam).rgb
+        >>> est = worldnb.understand(rgb, depth=OracleDepth(true, cam),
+        ...                          segment=OracleSegmenter(true, cam))
+        >>> [o.label for o in est.objects], est.meta["understand"]["room"]
+        (['bed'], 'found')
+    """
+    _check_confidence(min_confidence)
+    if isinstance(scene_or_image, Scene):
+        scene = scene_or_image
+        _check_generated(scene)
+        seg = _stored_segmentation(scene)
+        if seg is None and segment is not None:
+            from ._callables import call_backend
+            from .path import ViewContext
+
+            backend = as_segmenter(segment)
+            cam = scene.cameras["input"]
+            seg = call_backend(
+                backend, scene.images["input"], view=ViewContext("input", cam, np.eye(4))
+            )
+        return understand_scene(scene, seg, min_confidence=min_confidence)
+    from .config import GenerationConfig
+    from .pipeline import generate
+
+    cfg = GenerationConfig(n_views=0, understand=True, understand_min_confidence=min_confidence)
+    return generate(scene_or_image, cfg, depth=depth, segment=segment, progress=False)
+
+
+def _check_confidence(value) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise InputError(f"min_confidence: expected a number in [0, 1], got {value!r}")
+
+
+def _check_generated(scene: Scene) -> None:
+    if "input" not in scene.cameras or "depth" not in scene.images or "input" not in scene.images:
+        raise InputError(
+            "understand: the scene has no input view (camera 'input', images 'input' and "
+            "'depth'); pass the scene worldnb.generate made, or the image itself"
+        )
+    cam, d = scene.cameras["input"], scene.images["depth"]
+    if d.shape != (cam.height, cam.width):
+        raise InputError(
+            f"understand: the scene's depth image is {d.shape}, its input camera "
+            f"{cam.height}×{cam.width}; they must match"
+        )
+
+
+def _stored_segmentation(scene: Scene):
+    """What generate stored: ``segments`` (ids, −1 none) and with classes ``semantic``
+    plus ``meta["segments"]`` (labels, instances with scores)."""
+    ids = scene.images.get("segments")
+    if ids is None:
+        return None
+    ids = np.asarray(ids)
+    info = scene.meta.get("segments") or {}
+    sem = scene.images.get("semantic")
+    if sem is None or not info.get("labels"):
+        return ids.astype(np.int32)
+    scores = np.ones(ids.shape, np.float32)
+    for d in info.get("instances", []):
+        scores[ids == d["id"]] = float(d.get("score", 1.0))
+    inst = np.where(ids > 0, ids, 0).astype(np.int32)
+    return Segmentation(np.asarray(sem, np.int32), inst, list(info["labels"]), scores)
+
+
+# ---- the scene's frame -----------------------------------------------------------------
+def _rotation_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The smallest rotation taking unit vector ``a`` to unit vector ``b``."""
+    v = np.cross(a, b)
+    c = float(a @ b)
+    if c < -1 + 1e-9:  # opposite: half a turn about any perpendicular axis
+        p = np.cross(a, [1.0, 0, 0]) if abs(a[0]) < 0.9 else np.cross(a, [0, 1.0, 0])
+        p /= np.linalg.norm(p)
+        return 2 * np.outer(p, p) - np.eye(3)
+    vx = np.array([[0, -v[2], v[1]], [v[2], 0, -v[0]], [-v[1], v[0], 0]])
+    return np.eye(3) + vx + vx @ vx / (1 + c)
+
+
+def _yaw_matrix(beta: float) -> np.ndarray:
+    """Rotation about +Y taking the xz direction at angle α (atan2(z, x)) to α − β."""
+    c, s = math.cos(beta), math.sin(beta)
+    return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
+
+
+def _quat_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Hamilton product of wxyz quaternions (broadcast)."""
+    w1, x1, y1, z1 = np.moveaxis(a, -1, 0)
+    w2, x2, y2, z2 = np.moveaxis(b, -1, 0)
+    return np.stack(
+        [
+            w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
+            w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
+            w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2,
+            w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2,
+        ],
+        axis=-1,
+    )
+
+
+def apply_rigid(scene: Scene, T: np.ndarray) -> None:
+    """Move every layer and camera of ``scene`` (in place) by the rigid (4, 4) ``T``.
+
+    Gaussians' higher-order SH coefficients are not rotated (a generated scene has
+    none)."""
+    from ..scene import Gaussians, Mesh, PointCloud
+    from ..transforms import matrix_to_quat
+
+    R, t = T[:3, :3], T[:3, 3]
+
+    def move(p):
+        return (np.asarray(p, np.float64) @ R.T + t).astype(np.float32)
+
+    def turn(n):
+        return None if n is None else (np.asarray(n, np.float64) @ R.T).astype(np.float32)
+
+    for lay in scene.layers.values():
+        if isinstance(lay, PointCloud):
+            lay.xyz, lay.normals = move(lay.xyz), turn(lay.normals)
+        elif isinstance(lay, Mesh):
+            lay.vertices = move(lay.vertices)
+            if getattr(lay, "normals", None) is not None:
+                lay.normals = turn(lay.normals)
+        elif isinstance(lay, Gaussians):
+            lay.means = move(lay.means)
+            q = matrix_to_quat(R).astype(np.float64)
+            lay.quats = _quat_mul(q[None], lay.quats.astype(np.float64)).astype(np.float32)
+    for name, cam in list(scene.cameras.items()):
+        scene.cameras[name] = cam.with_pose(T @ cam.T_world_camera.astype(np.float64))
+
+
+# ---- the core --------------------------------------------------------------------------
+def _pixel_classes(seg, shape):
+    """(classes (H, W) int8, instance ids (H, W) int64, scores (H, W), labels per id)."""
+    cls = np.zeros(shape, np.int8)
+    inst = np.full(shape, -1, np.int64)
+    scores = np.ones(shape, np.float32)
+    label_of: dict[int, str] = {}
+    if seg is None:
+        return cls, inst, scores, label_of, False
+    if _is_segmentation(seg):
+        labels = [str(x).strip().lower() for x in seg.labels]
+        lut = np.array([_CODE.get(x, NONE) for x in labels], np.int8)
+        sem = np.asarray(seg.semantic, np.int64)
+        cls = lut[sem]
+        ids = np.asarray(seg.instance, np.int64)
+        is_obj = (ids > 0) & (cls == NONE)
+        cls = np.where(is_obj, OBJECT, cls).astype(np.int8)
+        inst = np.where(is_obj, ids, -1)
+        scores = np.asarray(seg.scores, np.float32)
+        for i in np.unique(inst[is_obj]):
+            m = inst == i
+            label_of[int(i)] = labels[int(np.bincount(sem[m]).argmax())]
+        return cls, inst, scores, label_of, True
+    ids = np.asarray(seg, np.int64)
+    cls = np.where(ids >= 0, OBJECT, NONE).astype(np.int8)
+    inst = np.where(ids >= 0, ids, -1)
+    for i in np.unique(inst[inst >= 0]):
+        label_of[int(i)] = "object"
+    return cls, inst, scores, label_of, False
+
+
+def understand_scene(scene: Scene, seg=None, *, min_confidence: float = 0.3, seed: int = 0):
+    """The core of :func:`understand` on a generated scene and its input view's
+    segmentation (a :class:`~worldnb.generation.Segmentation`, (H, W) ids, or None).
+
+    Returns a new scene; the input is not changed.
+    """
+    _check_confidence(min_confidence)
+    _check_generated(scene)
+    t0 = time.perf_counter()
+    out = scene.copy()
+    cam = out.cameras["input"]
+    H, W = cam.height, cam.width
+    depth = np.asarray(out.images["depth"], np.float64)
+    valid = np.isfinite(depth) & (depth > 0)
+    if "input_mask" in out.images:
+        valid &= np.asarray(out.images["input_mask"]).astype(bool)
+    if seg is not None and not _is_segmentation(seg):
+        seg = np.asarray(seg)
+    if seg is not None:
+        shape = np.asarray(seg.instance if _is_segmentation(seg) else seg).shape
+        if shape != (H, W):
+            raise InputError(f"segmentation of shape {shape} for a {H}×{W} input view")
+    cls, inst, scores, label_of, has_classes = _pixel_classes(seg, (H, W))
+    Pc = unproject_depth(np.where(valid, depth, 0).astype(np.float32), cam.K).astype(np.float64)
+    Nc = depth_normals(np.where(valid[..., None], Pc, np.nan)).astype(np.float64)
+    T = cam.T_world_camera.astype(np.float64)
+    P = Pc @ T[:3, :3].T + T[:3, 3]
+    N = Nc @ T[:3, :3].T
+    info: dict = {"estimated": True, "segment_classes": has_classes}
+    med = float(np.median(depth[valid])) if valid.any() else 1.0
+    tol = max(0.02, 0.008 * med)
+
+    # 1. the floor and gravity
+    floor_px = valid & (cls == FLOOR)
+    if has_classes:
+        cand, lowest = P[floor_px], False
+    else:
+        cand, lowest = P[valid], True
+    plane = None
+    # floor pixels named by the segmenter need less support than a guess among all
+    need = max(20, int(0.3 * len(cand))) if has_classes else max(50, int(0.01 * valid.sum()))
+    if len(cand) >= 20:
+        plane = fit_plane(
+            cand, tol=tol, direction=(0, 1, 0), max_angle_deg=35.0, lowest=lowest,
+            min_inliers=need, seed=seed,
+        )  # fmt: skip
+    Tfix = np.eye(4)
+    if plane is not None:
+        R1 = _rotation_between(plane.normal, np.array([0.0, 1.0, 0.0]))
+        Tfix[:3, :3] = R1
+        Tfix[1, 3] = plane.offset  # n·p + off = 0  →  y' = n·p = −off; lift by off
+        info["tilt_deg"] = math.degrees(math.acos(min(1.0, float(plane.normal[1]))))
+        info["room"] = "found"
+    else:
+        reason = (
+            "no floor pixels were segmented" if has_classes and not floor_px.any()
+            else "no floor plane is visible in the image"
+        )  # fmt: skip
+        info["room"] = (
+            f"the room could not be found: {reason}; objects are placed in the frame generate chose (its floor guess)"  # noqa: E501
+        )
+    P = P @ Tfix[:3, :3].T + Tfix[:3, 3]
+    N = N @ Tfix[:3, :3].T
+    if not has_classes and plane is not None:
+        near_floor = valid & (np.abs(P[..., 1]) < tol) & (N[..., 1] > 0.8)
+        cls = np.where((cls == NONE) & near_floor, FLOOR, cls).astype(np.int8)
+
+    # 2. the walls' direction: turn about +Y so they run along x and z
+    wall_px = valid & np.isin(cls, (WALL, DOOR, WINDOW)) & (np.abs(N[..., 1]) < 0.3)
+    if not has_classes:
+        wall_px = valid & (cls == NONE) & (np.abs(N[..., 1]) < 0.2) & (P[..., 1] > 0.3)
+    beta = 0.0
+    if wall_px.sum() >= 50:
+        a = np.arctan2(N[..., 2][wall_px], N[..., 0][wall_px])
+        beta = float(np.arctan2(np.sin(4 * a).mean(), np.cos(4 * a).mean()) / 4)
+    R2 = _yaw_matrix(beta)
+    T2 = np.eye(4)
+    T2[:3, :3] = R2
+    P, N = P @ R2.T, N @ R2.T
+    Tfix = T2 @ Tfix
+    info["yaw_deg"] = math.degrees(beta)
+    apply_rigid(out, Tfix)
+    info["T_fix"] = Tfix.tolist()
+    cam = out.cameras["input"]
+    cam_xz = cam.position[[0, 2]].astype(np.float64)
+
+    # 3. objects
+    objects, dropped = _fit_objects(
+        P, valid, cls, inst, scores, label_of, depth, cam_xz, min_confidence
+    )
+    # segments without classes that lie on the floor or walls are the room, not objects
+    if not has_classes and plane is not None:
+        objects = [o for o in objects if not _is_shell(o)]
+
+    # 4. the room
+    room = None
+    if plane is not None:
+        room, rinfo = _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes)
+        info.update(rinfo)
+    info["objects"] = len(objects)
+    info["dropped"] = dropped
+    out.room = room
+    for o in list(out.objects):
+        out.remove_object(o.id)
+    for o in objects:
+        out.add_object(o.label, o.box, front=o.front, id=o.id, **o.attrs)
+    keep = np.array(sorted(o.id for o in objects), np.int64)
+    for lay in out.layers.values():
+        if getattr(lay, "instance", None) is not None and hasattr(lay, "xyz"):
+            lay.instance = np.where(np.isin(lay.instance, keep), lay.instance, -1).astype(np.int32)
+    info["seconds"] = time.perf_counter() - t0
+    out.meta["understand"] = info
+    return out
+
+
+def _is_shell(o: SceneObject) -> bool:
+    s = o.box.size
+    return bool(s[1] < 0.03 or s[1] > 2.2 or max(s[0], s[2]) > 4.0)
+
+
+def _catalog_entry(label: str):
+    from .. import catalog
+    from ..errors import WorldnbError
+
+    try:
+        return catalog.entry(label)
+    except WorldnbError:
+        return None
+
+
+def _fit_objects(P, valid, cls, inst, scores, label_of, depth, cam_xz, min_confidence):
+    from scipy import ndimage
+
+    H, W = valid.shape
+    objects, dropped = [], []
+    obj_px = cls == OBJECT
+    ids = np.unique(inst[obj_px])
+    for i in ids:
+        i = int(i)
+        full = obj_px & (inst == i)
+        # pixels on the outline may mix the object with what is behind it: fit_box's
+        # gated extents drop such far-off points (eroding the mask would cut thin faces)
+        m = full & valid
+        label = label_of.get(i, "object")
+        if m.sum() < 8:
+            dropped.append({"id": i, "label": label, "why": "too few pixels with depth"})
+            continue
+        pts = P[m]
+        entry = _catalog_entry(label)
+        box = fit_box(pts, yaw_hint=0.0)
+        rows, cols = np.nonzero(full)
+        border = {
+            "top": bool(rows.min() <= 1), "bottom": bool(rows.max() >= H - 2),
+            "left": bool(cols.min() <= 1), "right": bool(cols.max() >= W - 2),
+        }  # fmt: skip
+        ring = ndimage.binary_dilation(full, iterations=2) & ~full & valid
+        near = ndimage.minimum_filter(np.where(full & valid, depth, np.inf), size=5)
+        occl = ring & (depth < near - 0.08) & np.isfinite(near)
+        occluded = float(occl.sum()) / max(1, ring.sum())
+        cut = any(border.values()) or occluded > 0.1
+        edge = np.zeros_like(full)
+        edge[:2], edge[-2:], edge[:, :2], edge[:, -2:] = True, True, True, True
+        cut_px = m & (ndimage.binary_dilation(occl, iterations=3) | edge)
+        cut_xz = P[cut_px][:, [0, 2]]
+        frac = 1.0
+        front = False
+        if entry is not None:
+            lo = (entry.width[0], entry.height[0], entry.depth[0])
+            box, frac = complete_box(
+                box, entry.median_size, camera_xz=cam_xz, cut=cut, minimum=lo,
+                on_floor=entry.placement == "floor" and not entry.flat, cut_xz=cut_xz,
+            )  # fmt: skip
+            front = entry.front
+        if front or entry is not None:
+            box = _orient(box, entry, cam_xz)
+        score = float(scores[full].mean())
+        support = min(1.0, math.sqrt(m.sum() / 150.0))
+        conf = score * support * (0.6 + 0.4 * frac)
+        attrs = {
+            "confidence": round(conf, 4),
+            "visible_fraction": round(frac, 4),
+            "source": "image",
+            "pixels": int(full.sum()),
+            "cut_off": bool(cut),
+        }
+        if conf < min_confidence:
+            dropped.append({"id": i, "label": label, "why": f"confidence {conf:.2f}"})
+            continue
+        objects.append(SceneObject(i, label, box, front, attrs=attrs))
+    return objects, dropped
+
+
+def _orient(box, entry, cam_xz):
+    """Put the catalog's width on the box's local x and turn its front (+Z) toward the
+    camera's side of the object (things are seen from where one uses them)."""
+    from ..scene import OrientedBox
+
+    size = box.size.astype(np.float64)
+    yaw = float(box.yaw)
+    tw, td = (sum(entry.width) / 2, sum(entry.depth) / 2)
+
+    def cost(a, b):
+        return abs(math.log(max(a, 1e-3) / tw)) + abs(math.log(max(b, 1e-3) / td))
+
+    if cost(size[2], size[0]) < cost(size[0], size[2]) - 1e-9:
+        size = size[[2, 1, 0]]
+        yaw += math.pi / 2
+    z = np.array([math.sin(yaw), math.cos(yaw)])
+    to_cam = cam_xz - box.center[[0, 2]].astype(np.float64)
+    if z @ to_cam < 0:
+        yaw += math.pi
+    yaw = (yaw + math.pi) % (2 * math.pi) - math.pi
+    return OrientedBox(box.center, size, yaw)
+
+
+def _wall_bound(coord, normal_sign, min_support):
+    """The strongest plane (a peak of ``coord``) among wall points; None when weak."""
+    if len(coord) < min_support:
+        return None
+    edges = np.arange(coord.min() - 0.05, coord.max() + 0.1, 0.05)
+    if len(edges) < 2:
+        return float(np.median(coord))
+    hist, edges = np.histogram(coord, edges)
+    k = int(np.argmax(hist))
+    if hist[k] < min_support:
+        return None
+    c = 0.5 * (edges[k] + edges[k + 1])
+    near = coord[np.abs(coord - c) < 0.08]
+    return float(np.median(near))
+
+
+def _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes):
+    """Rectangle from the wall planes on each side, else the visible floor's extent."""
+    from scipy import ndimage
+
+    info: dict = {}
+    floor = P[valid & (cls == FLOOR)][:, [0, 2]]
+    extent = [floor] if len(floor) else []
+    for o in objects:
+        extent.append(np.asarray(o.box.footprint().exterior.coords)[:, :2])
+    ext = np.concatenate(extent) if extent else cam_xz[None]
+    ext = np.concatenate([ext, cam_xz[None]])
+    lo_e = np.percentile(ext, 0.5, axis=0)
+    hi_e = np.percentile(ext, 99.5, axis=0)
+    Wp, Wn = P[wall_px], N[wall_px]
+    support = max(40, int(0.02 * len(Wp)))
+    sides = {}
+    bounds = [lo_e[0], hi_e[0], lo_e[1], hi_e[1]]  # xmin, xmax, zmin, zmax
+    for k, (axis, sign) in enumerate(((0, 1), (0, -1), (2, 1), (2, -1))):
+        sel = Wn[:, axis] * sign > 0.8  # inward normal: +x on the xmin side, ...
+        b = _wall_bound(Wp[sel, axis], sign, support)
+        cam_c = cam_xz[0 if axis == 0 else 1]
+        if b is not None and (b - cam_c) * sign < -0.2:  # on the far side of the camera
+            bounds[k] = b
+            sides[("-x", "+x", "-z", "+z")[k]] = "wall"
+        else:
+            sides[("-x", "+x", "-z", "+z")[k]] = "floor extent"
+    xmin, xmax, zmin, zmax = bounds
+    xmin, xmax = min(xmin, cam_xz[0] - 0.3), max(xmax, cam_xz[0] + 0.3)
+    zmin, zmax = min(zmin, cam_xz[1] - 0.3), max(zmax, cam_xz[1] + 0.3)
+    info["walls_seen"] = sum(v == "wall" for v in sides.values())
+    info["sides"] = sides
+    ceil = P[valid & (cls == CEILING)][:, 1]
+    if not has_classes:
+        ceil = P[valid & (N[..., 1] < -0.8) & (P[..., 1] > 1.8)][:, 1]
+    top = float(np.percentile(P[valid][:, 1], 99.5)) if valid.any() else 0.0
+    if len(ceil) >= 30:
+        height, info["height_source"] = float(np.median(ceil)), "ceiling"
+    else:
+        height, info["height_source"] = max(ASSUMED_HEIGHT, top + 0.05), "assumed"
+    room = Room([(xmin, zmax), (xmax, zmax), (xmax, zmin), (xmin, zmin)], height)
+    openings = []
+    for kind, code in (("door", DOOR), ("window", WINDOW)):
+        lab, n = ndimage.label(valid & (cls == code))
+        for j in range(1, n + 1):
+            pts = P[lab == j]
+            if len(pts) < 30:
+                continue
+            o = _opening(kind, pts, room)
+            if o is not None:
+                openings.append(o)
+    if openings:
+        room = room.with_openings(openings)
+    info["openings"] = len(openings)
+    return room, info
+
+
+def _opening(kind, pts, room):
+    xz = pts[:, [0, 2]]
+    dist = [float(np.median(np.abs(w.distance_to(xz)))) for w in room.walls]
+    k = int(np.argmin(dist))
+    if dist[k] > 0.3:
+        return None
+    w = room.walls[k]
+    along = (xz - w.start.astype(np.float64)) @ w.direction.astype(np.float64)
+    a, b = np.percentile(along, [2, 98])
+    a, b = max(0.0, a), min(float(w.length), b)
+    y0, y1 = np.percentile(pts[:, 1], [2, 98])
+    sill = 0.0 if kind == "door" or y0 < 0.1 else float(y0)
+    y1 = min(float(y1), room.height)
+    if b - a < 0.2 or y1 - sill < 0.2:
+        return None
+    try:
+        return Opening(kind, w.id, (a + b) / 2, b - a, y1 - sill, sill)
+    except InputError:
+        return None
