@@ -465,3 +465,29 @@ def test_wall_gap_needs_a_parallel_wall():
 
     lay = layout(("dresser", DRESSER, 0, 0, 45))
     assert wall_gap(lay, "dresser", "back") == (math.inf, "")
+
+
+def test_access_blocked_by_walls_and_pieces_adds_up():
+    # the wardrobe's front zone reaches 3 cm beyond the south wall, and a plant (no access
+    # space of its own) stands 5 cm inside it: 0.03 + 0.05 m² (both 1 m wide)
+    z = 2 - 0.7 + 0.03 - 0.3
+    zone = shapely.box(-1.9, z + 0.3, -0.9, z + 0.3 + 0.7)
+    dz = z + 0.3 + 0.05 - 0.225  # the dresser's south edge 5 cm past the zone's start
+    lay = layout(("rug", (1.0, 0.01, 0.6), 1.0, -1.0, 0), ("wardrobe", WARDROBE, -1.4, z, 0),
+                 ("plant", DRESSER, -1.4, dz, 0))  # fmt: skip
+    expected = zone.difference(FLOOR).area + rect(-1.4, dz, DRESSER).intersection(zone).area
+    assert expected == pytest.approx(0.03 + 0.05)
+    assert ev(AccessClear(), lay) == (False, pytest.approx(expected, abs=1e-6))
+    # asking about the rug alone: it blocks nothing (the wall's share is not the rug's)
+    assert AccessClear().violations(lay, only="rug") == []
+    # asking about the plant alone: its own 0.05 m² (plus the wall's share)
+    ((msg, v),) = AccessClear().violations(lay, only="plant")
+    assert "the plant stands in the access space of the wardrobe" in msg
+    assert v == pytest.approx(expected, abs=1e-6)
+
+
+def test_access_only_counts_the_named_intruder():
+    lay = layout(("wardrobe", WARDROBE, 0.0, -1.7, 0), ("dresser", DRESSER, 0.0, -1.1, 0),
+                 ("bookshelf", (0.8, 1.8, 0.35), 1.5, 0.5, 0))  # fmt: skip
+    assert AccessClear().violations(lay, only="bookshelf") == []
+    assert len(AccessClear().violations(lay, only="dresser")) == 1
