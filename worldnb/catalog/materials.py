@@ -274,30 +274,36 @@ def _fill(surfaces, c_surface, c_axis, lo, size, x0, y0, W, H, texel) -> np.ndar
     """Evaluate every chart's pattern at its texel centres (gutter included)."""
     tex = np.zeros((H, W, 3), np.float32)
     order = np.argsort(c_surface, kind="stable")  # charts of one surface together
-    counts = size[order, 0] * size[order, 1]
-    rep = np.repeat(order, counts)
-    first = np.repeat(np.cumsum(counts) - counts, counts)
-    local = np.arange(int(counts.sum())) - first
-    cw = size[rep, 0]
-    row, col = local // cw, local % cw
-    c0 = lo[rep, 0] + (col - 0.5) * texel  # texel centres; col 0 is the gutter
-    c1 = lo[rep, 1] + (row - 0.5) * texel
-    ax, ay = x0[rep] + col, y0[rep] + row
-    surf = c_surface[rep]
-    bounds = np.searchsorted(surf, np.arange(len(surfaces) + 1))
+    cw = size[order, 0].astype(np.int32)
+    counts = cw * size[order, 1].astype(np.int32)
+    chart = np.repeat(np.arange(len(order), dtype=np.int32), counts)  # position in `order`
+    local = np.arange(int(counts.sum()), dtype=np.int32)
+    local -= np.repeat((np.cumsum(counts) - counts).astype(np.int32), counts)
+    w = cw[chart]
+    row = local // w
+    col = local - row * w
+    # texel centres in metres (col 0 is the gutter), along the chart's two axes
+    half = np.float32(0.5)
+    c0 = lo[order, 0].astype(np.float32)[chart] + (col - half) * np.float32(texel)
+    c1 = lo[order, 1].astype(np.float32)[chart] + (row - half) * np.float32(texel)
+    flat = (y0[order].astype(np.int64)[chart] + row) * W + (x0[order].astype(np.int64)[chart] + col)
+    # wood grain and the like run along a chart's longer side
+    along_first = (size[order, 0] >= size[order, 1])[chart]
+    bounds = np.searchsorted(c_surface[order], np.arange(len(surfaces) + 1))
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    out = tex.reshape(-1, 3)
     for k, s in enumerate(surfaces):
-        a, b = bounds[k], bounds[k + 1]
+        a, b = starts[bounds[k]], starts[bounds[k + 1]]
         if a == b:
             continue
         u, v = c0[a:b], c1[a:b]
         if s.upright:  # charts of vertical faces are (z, y) or (x, y): t runs up
             st_s, st_t = u, v
         else:
-            ext = size[rep[a:b]]
-            along_first = ext[:, 0] >= ext[:, 1]
-            st_s, st_t = np.where(along_first, u, v), np.where(along_first, v, u)
-        off = np.random.default_rng(s.seed).uniform(0, 50, 2)
-        tex[ay[a:b], ax[a:b]] = pattern(
+            f = along_first[a:b]
+            st_s, st_t = np.where(f, u, v), np.where(f, v, u)
+        off = np.random.default_rng(s.seed).uniform(0, 50, 2).astype(np.float32)
+        out[flat[a:b]] = pattern(
             s.pattern, st_s + off[0], st_t + off[1], s.color, s.scale, s.seed, texel
         )
     return tex

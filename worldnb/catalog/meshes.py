@@ -667,7 +667,9 @@ def add_meshes(
 
     With ``textures``, both layers carry an atlas of procedural material patterns
     (:mod:`worldnb.catalog.materials`); ``wall_pattern`` is ``"plaster"`` or
-    ``"wallpaper"``; ``seed`` varies colours, scales and phases.
+    ``"wallpaper"``; ``seed`` varies colours, scales and phases. ``texel`` is the
+    furniture's texel size in metres; the room's large, plain surfaces use 1.5 times it
+    (they hold most texels, and nothing on them is finer).
     """
     for o in scene.objects:
         o.geometry = "objects"
@@ -677,7 +679,7 @@ def add_meshes(
     if scene.room is not None:
         scene.layers["room"] = room_mesh(
             scene.room, floor, wall, textures=textures, wall_pattern=wall_pattern, seed=seed,
-            texel=texel,
+            texel=1.5 * texel,
         )  # fmt: skip
     return scene
 
