@@ -34,7 +34,7 @@ __all__ = [
 
 def load(path, **options) -> Scene:
     """Load a scene: ``.wnb`` (saved by :meth:`Scene.save`), or import ``.ply``,
-    ``.glb`` / ``.gltf`` or ``.json``."""
+    ``.glb`` / ``.gltf``, ``.json``, or a SpatialLM layout (``format="spatiallm"``)."""
     from .io import load as _load
 
     return _load(path, **options)

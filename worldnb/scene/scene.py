@@ -303,7 +303,8 @@ class Scene:
         return save_wnb(self, path)
 
     def export(self, path: str | Path, **options) -> Path:
-        """Export by extension: ``.glb``, ``.ply``, ``.json`` (or ``.wnb``)."""
+        """Export by extension: ``.glb``, ``.ply``, ``.json`` (or ``.wnb``); or
+        ``format="spatiallm"`` for SpatialLM's layout text."""
         from .io import export
 
         return export(self, path, **options)

@@ -7,7 +7,12 @@ format    holds                                                  module
 ``.glb``  meshes, points, object boxes, room outline, cameras      :mod:`.glb`
 ``.ply``  one point cloud, Gaussians (3DGS layout) or mesh         :mod:`.ply`
 ``.json`` room, objects, cameras (for the spatial engine)          :mod:`.scene_json`
+``.txt``  SpatialLM layout: walls, doors, windows, boxes           :mod:`.spatiallm`
 ========  =====================================================  =================
+
+``format=`` names the format when the extension does not (``"spatiallm"`` for
+SpatialLM's ``.txt`` layouts; also ``"wnb"``, ``"ply"``, ``"glb"``, ``"gltf"``,
+``"json"``).
 
 Imports of published data sets: :func:`load_vsibench` (VSI-Bench's ScanNet layouts,
 :mod:`.vsibench`).
@@ -43,6 +48,7 @@ from .glb import save_glb
 from .gltf_read import load_gltf
 from .ply import load_ply, save_ply
 from .scene_json import load_json, save_json
+from .spatiallm import load_spatiallm, save_spatiallm
 from .vsibench import load_vsibench
 from .wnb import load_wnb, save_wnb
 
@@ -54,11 +60,13 @@ __all__ = [
     "load_gltf",
     "load_json",
     "load_ply",
+    "load_spatiallm",
     "load_vsibench",
     "load_wnb",
     "save_glb",
     "save_json",
     "save_ply",
+    "save_spatiallm",
     "save_wnb",
     "scenes_equal",
 ]
@@ -71,6 +79,17 @@ _LOADERS = {
     ".json": load_json,
 }
 _WRITERS = {".wnb": save_wnb, ".ply": save_ply, ".glb": save_glb, ".json": save_json}
+#: ``format=`` name → the key in the tables above
+_FORMATS = {
+    "wnb": ".wnb",
+    "ply": ".ply",
+    "glb": ".glb",
+    "gltf": ".gltf",
+    "json": ".json",
+    "spatiallm": "spatiallm",
+}
+_LOADERS["spatiallm"] = load_spatiallm
+_WRITERS["spatiallm"] = save_spatiallm
 
 
 def _call(fn, verb: str, suffix: str, *args, **options):
@@ -86,22 +105,30 @@ def _call(fn, verb: str, suffix: str, *args, **options):
     return fn(*args, **options)
 
 
-def _suffix(path: Path, table: dict, verb: str) -> str:
+def _suffix(path: Path, table: dict, verb: str, format: str | None = None) -> str:
+    if format is not None:
+        key = _FORMATS.get(format.lower()) if isinstance(format, str) else None
+        if key is None or key not in table:
+            names = [n for n, k in _FORMATS.items() if k in table]
+            raise InputError(f"format: expected one of {', '.join(names)}, got {format!r}")
+        return key
     suffix = path.suffix.lower()
     if suffix not in table:
+        hint = " (SpatialLM layouts: pass format='spatiallm')" if suffix == ".txt" else ""
         raise InputError(
-            f"{path}: cannot {verb} {suffix or 'a file without an extension'}; "
-            f"use one of {', '.join(table)}"
+            f"{path}: cannot {verb} {suffix or 'a file without an extension'}{hint}; "
+            f"use one of {', '.join(k for k in table if k.startswith('.'))}"
         )
     return suffix
 
 
-def load(path, **options) -> Scene:
+def load(path, *, format: str | None = None, **options) -> Scene:
     """Load a scene by extension: ``.wnb`` (lossless), or import ``.ply``, ``.glb`` /
-    ``.gltf`` or ``.json``.
+    ``.gltf``, ``.json``, or a SpatialLM layout (``format="spatiallm"``).
 
     Args:
         path: the file.
+        format: the format when the extension does not say it (``"spatiallm"``).
         **options: format options (``.ply``: ``layer=`` name for the layer read).
 
     Raises:
@@ -109,11 +136,11 @@ def load(path, **options) -> Scene:
         FormatError: the file is truncated, garbled or not what its extension says.
     """
     path = as_path(path)
-    suffix = _suffix(path, _LOADERS, "load")
+    suffix = _suffix(path, _LOADERS, "load", format)
     return _call(_LOADERS[suffix], "load", suffix, path, **options)
 
 
-def export(scene: Scene, path, **options) -> Path:
+def export(scene: Scene, path, *, format: str | None = None, **options) -> Path:
     """Write a scene by extension, atomically.
 
     Args:
@@ -121,7 +148,9 @@ def export(scene: Scene, path, **options) -> Path:
         path: ``.glb`` (meshes, points, boxes, cameras; options ``layers``, ``boxes``,
             ``room``, ``cameras``), ``.ply`` (one layer; options ``layer``, ``text``),
             ``.json`` (room, objects, cameras; options ``cameras``, ``indent``) or
-            ``.wnb`` (everything).
+            ``.wnb`` (everything), or any name with ``format="spatiallm"`` (walls, doors,
+            windows and boxes as SpatialLM's layout text).
+        format: the format when the extension does not say it (``"spatiallm"``).
         **options: format options as listed.
 
     Returns:
@@ -132,5 +161,5 @@ def export(scene: Scene, path, **options) -> Path:
     """
     check_scene(scene)
     path = as_path(path)
-    suffix = _suffix(path, _WRITERS, "export")
+    suffix = _suffix(path, _WRITERS, "export", format)
     return _call(_WRITERS[suffix], "export", suffix, scene, path, **options)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ...errors import QueryError
+from ...errors import InputError, QueryError
 from ...scene import Scene
 from ..answer import Answer
 from .context import Context, default_frame, frame_from_text
@@ -16,7 +16,10 @@ from .lexicon import POLITE_ENDINGS, POLITE_OPENINGS, alternation
 from .options import choose, split_prompt
 from .text import normalize, requested_unit
 
-__all__ = ["answer"]
+__all__ = ["answer", "mark_estimate"]
+
+#: what an answer about an estimated scene adds to its sentence
+ESTIMATE_NOTE = "estimated from the image"
 
 _LEAD = re.compile(rf"^(?:(?:{alternation(POLITE_OPENINGS)})\s*,?\s+)+")
 _TAIL = re.compile(rf"\s*,?\s*(?:{alternation(POLITE_ENDINGS)})$")
@@ -66,5 +69,40 @@ def answer(
             ans.text = f"{ans.text} ({'; '.join(ctx.notes)}.)"
         if prompt.options:
             ans = choose(ans, prompt.options)
-        return ans
+        return mark_estimate(ans, scene)
     return unsupported(why_unsupported(text, ctx), question=question.strip())
+
+
+def is_estimated(scene: Scene) -> bool:
+    """Whether the scene's room or objects were estimated (by :func:`worldnb.understand`)
+    rather than known."""
+    if "understand" in scene.meta:
+        return True
+    return any(o.attrs.get("source") == "image" for o in scene.objects)
+
+
+def mark_estimate(ans: Answer, scene: Scene) -> Answer:
+    """Say that an answer about an estimated scene is an estimate: the sentence ends with
+    "(estimated from the image)" and the evidence holds ``estimated`` and each object's
+    ``confidence``."""
+    if ans.status != "ok" or not is_estimated(scene):
+        return ans
+    conf = {}
+    for i in ans.evidence.get("objects", []) or []:
+        try:
+            c = scene.object(i).attrs.get("confidence")
+        except InputError:  # an id the evidence names that is not an object
+            continue
+        if isinstance(c, int | float):
+            conf[i] = float(c)
+    ans.evidence["estimated"] = True
+    if conf:
+        ans.evidence["confidence"] = conf
+    text = ans.text.rstrip()
+    if text.endswith(")."):
+        ans.text = f"{text[:-2]}; {ESTIMATE_NOTE})."
+    elif text.endswith("."):
+        ans.text = f"{text[:-1]} ({ESTIMATE_NOTE})."
+    else:
+        ans.text = f"{text} ({ESTIMATE_NOTE})"
+    return ans
