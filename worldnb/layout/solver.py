@@ -655,5 +655,3 @@ def build_constraints(layout: Layout, constraints, walkway, rotations) -> list[C
                         (ia.describe(), *(layout.items[b].describe() for b in c.bound[1])),
                     )
     return cons
-
-
