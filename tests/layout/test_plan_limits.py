@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from worldnb.catalog import categories, entry
@@ -66,6 +67,14 @@ def test_large_requests_return_within_the_time_limit(n, side, limit, kw):
 def test_bad_arguments_are_input_errors(kw, match):
     with pytest.raises(InputError, match=match):
         plan(_room(4), ["bed"], **kw)
+
+
+@pytest.mark.parametrize("items", [np.array(0), np.zeros((2, 2)), b"bed", {"bed": 1}, 5])
+def test_items_that_are_no_list_are_input_errors(items):
+    # found by tests/robustness: a 0-d numpy array was "iteration over a 0-d array"
+    with pytest.raises(InputError, match="items"):
+        plan(_room(4), items)
+    assert plan(_room(4), np.array(["bed"])).layout.placements  # a 1-d array is a list
 
 
 @pytest.mark.parametrize("size", ["cuda", [1, "x", 2], {"w": 1}, None])

@@ -172,6 +172,7 @@ def test_textured_mesh_and_uv_without_texture(cam):
         ({"point_radius": float("nan")}, "point_radius"),
         ({"device": "meta"}, "device"),
         ({"device": 3.5}, "device"),
+        ({"device": np.zeros(0)}, "device"),  # found by tests/robustness: numpy's ValueError
     ],
 )
 def test_bad_arguments_are_input_errors(kwargs, name, cam):

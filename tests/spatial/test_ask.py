@@ -3,6 +3,7 @@ input, frames, units, and the structured ``find``."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from _paraphrase import cases, check, heldout_cases
 from hypothesis import HealthCheck, given, settings
@@ -88,6 +89,13 @@ def test_bad_options_raise(room_scene):
         ask(room_scene, "is the bed left of the desk?", frame="sideways")
     with pytest.raises(QueryError, match="Scene"):
         ask("not a scene", "how many chairs?")
+
+
+@pytest.mark.parametrize("frame", [np.zeros(0), np.array([1.0, 2.0]), 3, ["room"]])
+def test_a_frame_that_is_no_frame_is_a_query_error(room_scene, frame):
+    # found by tests/robustness: a numpy array was "truth value ... is ambiguous"
+    with pytest.raises(QueryError, match="frame"):
+        ask(room_scene, "is the chair left of the desk?", frame=frame)
 
 
 @pytest.mark.parametrize("near", ["x", None, -1.0, 0, float("nan"), float("inf"), True])

@@ -90,8 +90,12 @@ def _one_item(spec) -> tuple[str, tuple[float, float, float], CatalogEntry]:
 
 def make_items(items) -> list[Item]:
     """Parse an items list into :class:`Item` s with unique names (``"chair 1"``, …)."""
-    if isinstance(items, str) or not hasattr(items, "__iter__"):
-        raise InputError(f"items: expected a list of furniture, got {items!r}")
+    given = items
+    if isinstance(items, np.ndarray):  # a 0-d array is iterable in name only
+        items = items.tolist() if items.ndim == 1 else None
+    if isinstance(items, str | bytes | dict) or not hasattr(items, "__iter__"):
+        raise InputError(f"items: expected a list of furniture, got {given!r}")
+    items = list(items)
     parsed = [_one_item(s) for s in items]
     if not parsed:
         raise InputError("items: the list is empty; name at least one piece of furniture")

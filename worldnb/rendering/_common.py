@@ -15,12 +15,13 @@ MAX_PIXELS = 4096 * 4096
 def resolve_device(device) -> torch.device:
     """``"auto"`` → CUDA when available, else CPU; ``"cpu"``, ``"cuda[:N]"`` (or a
     ``torch.device``) only where that device exists, so a bad choice fails here, clearly."""
-    if device is None or device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if isinstance(device, bool) or not isinstance(device, str | int | torch.device):
+    # the type first, so that == below never meets a numpy array
+    if isinstance(device, bool) or not isinstance(device, str | int | torch.device | None):
         raise InputError(
             f"device: expected 'auto', 'cpu', 'cuda' or a torch.device, got {device!r}"
         )
+    if device is None or device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         dev = torch.device(device)
     except (RuntimeError, TypeError, ValueError) as exc:

@@ -14,6 +14,7 @@ import math
 from ..errors import QueryError
 from ..scene import Scene
 from .answer import Answer
+from .frames import Frame
 
 __all__ = ["MAX_QUESTION_CHARS", "ask"]
 
@@ -86,6 +87,10 @@ def ask(scene: Scene, question: str, *, frame=None, near: float = 1.0, **options
     if not isinstance(exact_labels, bool):
         raise QueryError(f"exact_labels: expected True or False, got {exact_labels!r}")
     near = _check_near(near)
+    if frame is not None and not isinstance(frame, str | Frame):
+        raise QueryError(
+            f"frame: expected None, 'room', 'viewer', a camera name or a Frame, got {frame!r}"
+        )
     from .language import answer
 
     return answer(scene, q, frame=frame, near=near, exact_labels=exact_labels)
