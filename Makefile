@@ -14,7 +14,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: lab test install browser lint bench bundle clean mutation
+.PHONY: lab test install browser lint bench bundle clean mutation fuzz
 
 install: $(STAMP)
 
@@ -58,6 +58,16 @@ PYTEST_ARGS ?= tests notebooks worldnb
 test: $(STAMP) $(VALIDATOR) $(BUNDLE_DEPS) browser
 	$(VENV)/bin/ruff check worldnb tests benchmarks tools
 	$(PY) -m pytest $(PYTEST_ARGS) --nbval-lax -p no:cacheprovider
+
+# Longer fuzzing of every public entry point (tests/robustness; `make test` runs a
+# bounded version): 20x the cases, another seed, counts in test-artifacts/fuzz.
+FUZZ_SCALE ?= 20
+FUZZ_SEED ?= 1
+fuzz: $(STAMP)
+	rm -rf test-artifacts/fuzz
+	WORLDNB_FUZZ_SCALE=$(FUZZ_SCALE) WORLDNB_FUZZ_SEED=$(FUZZ_SEED) WORLDNB_FUZZ_REPORT=test-artifacts/fuzz \
+	  $(PY) -m pytest tests/robustness -p no:cacheprovider -q
+	$(PY) tests/robustness/report.py test-artifacts/fuzz
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check worldnb tests benchmarks tools
