@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 import torch
@@ -283,3 +288,24 @@ def test_maps_by_name():
     batch = render(scene, [README_CAM, README_CAM])
     assert batch["rgb"].shape == (2, 72, 96, 3)
     assert np.array_equal(batch[1]["instance"], out["instance"])
+
+
+def test_an_image_too_large_for_memory_is_an_input_error():
+    # allow_large lifts the size check; the allocation then failed with torch's raw
+    # RuntimeError. Run under a 3 GiB address-space limit so nothing big is touched.
+    code = textwrap.dedent(
+        """
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+        import worldnb
+        from worldnb.errors import InputError
+        try:
+            worldnb.render(worldnb.Scene(), worldnb.Camera.from_fov(60, 60000, 60000),
+                           allow_large=True)
+        except InputError as exc:
+            print("InputError:", exc)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})  # fmt: skip
+    assert "InputError: render:" in out.stdout and "memory" in out.stdout, out.stderr[-2000:]

@@ -90,12 +90,31 @@ def render(
             "render cameras of different sizes one at a time"
         )
     point_radius = check_radius(point_radius, cams[0].width, cams[0].height, "point_radius")
-    with torch.no_grad():
-        maps = [_render_one(prepared, c, bg, point_radius) for c in cams]
+    try:
+        with torch.no_grad():
+            maps = [_render_one(prepared, c, bg, point_radius) for c in cams]
+        if isinstance(camera, list | tuple):
+            stacked = {k: np.stack([m[k] for m in maps]) for k in maps[0]}
+    except (MemoryError, RuntimeError) as exc:
+        if not _out_of_memory(exc):
+            raise
+        w, h = cams[0].width, cams[0].height
+        raise InputError(
+            f"render: {len(cams)} camera(s) of {w}×{h} pixels need more memory than this "
+            f"{prepared.device.type} device has; render smaller images or fewer cameras at once"
+        ) from None
     if isinstance(camera, list | tuple):
-        stacked = {k: np.stack([m[k] for m in maps]) for k in maps[0]}
         return RenderOutput(**stacked, labels=prepared.labels, cameras=cams)
     return RenderOutput(**maps[0], labels=prepared.labels, cameras=cams)
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is an allocation failure (numpy's MemoryError, torch's CPU or
+    CUDA allocator), as opposed to a bug."""
+    if isinstance(exc, MemoryError):
+        return True
+    text = str(exc)
+    return "can't allocate memory" in text or "out of memory" in text
 
 
 def _background(value) -> np.ndarray:
