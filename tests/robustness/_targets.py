@@ -5,8 +5,6 @@ any :class:`~worldnb.errors.WorldnbError`; anything else escaping is a defect. C
 that write files over an existing one report whether the old file survived a failure
 ("files intact").
 
-``understand`` (issue 15) does not exist yet: when it does, add a target here
-(see ``# ---- understand`` below) and a row to README.md.
 """
 
 from __future__ import annotations
@@ -580,9 +578,76 @@ def _cli_call(ctx, v):
 
 
 # ---- understand ----------------------------------------------------------------------
-# worldnb.understand (image or scene -> objects and room) does not exist yet. When it
-# lands, add Target("understand", strategy, call) below: images as in _generate_strategy,
-# its options with maybe(...), and a call asserting what it returns.
+
+
+def _understand_setup(ctx):
+    """A true room with a bed and a chair, its render from one camera, the oracle depth
+    and segmenter for that view, and the scene generate() makes from it."""
+    import worldnb
+    from worldnb.testing import OracleDepth, OracleSegmenter
+
+    true = worldnb.Scene(room=worldnb.Room.rectangle(4, 4, 2.5))
+    true.add_object("bed", worldnb.OrientedBox((0, 0.3, -0.8), (1.6, 0.6, 2.0)))
+    true.add_object("chair", worldnb.OrientedBox((1.2, 0.45, 0.4), (0.5, 0.9, 0.5)))
+    worldnb.catalog.add_meshes(true)
+    cam = worldnb.Camera.look_at((0.3, 1.5, 1.9), (0, 0.4, -0.8), width=48, height=40)
+    rgb = worldnb.render(true, cam).rgb
+    depth, seg = OracleDepth(true, cam), OracleSegmenter(true, cam)
+    generated = worldnb.generate(rgb, worldnb.GenerationConfig(n_views=0), depth=depth,
+                                 segment=seg, progress=False)  # fmt: skip
+    ctx.extra.update(rgb=rgb, depth=depth, seg=seg, generated=generated)
+
+
+def _segmenter(kind: str, ctx):
+    if kind == "oracle":
+        return ctx.extra["seg"]
+
+    def seg(rgb):
+        h, w = rgb.shape[:2]
+        rng = np.random.default_rng(h * w)
+        if kind == "ids":
+            return rng.integers(-1, 4, (h, w)).astype(np.int32)
+        if kind == "shape":
+            return np.zeros((h + 2, w), np.int32)
+        if kind == "floats":
+            return np.full((h, w), np.nan, np.float32)
+        raise RuntimeError("the user's segmenter crashed")
+
+    return seg
+
+
+def _understand_strategy(ctx):
+    return args(
+        scene_or_image=st.sampled_from(["rgb", "rgb", "generated", "bare scene", "noise"]),
+        segment=st.sampled_from(["oracle", "oracle", "ids", "shape", "floats", "crash"])
+        | st.sampled_from([None, "builtin"]),
+        depth=st.sampled_from(["oracle", "oracle", *DEPTHS]) | st.just("builtin"),
+        min_confidence=floats_in(0, 1),
+    )
+
+
+def _understand_call(ctx, v):
+    import worldnb
+
+    src = v["scene_or_image"]
+    if isinstance(src, str):
+        src = {
+            "rgb": ctx.extra["rgb"],
+            "generated": ctx.extra["generated"],
+            "bare scene": worldnb.Scene(),
+            "noise": np.random.default_rng(0).uniform(0, 1, (40, 48, 3)).astype(np.float32),
+        }.get(src, src)
+    segment = v["segment"]
+    if isinstance(segment, str) and segment in ("oracle", "ids", "shape", "floats", "crash"):
+        segment = _segmenter(segment, ctx)
+    depth = v["depth"]
+    if isinstance(depth, str) and depth == "oracle":
+        depth = ctx.extra["depth"]
+    elif isinstance(depth, str) and depth in DEPTHS:
+        depth = _depth_callable(depth)
+    out = worldnb.understand(src, segment=segment, depth=depth,
+                             min_confidence=v["min_confidence"])  # fmt: skip
+    assert isinstance(out, worldnb.Scene) and "understand" in out.meta
 
 
 TARGETS: dict[str, Target] = {
@@ -596,5 +661,6 @@ TARGETS: dict[str, Target] = {
         Target("sample_room", _sample_strategy, _sample_call),
         Target("generate", _generate_strategy, _generate_call, _generate_setup),
         Target("cli", _cli_strategy, _cli_call, _cli_setup),
+        Target("understand", _understand_strategy, _understand_call, _understand_setup),
     ]
 }

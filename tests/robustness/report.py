@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-ORDER = ["load", "save", "render", "ask", "plan", "sample_room", "generate", "cli"]
+ORDER = ["load", "save", "render", "ask", "plan", "sample_room", "generate", "understand", "cli"]
 
 
 def table(folder: Path) -> str:

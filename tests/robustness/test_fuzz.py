@@ -38,6 +38,7 @@ BUDGET = {
     "sample_room": (5, 60),
     "generate": (10, 60),
     "cli": (8, 60),
+    "understand": (12, 60),
 }
 
 
