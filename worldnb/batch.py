@@ -296,8 +296,12 @@ def _run_on_ray(ray, cfg, depth, inpaint, segment, device, num_workers, todo, pa
     from .errors import BackendError
 
     gpus = int(ray.cluster_resources().get("GPU", 0)) if device != "cpu" else 0
-    n = min(len(todo), num_workers or (gpus or ray_workers(ray)))
-    opts = {"num_gpus": 1, "num_cpus": 1} if gpus else {"num_cpus": 1}
+    cpus = ray_workers(ray)
+    n = min(len(todo), num_workers or (gpus or cpus))
+    # more actors than GPUs (CPUs) share them, so none waits forever for a whole one
+    opts = {"num_cpus": min(1.0, cpus / n)}
+    if gpus:
+        opts["num_gpus"] = min(1.0, gpus / n)
     actor_cls = ray.remote(max_restarts=MAX_RETRIES, max_task_retries=MAX_RETRIES)(_Worker)
     actors = [actor_cls.options(**opts).remote(cfg, depth, inpaint, segment, device)
               for _ in range(n)]  # fmt: skip

@@ -105,6 +105,19 @@ def _loopback_only(ray):
             os.environ[key] = old_env
 
 
+def _start_local(ray, num_cpus: int, opts: dict, tries: int = 3) -> None:
+    """``ray.init`` for a local Ray, tried again when its processes miss Ray's fixed 30 s
+    start-up window (it happens on an overloaded machine)."""
+    for attempt in range(tries):
+        try:
+            ray.init(num_cpus=num_cpus, **opts)
+            return
+        except Exception as exc:
+            if "timed out during startup" not in str(exc) or attempt == tries - 1:
+                raise
+            ray.shutdown()
+
+
 @contextlib.contextmanager
 def ray_session(address: str | None = None, num_workers: int | None = None):
     """Yield the ``ray`` module with a Ray connection for the block.
@@ -124,7 +137,7 @@ def ray_session(address: str | None = None, num_workers: int | None = None):
     host = None if address is None else address.split("://")[-1].rsplit(":", 1)[0]
     if address is None:
         with _loopback_only(ray):
-            ray.init(num_cpus=num_workers or os.cpu_count() or 1, **opts)
+            _start_local(ray, num_workers or os.cpu_count() or 1, opts)
     elif host in ("127.0.0.1", "localhost"):  # a cluster on this machine, on loopback
         with _loopback_only(ray):
             ray.init(address=address, **opts)

@@ -183,9 +183,22 @@ def _render_room(i, kind, seed, size, cameras_per_room, look, styles, device, la
 
 
 def _room_task(i, *args):
-    """One room, as a task: ``(i, views, files, seconds, worker)``."""
+    """One room, as a task: ``(i, views, files, seconds, worker)``.
+
+    On one thread (torch, BLAS and OpenMP): the planner's choices hang on the last bits
+    of sums whose order the thread count sets, so this makes a room's files the same on
+    any machine and in any executor (``executor="ray"`` uses the other cores)."""
+    import torch
+    from threadpoolctl import threadpool_limits
+
     t0 = time.perf_counter()
-    views, files = _render_room(i, *args)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            views, files = _render_room(i, *args)
+    finally:
+        torch.set_num_threads(threads)
     return i, views, files, time.perf_counter() - t0, f"{socket.gethostname()}:{os.getpid()}"
 
 
