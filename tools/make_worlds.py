@@ -1,4 +1,4 @@
-"""Writes notebooks/08_procedural_worlds.ipynb (kept as a script so the notebook is reviewable)."""
+"""Writes notebooks/09_procedural_worlds.ipynb (kept as a script so the notebook is reviewable)."""
 
 from pathlib import Path
 
@@ -87,5 +87,5 @@ cells = [
 
 nb = nbf.v4.new_notebook(cells=cells)
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-out = Path(__file__).resolve().parents[1] / "notebooks" / "08_procedural_worlds.ipynb"
+out = Path(__file__).resolve().parents[1] / "notebooks" / "09_procedural_worlds.ipynb"
 nbf.write(nb, out)
