@@ -138,10 +138,14 @@ def prepare(chunk: str) -> Path:
             if conf.exists() and not (dst.parent / "conftest.py").exists():
                 (dst.parent / "conftest.py").symlink_to(conf)
         dst.symlink_to(src)
-    # mutmut copies tests/ into mutants/ once; a stale copy would hide new tests
+    # mutmut copies tests/ and non-Python files (catalog JSON, weights) into mutants/
+    # once; stale copies would hide new tests and data. Its results (.meta) stay.
     stale = d / "mutants" / "tests"
     if stale.exists():
         shutil.rmtree(stale)
+    for f in (d / "mutants" / "worldnb").rglob("*"):
+        if f.is_file() and f.suffix not in (".py", ".meta", ".spans"):
+            f.unlink()
     base = (REPO / "pyproject.toml").read_text()
     cfg = (
         "\n[tool.mutmut]\n"
