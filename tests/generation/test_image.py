@@ -108,3 +108,6 @@ def test_non_image_and_truncated_files(tmp_path):
         load_image(cut)
     with pytest.raises(InputError, match="folder"):
         load_image(tmp_path)
+    # found by tests/robustness: os.stat's bare ValueError
+    with pytest.raises(InputError, match="NUL"):
+        load_image(str(tmp_path / "a\x00b.png"))

@@ -174,6 +174,17 @@ def test_generate_understands_when_a_segmenter_is_given_and_config_allows():
     assert "understand" not in off.meta  # the input scene is left as it was
 
 
+def test_an_image_without_a_segmenter_gives_the_room_alone():
+    # found by tests/robustness: segment=None skipped understanding altogether (no
+    # meta["understand"], no room), though the docstring promises "the room only"
+    true = _room(("crate", OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5)))
+    cam = _cam()
+    est = worldnb.understand(worldnb.render(true, cam).rgb, depth=OracleDepth(true, cam),
+                             segment=None)  # fmt: skip
+    assert "understand" in est.meta and not est.objects
+    assert est.room is not None and est.meta["understand"]["room"] == "found"
+
+
 def test_plain_instance_ids_give_unlabelled_objects():
     true = _room(("crate", OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5)))
     cam = _cam()

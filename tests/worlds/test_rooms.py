@@ -52,6 +52,7 @@ def test_some_rooms_are_l_shaped_and_size_is_respected():
         ({"seed": "x"}, "seed"),
         ({"seed": -1}, "seed"),  # was numpy's ValueError
         ({"size": (0.5, 3)}, "size"),
+        ({"size": (1.5, 1.5)}, "size"),  # no wall for the door (was numpy's ValueError)
         ({"size": "x"}, "size"),  # was ValueError: could not convert string to float
         ({"size": [[3, 4], [5]]}, "size"),
         ({"time_limit": "x"}, "time_limit"),
@@ -81,3 +82,7 @@ def test_sample_shell_takes_a_seed_like_sample_room():
         sample_shell("garage", 0)
     with pytest.raises(InputError, match="rng"):
         sample_shell("office", "seven")
+    # found by tests/robustness: a room with no wall long enough for its door was
+    # numpy's "high <= 0"
+    with pytest.raises(InputError, match=r"1\.7 m"):
+        sample_shell("office", 0, size=(1.5, 1.5))

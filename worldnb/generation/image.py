@@ -90,6 +90,8 @@ def _focal_from_exif(img) -> float | None:
 
 
 def _check_regular_file(path: Path) -> None:
+    if "\x00" in str(path):  # os.stat would raise a bare ValueError
+        raise InputError(f"image: a path cannot hold a NUL character, got {str(path)!r}")
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):

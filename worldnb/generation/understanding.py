@@ -109,7 +109,10 @@ def understand(
     from .pipeline import generate
 
     cfg = GenerationConfig(n_views=0, understand=True, understand_min_confidence=min_confidence)
-    return generate(scene_or_image, cfg, depth=depth, segment=segment, progress=False)
+    scene = generate(scene_or_image, cfg, depth=depth, segment=segment, progress=False)
+    if segment is None:  # generate understands only with a segmenter: the room alone here
+        scene = understand_scene(scene, None, min_confidence=min_confidence, seed=cfg.seed)
+    return scene
 
 
 def _check_confidence(value) -> None:

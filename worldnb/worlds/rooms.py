@@ -147,6 +147,10 @@ def sample_shell(kind: str, rng: np.random.Generator | int, size=None) -> Room:
     else:
         base = Room.rectangle(W, D, H)
     walls = [w for w in base.walls if w.length >= 1.7]
+    if not walls:
+        raise InputError(
+            f"size: a {W:g} × {D:g} m room has no wall of 1.7 m for its door; use at least 1.7 m"
+        )
     door_wall = walls[int(rng.integers(len(walls)))]
     dw = _r(rng.uniform(0.8, 0.92), 0.01)
     margin = 0.15 + dw / 2
@@ -280,8 +284,9 @@ def sample_room(
             s = np.asarray(size, np.float64).reshape(-1)
         except (TypeError, ValueError):
             s = np.zeros(0)  # refused just below, with the value given
-        if s.shape != (2,) or not np.all(np.isfinite(s)) or np.any(s < 1.5) or np.any(s > 30):
-            raise InputError(f"size: expected (width, depth) in metres, each 1.5–30, got {size!r}")
+        # the door needs a wall of 1.7 m (0.8-0.92 m wide, 0.15 m from each corner)
+        if s.shape != (2,) or not np.all(np.isfinite(s)) or np.any(s < 1.7) or np.any(s > 30):
+            raise InputError(f"size: expected (width, depth) in metres, each 1.7–30, got {size!r}")
     # checked here, before any work, so a bad value is never reported as "could not furnish"
     real = int | float | np.integer | np.floating
     if isinstance(time_limit, bool) or not isinstance(time_limit, real):
