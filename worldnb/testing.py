@@ -287,6 +287,8 @@ class OracleSegmenter(_Oracle):
         labels = ["none", *STRUCTURE_LABELS, *out.labels]
         surface = surface_map(out.depth, out.normals, out.instance, cam, self.scene.room)
         sem = np.where((surface >= 1) & (surface <= 5), surface, 0).astype(np.int32)
+        if self.scene.room is not None:  # through a window or door opening nothing is hit
+            sem = np.where(np.isfinite(out.depth), sem, _openings_seen(cam, self.scene.room))
         obj = out.instance >= 0
         sem = np.where(obj, 1 + len(STRUCTURE_LABELS) + out.semantic, sem).astype(np.int32)
         inst = np.where(obj & (out.instance > 0), out.instance, 0).astype(np.int32)
@@ -317,3 +319,28 @@ class PerturbedDepth:
         d = pred.depth * self.scale * (1 + self.noise * rng.standard_normal(pred.depth.shape))
         d = np.where(pred.depth > 0, np.maximum(d, 1e-3), 0).astype(np.float32)
         return DepthPrediction(d, "metric", pred.fov_deg)
+
+
+def _openings_seen(cam: Camera, room) -> np.ndarray:
+    """(H, W) int32: 4 (door) / 5 (window) where the pixel's ray passes through an
+    opening of the room's walls, else 0."""
+    T = cam.T_world_camera.astype(np.float64)
+    dirs = cam.pixel_rays().astype(np.float64) @ T[:3, :3].T
+    o = T[:3, 3]
+    out = np.zeros(dirs.shape[:2], np.int32)
+    best = np.full(dirs.shape[:2], np.inf)
+    for op in room.openings:
+        w = room.wall(op.wall)
+        n, a, d = (np.asarray(v, np.float64) for v in (w.normal, w.start, w.direction))
+        denom = dirs[..., [0, 2]] @ n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = ((a - o[[0, 2]]) @ n) / denom
+            hit = o + t[..., None] * dirs
+            along = (hit[..., [0, 2]] - a) @ d
+        inside = (
+            (t > 0) & (np.abs(along - op.offset) <= op.width / 2)
+            & (hit[..., 1] >= op.sill) & (hit[..., 1] <= op.sill + op.height) & (t < best)
+        )  # fmt: skip
+        out[inside] = 4 if op.kind == "door" else 5
+        best[inside] = t[inside]
+    return out

@@ -211,3 +211,27 @@ def test_a_scene_without_an_input_view_is_refused():
         worldnb.understand(Scene(room=Room.rectangle(3, 3)))
     with pytest.raises(InputError, match="min_confidence"):
         worldnb.understand(Scene(), min_confidence=2)
+
+
+def test_a_window_in_view_becomes_an_opening_of_the_right_size():
+    from worldnb import Opening
+
+    room = Room.rectangle(5, 5, 2.5, [Opening("window", "wall_2", 2.5, 1.2, 1.0, 0.9)])
+    true = Scene(room=room)
+    true.add_object("crate", OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5))
+    true.layers["room"] = catalog.room_mesh(room, ceiling=True)
+    cam = _cam(eye=(0.0, 1.5, 2.0), target=(0.0, 1.0, -2.5))
+    est = _understand(true, cam)
+    (win,) = est.room.windows
+    assert win.width == pytest.approx(1.2, abs=0.1)
+    assert win.sill == pytest.approx(0.9, abs=0.08) and win.height == pytest.approx(1.0, abs=0.1)
+
+
+def test_rays_through_an_opening_meet_the_wall_behind_it():
+    from worldnb.generation.understanding import _ray_wall_hits
+
+    room = Room.rectangle(4, 4, 2.5)
+    dirs = np.array([[1.0, 0.0, 0.0], [0.0, 0.2, -1.0], [0.0, 1.0, 0.0]])
+    hits = _ray_wall_hits(dirs, np.array([0.0, 1.0, 0.0]), room)
+    assert np.allclose(hits[0], (2.0, 1.0, 0.0)) and np.allclose(hits[1], (0.0, 1.4, -2.0))
+    assert np.isnan(hits[2]).all()  # straight up meets no wall

@@ -345,7 +345,9 @@ def understand_scene(scene: Scene, seg=None, *, min_confidence: float = 0.3, see
     # 4. the room
     room = None
     if plane is not None:
-        room, rinfo = _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes)
+        T_cam = cam.T_world_camera.astype(np.float64)
+        rays = (cam.pixel_rays().astype(np.float64) @ T_cam[:3, :3].T, T_cam[:3, 3])
+        room, rinfo = _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes, rays)
         info.update(rinfo)
     info["objects"] = len(objects)
     info["dropped"] = dropped
@@ -479,7 +481,25 @@ def _wall_bound(coord, normal_sign, min_support):
     return float(np.median(near))
 
 
-def _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes):
+def _ray_wall_hits(dirs: np.ndarray, origin: np.ndarray, room: Room) -> np.ndarray:
+    """(M, 3) first points where rays ``origin + t·dirs`` meet the room's walls (NaN
+    where none): openings seen without depth (through a window) lie on the wall."""
+    best = np.full(len(dirs), np.inf)
+    out = np.full((len(dirs), 3), np.nan)
+    for w in room.walls:
+        n, a, d = (np.asarray(v, np.float64) for v in (w.normal, w.start, w.direction))
+        denom = dirs[:, [0, 2]] @ n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = ((a - origin[[0, 2]]) @ n) / denom
+            hit = origin + t[:, None] * dirs
+            along = (hit[:, [0, 2]] - a) @ d
+        ok = (t > 0) & (t < best) & (along >= 0) & (along <= w.length)
+        best[ok] = t[ok]
+        out[ok] = hit[ok]
+    return out
+
+
+def _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes, rays):
     """Rectangle from the wall planes on each side, else the visible floor's extent."""
     from scipy import ndimage
 
@@ -521,9 +541,14 @@ def _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes):
     room = Room([(xmin, zmax), (xmax, zmax), (xmax, zmin), (xmin, zmin)], height)
     openings = []
     for kind, code in (("door", DOOR), ("window", WINDOW)):
-        lab, n = ndimage.label(valid & (cls == code))
+        lab, n = ndimage.label(cls == code)
         for j in range(1, n + 1):
-            pts = P[lab == j]
+            comp = lab == j
+            seen_through = comp & ~valid
+            pts = P[comp & valid]
+            if seen_through.any():
+                hits = _ray_wall_hits(rays[0][seen_through], rays[1], room)
+                pts = np.concatenate([pts, hits[np.isfinite(hits).all(1)]])
             if len(pts) < 30:
                 continue
             o = _opening(kind, pts, room)
