@@ -11,7 +11,9 @@ choices by accuracy. Also: the hand-written paraphrase set, ``ask()`` latency on
 50-object scene, and relation queries over 5,000 objects with and without the index.
 
 Prints one JSON object. Usage: ``python benchmarks/spatial_qa.py [--quick]
-[--executor ray [--num-workers N]]`` (Ray builds the procedural rooms, one task each).
+[--executor ray [--num-workers N]]`` (Ray builds the procedural rooms, one task each;
+a 1-thread worker can lay out a room differently from a multi-threaded local run, as the
+planner's choices hang on float sums, so scores may differ slightly between executors).
 """
 
 # ruff: noqa: E501  (question templates are single sentences)

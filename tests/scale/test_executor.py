@@ -85,7 +85,14 @@ def test_an_error_in_a_task_reaches_the_caller_as_its_own_type(here_by_value):
 
 def test_the_local_cluster_listens_on_and_talks_to_loopback_only(ray_cluster):
     loopback = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
-    procs = ray_processes()
+    procs = []  # Ray's servers and workers among this process's children
+    for p in ray_processes():
+        try:
+            cmd = " ".join(p.cmdline())
+        except Exception:  # the process ended meanwhile
+            continue
+        if cmd.startswith("ray::") or "/ray/" in cmd or "site-packages/ray" in cmd:
+            procs.append(p)
     assert any("raylet" in " ".join(p.cmdline()) for p in procs)  # the cluster is ours
     listening, remote = [], []
     for p in procs:
