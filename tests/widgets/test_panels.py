@@ -72,6 +72,10 @@ def test_view_keeps_its_size_in_a_row():
     # the slider and toggle rows wrap to the canvas width instead of widening the view
     rows = [c for c in view.children if isinstance(c, ipywidgets.HBox)]
     assert rows and all(r.layout.flex_flow == "row wrap" for r in rows)
+    # a row holding the view wraps what does not fit beside it (page style it brings)
+    style = [c for c in view.children if isinstance(c, ipywidgets.HTML) and "<style>" in c.value]
+    assert len(style) == 1 and ":has(> .worldnb-sceneview)" in style[0].value
+    assert style[0].layout.display == "none"
 
 
 def test_another_scene_drops_the_highlight():

@@ -56,7 +56,8 @@ class AskPanel(ipywidgets.VBox):
         self.history: list = []
         self._setting = False
         self.question = ipywidgets.Text(
-            placeholder=placeholder, layout=ipywidgets.Layout(width="100%")
+            placeholder=placeholder,
+            layout=ipywidgets.Layout(width="auto", flex="1 1 auto", min_width="0"),
         )
         self.button = ipywidgets.Button(description="Ask", button_style="primary", icon="question")
         self.output = ipywidgets.HTML(value="")
@@ -66,7 +67,7 @@ class AskPanel(ipywidgets.VBox):
         self.output.layout = ipywidgets.Layout(width="100%", overflow="auto")
         super().__init__(
             [ipywidgets.HBox([self.question, self.button]), self.output],
-            layout=ipywidgets.Layout(flex="1 1 320px", min_width="0", overflow="auto"),
+            layout=ipywidgets.Layout(flex="1 1 320px", min_width="280px", overflow="auto"),
         )
         self.add_class("worldnb-ask-panel")
 

@@ -36,7 +36,7 @@ def _png(rgb: np.ndarray) -> bytes:
 
 def _field_widget(f) -> ipywidgets.Widget:
     style = {"description_width": "120px"}
-    layout = ipywidgets.Layout(width="98%")
+    layout = ipywidgets.Layout(width="calc(100% - 8px)")
     kw = {"description": f.name, "tooltip": f.doc, "style": style, "layout": layout}
     if f.type is bool:
         return ipywidgets.Checkbox(value=bool(f.default), indent=False, **kw)
@@ -58,7 +58,8 @@ def _field_widget(f) -> ipywidgets.Widget:
             value=True, description="auto", indent=False, layout=ipywidgets.Layout(width="70px")
         )
         auto.observe(lambda ch: setattr(slider, "disabled", ch["new"]), "value")
-        box = ipywidgets.HBox([slider, auto])
+        slider.layout = ipywidgets.Layout(flex="1 1 auto", width="auto", min_width="0")
+        box = ipywidgets.HBox([slider, auto], layout=layout)
         box.slider, box.auto = slider, auto
         return box
     return slider
@@ -126,7 +127,10 @@ class GeneratePanel(ipywidgets.VBox):
         self.set_config(cfg)
 
         self.upload = ipywidgets.FileUpload(
-            accept="image/*", multiple=False, description="Upload image"
+            accept="image/*",
+            multiple=False,
+            description="Upload image",
+            layout=ipywidgets.Layout(width="auto", flex="0 0 auto"),  # "Upload image (0)"
         )
         self.path = ipywidgets.Text(
             placeholder="…or a path to an image file (Enter)",
@@ -176,7 +180,7 @@ class GeneratePanel(ipywidgets.VBox):
                 self.status,
                 self.previews,
             ],
-            layout=ipywidgets.Layout(flex="1 1 320px", min_width="0", overflow="auto"),
+            layout=ipywidgets.Layout(flex="1 1 320px", min_width="280px", overflow="auto"),
         )
         self.add_class("worldnb-generate-panel")
         if image is not None:

@@ -22,9 +22,11 @@ _DEFAULT_ITEMS = {
 }
 
 
-#: Panels shrink next to a view (an HBox never squashes the view; the panel scrolls).
-PANEL_LAYOUT = {"flex": "1 1 320px", "min_width": "0", "overflow": "auto"}
-_FULL = {"width": "100%", "max_width": "420px"}
+#: Panels take the rest of a row next to a view, and wrap below it (the view's page style)
+#: when narrower than min_width; wide content (the report table) scrolls inside.
+PANEL_LAYOUT = {"flex": "1 1 320px", "min_width": "280px", "overflow": "auto"}
+# margins (2 px a side) stay inside the panel: 100 % would overflow it
+_FULL = {"width": "calc(100% - 8px)", "max_width": "420px"}
 
 
 class LayoutPanel(ipywidgets.VBox):
@@ -74,7 +76,7 @@ class LayoutPanel(ipywidgets.VBox):
         elif kind not in ROOM_KINDS:
             raise InputError(f"kind: expected one of {', '.join(ROOM_KINDS)}, got {kind!r}")
         self.result = None
-        style = {"description_width": "80px"}
+        style = {"description_width": "96px"}
         full = ipywidgets.Layout(**_FULL)
         self.kind = ipywidgets.Dropdown(
             options=list(ROOM_KINDS), value=kind, description="room", style=style, layout=full
@@ -96,8 +98,8 @@ class LayoutPanel(ipywidgets.VBox):
             description="Plan", button_style="primary", icon="th-large"
         )
         self.sample_button = ipywidgets.Button(description="Random room", icon="random")
-        self.status = ipywidgets.Label("", layout=ipywidgets.Layout(width="100%"))
-        self.report = ipywidgets.HTML("", layout=ipywidgets.Layout(width="100%"))
+        self.status = ipywidgets.Label("", layout=ipywidgets.Layout(**_FULL))
+        self.report = ipywidgets.HTML("", layout=ipywidgets.Layout(width="calc(100% - 8px)"))
         self._set_size_from(kind)
         if self.scene is not None:
             self._match(self.scene)

@@ -20,6 +20,12 @@ from ._orbit import Orbit, default_orbit, orbit_from_position
 __all__ = ["SceneView"]
 
 HIGHLIGHT_COLOR = "#ffcc00"
+#: Page style the view brings along (a <style> in a hidden HTML child): a row that holds
+#: a view wraps its other children below it when they do not fit beside it, so
+#: ``HBox([view, panel])`` never squashes the canvas nor the panel's controls.
+VIEW_CSS = """<style>
+.widget-hbox:has(> .worldnb-sceneview) { flex-wrap: wrap; align-items: flex-start; }
+</style>"""
 #: A Gaussian layer is re-sorted back to front when the eye has turned this far (degrees)
 #: about the scene centre, or moved this fraction of the viewing distance, since the last sort.
 RESORT_ANGLE_DEG = 8.0
@@ -226,7 +232,12 @@ class SceneView(ipywidgets.VBox):
             ipywidgets.HBox([self._toggles, self.background], layout=ipywidgets.Layout(**wrap)),
         ]
         super().__init__(
-            children=[self.renderer, *(panel if controls else []), self._note],
+            children=[
+                self.renderer,
+                *(panel if controls else []),
+                self._note,
+                ipywidgets.HTML(VIEW_CSS, layout=ipywidgets.Layout(display="none")),
+            ],
             layout=ipywidgets.Layout(
                 flex="0 0 auto", width=f"{self._size[0]}px", min_width=f"{self._size[0]}px"
             ),
