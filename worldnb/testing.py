@@ -29,6 +29,7 @@ import torch
 
 from .generation.depth import DepthPrediction, as_depth_estimator
 from .generation.path import ViewContext
+from .generation.quiet import quiet_known_warnings
 from .generation.segment import STRUCTURE_LABELS, Segmentation
 from .scene import Camera, Scene
 
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 
+@quiet_known_warnings()
 def build_tiny_depth_model(folder: str | Path, arch: str = "dpt", seed: int = 0) -> Path:
     """Write a ~0.3–0.5 M-parameter depth model (``"dpt"`` or ``"depth_anything"``)."""
     from transformers import (
@@ -139,6 +141,7 @@ def _tiny_clip_tokenizer(max_length: int = 16):
     return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=max_length), vocab
 
 
+@quiet_known_warnings()
 def build_tiny_inpaint_pipeline(folder: str | Path, seed: int = 0) -> Path:
     """Write a ~5 MB Stable-Diffusion-style inpainting pipeline (UNet in 9 channels)."""
     from diffusers import (

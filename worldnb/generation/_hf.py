@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import torch
 
 from ..errors import BackendError, InputError
+from .quiet import quiet_known_warnings
 
 BUILTIN_MESSAGE = (
     "the 'builtin' {what} backend ships in a later worldnb release; for now pass a "
@@ -168,6 +169,11 @@ def load_pretrained(
         expect_file: a file a valid folder has (``config.json`` / ``model_index.json``).
         weights: whether the loader reads weights (a processor or tokenizer does not).
     """
+    with quiet_known_warnings():
+        return _load(spec, loader, kind, expect_file, weights)
+
+
+def _load(spec, loader, kind, expect_file, weights):
     s = str(spec)
     options: dict = {"trust_remote_code": False}
     if weights:

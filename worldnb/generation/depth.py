@@ -25,6 +25,7 @@ import torch
 from ..errors import BackendError, InputError
 from ._callables import backend_name, call_backend
 from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
+from .quiet import quiet_known_warnings
 
 __all__ = [
     "CallableDepth",
@@ -191,6 +192,7 @@ class TransformersDepth:
             self.kind = "disparity"
 
     @torch.no_grad()
+    @quiet_known_warnings()
     def __call__(self, rgb: np.ndarray) -> DepthPrediction:
         h, w = rgb.shape[:2]
         u8 = (np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8)

@@ -27,6 +27,7 @@ import torch
 from ..errors import BackendError, InputError
 from ._callables import backend_name, call_backend
 from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
+from .quiet import quiet_known_warnings
 
 __all__ = ["CallableInpaint", "DiffusersInpaint", "Inpainter", "as_inpainter", "check_inpainted"]
 
@@ -170,6 +171,7 @@ class DiffusersInpaint:
         self.pipe.to(self.device)
         self.pipe.set_progress_bar_config(disable=True)
 
+    @quiet_known_warnings()
     def __call__(
         self, image, mask, prompt=None, steps=20, guidance_scale=7.5, strength=1.0, generator=None
     ) -> np.ndarray:
