@@ -4,10 +4,12 @@ Subcommands (argparse subparsers; engines add theirs to :data:`COMMANDS`):
 
 - ``worldnb generate IMAGE -o scene.wnb [--export scene.glb scene.ply] [--depth ID|PATH]
   [--inpaint ID|PATH] [--seed N]`` — one image to a saved scene.
+- ``worldnb studio [SCENE.wnb | IMAGE] [--port P] [--depth ID|PATH] [--inpaint ID|PATH]``
+  — the studio as a Voilà web app on 127.0.0.1 (the ``app`` extra).
 - ``worldnb vsibench META.json [--families TASK ...] [--boxes fit|published]`` —
   VSI-Bench's questions on the ground-truth boxes, scored per task (table, then JSON).
 
-Errors print one line (what was wrong, what to do) and exit with status 2; Ctrl-C exits
+Errors print one line (what was wrong, what to do, in flags) and exit with status 2; Ctrl-C exits
 with 130. Nothing is written unless the whole run succeeds: every output is written to a
 temporary file first and moved into place only when all of them are written, so a failed
 run leaves files that existed before exactly as they were.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Sequence
@@ -26,7 +29,7 @@ from pathlib import Path
 from .errors import CancelledError, WorldnbError
 from .version import __version__
 
-__all__ = ["COMMANDS", "build_parser", "main"]
+__all__ = ["COMMANDS", "MODELS_HELP", "as_flags", "build_parser", "main"]
 
 
 def _add_generate(sub) -> None:
@@ -36,6 +39,8 @@ def _add_generate(sub) -> None:
         "generate",
         help="one image → a 3D scene (.wnb), optionally exported",
         description="Turn one image into an explorable 3D scene and save it.",
+        epilog=MODELS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("image", help="input image file")
     p.add_argument("-o", "--output", required=True, help="scene file to write (.wnb)")
@@ -140,6 +145,62 @@ def _check_outputs(paths: list[Path]) -> None:
         seen[key] = p
 
 
+def _add_studio(sub) -> None:
+    p = sub.add_parser(
+        "studio",
+        help="the studio (view, questions, layouts, generation) as a web app",
+        description=(
+            "Serve the worldnb studio as a Voilà web app on 127.0.0.1: a scene file is "
+            "shown, an image waits in the Generate tab, nothing opens a furnished living "
+            "room. Needs the app extra: pip install 'worldnb[app]'."
+        ),
+        epilog=MODELS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("target", nargs="?", metavar="SCENE.wnb|IMAGE", help="what to open")
+    p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default: 8866)")
+    p.add_argument("--token", help="the URL's token (default: a new random one)")
+    for name, what in (("depth", "depth model"), ("inpaint", "inpainting pipeline")):
+        p.add_argument(
+            f"--{name}",
+            metavar="ID|PATH",
+            help=f"the Generate tab's {what}: Hugging Face id or local folder",
+        )
+    p.add_argument("--segment", metavar="ID|PATH", help="the Generate tab's segmentation model")
+    p.set_defaults(func=_run_studio)
+
+
+def _run_studio(args: argparse.Namespace) -> int:
+    from .widgets.app import serve_studio
+
+    return serve_studio(
+        args.target,
+        port=args.port,
+        token=args.token,
+        depth=args.depth,
+        inpaint=args.inpaint,
+        segment=args.segment,
+    )
+
+
+def as_flags(message: str) -> str:
+    """An error message with the Python argument names it uses turned into this
+    command's flags: ``pass depth=<...>`` → ``pass --depth <...>``, ``set n_views=0`` →
+    ``set --n-views 0``; callables, which a command line cannot pass, are not offered."""
+    from .generation.config import config_fields
+
+    names = [f.name for f in config_fields()] + ["depth", "inpaint", "segment", "device"]
+    out = message.replace(" | callable>", ">").replace(", or a callable", "")
+    out = out.replace(" or a callable", "")
+    for name in sorted(names, key=len, reverse=True):
+        flag = "--" + name.replace("_", "-")
+        out = re.sub(rf"\bGenerationConfig\.{name}\b", flag, out)
+        out = re.sub(rf"(?<![\w.-]){name}=", f"{flag} ", out)
+        if "_" in name:  # unambiguous identifiers (n_views), never plain words (depth)
+            out = re.sub(rf"(?<![\w.-]){name}\b", flag, out)
+    return out
+
+
 def _add_vsibench(sub) -> None:
     from .spatial.vsibench import add_parser
 
@@ -147,13 +208,29 @@ def _add_vsibench(sub) -> None:
 
 
 #: name → function adding the subcommand to the subparsers object.
-COMMANDS: dict[str, Callable] = {"generate": _add_generate, "vsibench": _add_vsibench}
+COMMANDS: dict[str, Callable] = {
+    "generate": _add_generate,
+    "studio": _add_studio,
+    "vsibench": _add_vsibench,
+}
+
+#: Shown by --help: models one can name (they download once, then work offline).
+MODELS_HELP = """models to try (Hugging Face ids; downloaded once with `hf download ID`):
+  --depth depth-anything/Depth-Anything-V2-Small-hf   relative depth, 25 M parameters
+  --depth Intel/zoedepth-nyu-kitti                     metric depth (metres)
+  --inpaint stabilityai/stable-diffusion-2-inpainting  fills the unseen views
+  --n-views 0                                          no inpainting model needed
+A local folder written by save_pretrained works as well, e.g. the tiny test models
+from worldnb.testing.build_tiny_depth_model / build_tiny_inpaint_pipeline."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``worldnb`` argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
-        prog="worldnb", description="worldnb: one image to an interactive 3D scene."
+        prog="worldnb",
+        description="worldnb: one image to an interactive 3D scene.",
+        epilog=MODELS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"worldnb {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -175,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("worldnb: cancelled; nothing was written\n")
         return 130
     except WorldnbError as exc:
-        sys.stderr.write(f"worldnb {args.command}: error: {exc}\n")
+        sys.stderr.write(f"worldnb {args.command}: error: {as_flags(str(exc))}\n")
         return 2
 
 

@@ -4,7 +4,7 @@ import torch
 from PIL import Image
 
 import worldnb
-from worldnb.cli import build_parser, main
+from worldnb.cli import as_flags, build_parser, main
 
 
 @pytest.fixture
@@ -53,7 +53,8 @@ def test_generate_writes_scene_and_exports(tmp_path, photo, tiny_dpt, tiny_sd, c
     [
         (["--depth", "builtin"], "later"),
         (["--depth", "org/not-downloaded"], "no local copy"),
-        (["--n-views", "99"], "n_views"),
+        (["--n-views", "99"], "--n-views"),
+        ([], "pass --depth <Hugging Face id | model folder>"),
     ],
 )
 def test_errors_exit_2_and_write_nothing(tmp_path, photo, capsys, args, message):
@@ -91,3 +92,28 @@ def test_parser_has_subcommands():
     args = parser.parse_args(["generate", "x.png", "-o", "y.wnb", "--seed", "3"])
     assert args.command == "generate" and args.seed == 3 and args.depth is None
     assert main([]) == 2
+
+
+def test_errors_name_flags_not_python_arguments(tmp_path, photo, tiny_dpt, capsys):
+    out = tmp_path / "scene.wnb"
+    args = ["generate", str(photo), "-o", str(out), "--quiet", "--depth", str(tiny_dpt)]
+    assert main(args) == 2  # views to fill but no inpainting model
+    err = capsys.readouterr().err
+    assert "pass --inpaint <" in err and "set --n-views 0" in err
+    assert "inpaint=" not in err and "n_views" not in err and "callable" not in err
+    assert not out.exists()
+
+
+def test_as_flags_leaves_plain_words_alone():
+    assert as_flags("no depth given; pass depth=<id>") == "no depth given; pass --depth <id>"
+    assert as_flags("guidance_scale: expected 0..30") == "--guidance-scale: expected 0..30"
+    assert as_flags("config.n_views is 3") == "config.n_views is 3"
+
+
+def test_help_names_models_to_try(capsys):
+    for argv in (["--help"], ["generate", "--help"], ["studio", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        text = capsys.readouterr().out
+        assert "--depth depth-anything/Depth-Anything-V2-Small-hf" in text
+        assert "--inpaint stabilityai/stable-diffusion-2-inpainting" in text

@@ -96,7 +96,9 @@ def test_layout_panel_starts_from_the_scene_shown():
     assert panel.kind.value == "living_room"
     lo, hi = scene.room.floor_xz.min(0), scene.room.floor_xz.max(0)
     assert (panel.width.value, panel.depth.value) == pytest.approx(tuple(hi - lo), abs=0.01)
-    assert sorted(panel.furniture()) == sorted(o.label for o in scene.objects)
+    assert sorted(panel.furniture()) == sorted(
+        o.label for o in scene.objects if not o.attrs.get("clutter")
+    )
     assert panel.seed.value == 3
     # a scene without meta: the kind whose usual furniture it has
     s = wn.Scene(room=wn.Room.rectangle(4, 4))
@@ -118,7 +120,9 @@ def test_layout_panel_controls_match_the_random_room():
     assert scene is panel.scene and scene.meta["kind"] == "dining_room"
     lo, hi = scene.room.floor_xz.min(0), scene.room.floor_xz.max(0)
     assert (panel.width.value, panel.depth.value) == pytest.approx(tuple(hi - lo), abs=0.01)
-    assert sorted(panel.furniture()) == sorted(o.label for o in scene.objects)
+    assert sorted(panel.furniture()) == sorted(
+        o.label for o in scene.objects if not o.attrs.get("clutter")
+    )
     # status is plain text, not HTML
     assert isinstance(panel.status, ipywidgets.Label) and "<" not in panel.status.value
     assert panel.status.value.startswith("dining_room")
