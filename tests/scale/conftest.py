@@ -1,4 +1,4 @@
-"""One local Ray cluster for every test here (Ray takes seconds to start): 2 CPUs,
+"""One local Ray cluster for all the tests here (Ray takes seconds to start): 2 CPUs,
 bound to 127.0.0.1, no dashboard, no usage stats; plus helpers to find and kill
 its worker processes."""
 
@@ -11,9 +11,10 @@ import psutil
 import pytest
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def ray_cluster():
-    """The ``ray`` module with a local cluster started for this test session."""
+    """The ``ray`` module with a local cluster shared by the tests in this folder (and
+    shut down after them, so the rest of ``make test`` runs without it)."""
     pytest.importorskip("ray", reason="Ray is the [scale] extra; the [test] extra installs it")
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     from worldnb.parallel import ray_session
