@@ -130,16 +130,19 @@ cells = [
     ),
     md(
         "## In the live view\n"
-        "The bedroom in the 3D view, and the layout panel: choose a room kind and size, "
-        "edit the furniture list, press *Plan*."
+        "The bedroom in the 3D view, and the layout panel next to it. The panel starts from "
+        "the scene shown (its room kind, size and furniture); change them, press *Plan* or "
+        "*Random room*. The view keeps its size: a panel that does not fit beside it wraps "
+        "below."
     ),
     code(
+        "import ipywidgets\n"
         "from worldnb.widgets import SceneView\n"
         "from worldnb.widgets.layout_panel import LayoutPanel\n"
         "view = SceneView(worlds['bedroom'])\n"
-        "panel = LayoutPanel(view, kind='living_room')\n"
-        "import ipywidgets as W\n"
-        "W.HBox([view, panel])"
+        "panel = LayoutPanel(view)\n"
+        "print(panel.kind.value, panel.width.value, panel.depth.value)\n"
+        "ipywidgets.HBox([view, panel])"
     ),
     code("res = panel.plan()  # what the Plan button does\nprint(panel.status.value)"),
 ]

@@ -126,10 +126,14 @@ def test_layout_panel_controls_match_the_random_room():
     # status is plain text, not HTML
     assert isinstance(panel.status, ipywidgets.Label) and "<" not in panel.status.value
     assert panel.status.value.startswith("dining_room")
-    # Plan re-plans that furniture in a room of that size
+    # Plan re-plans that furniture in that room (its doors and windows too) ...
+    assert panel.room() is scene.room
     panel.plan_button.click()
     assert sorted(view.scene.labels()) == sorted(set(panel.furniture()))
     assert panel.status.value.startswith("planned") and "<" not in panel.status.value
+    # ... and in a new room once the size changes
+    panel.width.value += 0.5
+    assert panel.room() is not view.scene.room
 
 
 def test_layout_panel_errors_are_plain_red_text():

@@ -134,10 +134,17 @@ class LayoutPanel(ipywidgets.VBox):
         return [s.strip() for s in self.items.value.replace("\n", ",").split(",") if s.strip()]
 
     def room(self):
-        """A rectangular room of the chosen size with a door and windows (from the seed)."""
+        """The room to plan in: the scene's own room while the size controls still
+        describe it (Plan re-plans the room shown, doors and windows included), else a
+        rectangular room of the chosen size with a door and windows (from the seed)."""
         from ..worlds import sample_shell
 
         size = (self.width.value, self.depth.value)
+        own = self.scene.room if self.scene is not None else None
+        if own is not None:
+            lo, hi = own.floor_xz.min(0), own.floor_xz.max(0)
+            if np.allclose(hi - lo, size, atol=0.006):
+                return own
         return sample_shell(self.kind.value, int(self.seed.value), size)
 
     def plan(self):
