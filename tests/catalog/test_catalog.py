@@ -85,6 +85,9 @@ def test_compare_sizes_sorts_sides_and_matches_scannet_names():
     assert bed["catalog"][2] == pytest.approx(sum(e.height) / 2, abs=1e-3)
     with pytest.raises(InputError, match="Scene"):
         catalog.compare_sizes(["not a scene"])
+    assert catalog.compare_sizes(s) == catalog.compare_sizes([s])  # one scene is a list of one
+    with pytest.raises(InputError, match="Scene"):
+        catalog.compare_sizes(3)
 
 
 def test_entries_is_a_copy_of_every_category():

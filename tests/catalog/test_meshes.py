@@ -7,6 +7,7 @@ import pytest
 
 from worldnb import catalog
 from worldnb.catalog import furniture_mesh, room_mesh
+from worldnb.errors import InputError
 from worldnb.scene import Opening, Room
 from worldnb.worlds import sample_room
 
@@ -77,3 +78,20 @@ def test_scene_layers_follow_the_convention():
         pts = objs.vertices[faces.ravel()]
         assert o.box.contains(pts, tol=1e-3).all(), o.name
         assert {"category", "material", "color"} <= set(o.attrs)
+
+
+@pytest.mark.parametrize(
+    "size, material, match",
+    [
+        ((1.0, 1.0), None, "size"),
+        ("big", None, "size"),
+        ((np.nan, 1.0, 1.0), None, "finite"),
+        ((1.0, np.inf, 1.0), None, "finite"),
+        ((0.0, 1.0, 1.0), None, "> 0"),
+        ((1.0, 1.0, 1.0), "unobtainium", "material"),
+        ((1.0, 1.0, 1.0), ["oak"], "material"),
+    ],
+)
+def test_furniture_mesh_refuses_bad_sizes_and_materials(size, material, match):
+    with pytest.raises(InputError, match=match):
+        furniture_mesh("bed", size, material)

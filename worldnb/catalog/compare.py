@@ -13,7 +13,7 @@ from .entries import _load
 __all__ = ["compare_sizes"]
 
 
-def compare_sizes(scenes: Iterable[Scene]) -> list[dict]:
+def compare_sizes(scenes: Scene | Iterable[Scene]) -> list[dict]:
     """Catalog medians against the medians of matching object boxes in real scenes.
 
     Object labels match a category by its ``scannet`` names. Real boxes have no
@@ -21,7 +21,7 @@ def compare_sizes(scenes: Iterable[Scene]) -> list[dict]:
     catalog's (width, depth) are sorted the same way.
 
     Args:
-        scenes: scenes with labelled objects, e.g.
+        scenes: a scene or scenes with labelled objects, e.g.
             :func:`worldnb.scene.io.load_vsibench` ``(path)``.
 
     Returns:
@@ -37,6 +37,10 @@ def compare_sizes(scenes: Iterable[Scene]) -> list[dict]:
         >>> row["category"], row["n"], row["scannet"]
         ('bed', 1, [2.0, 1.5, 0.6])
     """
+    if isinstance(scenes, Scene):
+        scenes = [scenes]
+    if not isinstance(scenes, Iterable):
+        raise InputError(f"scenes: expected a Scene or a list of them, got {type(scenes).__name__}")
     sizes_by_label: dict[str, list[tuple[float, float, float]]] = {}
     for scene in scenes:
         if not isinstance(scene, Scene):

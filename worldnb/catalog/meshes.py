@@ -559,9 +559,12 @@ _BUILDERS = {
 
 def _build(category: str, size, material: str | None):
     """The :class:`Parts` of one piece, its material name and base colour."""
-    w, h, d = (float(v) for v in np.asarray(size, np.float64).reshape(3))
-    if min(w, h, d) <= 0:
-        raise InputError(f"size: every extent must be > 0 m, got {(w, h, d)}")
+    try:
+        w, h, d = (float(v) for v in np.asarray(size, np.float64).reshape(3))
+    except (TypeError, ValueError):
+        raise InputError(f"size: expected (width, height, depth) in metres, got {size!r}") from None
+    if not min(w, h, d) > 0 or not np.isfinite((w, h, d)).all():
+        raise InputError(f"size: every extent must be a finite number > 0 m, got {(w, h, d)}")
     try:
         e = entry(category)
         shape = e.shape
@@ -585,7 +588,12 @@ def furniture_mesh(category: str, size, material: str | None = None):
     Returns:
         ``(vertices (V, 3) float32, faces (F, 3) int32, colors (V, 3) float32,
         parts: list of part names, one per part, in order)``.
+
+    Raises:
+        InputError: a size that is not three finite extents > 0, or an unknown material.
     """
+    if material is not None and (not isinstance(material, str) or material not in MATERIALS):
+        raise InputError(f"material: expected one of {', '.join(MATERIALS)}, got {material!r}")
     p, _, _, (w, h, d) = _build(category, size, material)
     v, f, c, names = p.arrays()
     # keep every part inside the bounding box (thin details may poke a millimetre out)
