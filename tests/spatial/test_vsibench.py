@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from worldnb.cli import main
-from worldnb.errors import InputError
+from worldnb.errors import FormatError, InputError
 from worldnb.scene.io import load_vsibench
-from worldnb.scene.io.vsibench import read_vsibench_meta
+from worldnb.scene.io.vsibench import read_vsibench_meta, scene_from_vsibench
 from worldnb.spatial.vsibench import (
     FAMILIES,
     LETTER,
@@ -109,6 +109,32 @@ def test_wrong_answers_score_zero_and_bad_input_raises(vsibench_meta):
         questions(vsibench_meta, boxes="tilted")
     with pytest.raises(InputError, match="not given"):
         evaluate(scene, [Question("y", "scene9999_00", "object_counting", "How many?", 1)])
+    for bad in (3, [scene, "scene0251_00"]):
+        with pytest.raises(InputError, match="scene_or_scenes: expected Scene"):
+            evaluate(bad, [right])
+    with pytest.raises(InputError, match="qs: expected Question"):
+        evaluate(scene, [right, "How many chairs?"])
+    with pytest.raises(InputError, match="seed"):
+        questions(vsibench_meta, seed="0")
+
+
+@pytest.mark.parametrize(
+    "entry, match",
+    [
+        (3, "bad field"),
+        ({"room_size": 9.0}, "bad field: 'object_bbox'"),
+        ({"room_size": 9.0, "object_bbox": [1]}, "list of boxes"),
+        ({"room_size": 9.0, "object_bbox": {"bed": [{}]}}, "centroid"),
+        ({"room_size": 9.0, "object_bbox": {}, "object_counts": [1]}, "object_counts"),
+    ],
+)
+def test_a_malformed_meta_entry_is_a_format_error_naming_the_scene(entry, match):
+    with pytest.raises(FormatError, match=match) as info:
+        questions({"scene0000_00": entry})
+    if "centroid" not in match:
+        assert "scene0000_00" in str(info.value)
+    with pytest.raises(FormatError, match=match):
+        scene_from_vsibench("scene0000_00", entry)
 
 
 def test_cli_prints_a_table_and_json(vsibench_meta, capsys):

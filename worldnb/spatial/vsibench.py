@@ -63,7 +63,7 @@ import numpy as np
 from ..errors import InputError
 from ..parallel import EXECUTORS, check_executor, imap_unordered
 from ..scene import Scene
-from ..scene.io.vsibench import box_from_scannet, read_vsibench_meta
+from ..scene.io.vsibench import _check_entry, box_from_scannet, read_vsibench_meta
 from .measures import distance
 from .questions import ask
 
@@ -230,7 +230,8 @@ def _choice_prompt(text: str, options: Sequence[str]) -> str:
 
 # ---- question generation -------------------------------------------------------------------
 def _scene_questions(name: str, info: dict, fams: set, rng, boxes: str) -> list[Question]:
-    objs = [_Obj(lab, b) for lab in sorted(info["object_bbox"]) for b in info["object_bbox"][lab]]
+    bboxes, _ = _check_entry(name, info)
+    objs = [_Obj(lab, b) for lab in sorted(bboxes) for b in bboxes[lab]]
     by_label: dict[str, list[_Obj]] = defaultdict(list)
     for o in objs:
         by_label[o.label].append(o)
@@ -400,7 +401,9 @@ def questions(
         The questions, scene by scene (see the module docstring for the rules).
 
     Raises:
-        InputError: an unknown family or ``boxes`` value, or a meta that is not a dict.
+        InputError: an unknown family or ``boxes`` value, a seed that is not a whole
+            number, or a meta that is not a dict.
+        FormatError: a malformed entry (the message names the scene).
     """
     fams = list(FAMILIES if families is None else families)
     unknown = [f for f in fams if f not in FAMILIES]
@@ -408,6 +411,8 @@ def questions(
         raise InputError(f"families: unknown {unknown}; known: {', '.join(FAMILIES)}")
     if boxes not in ("fit", "published"):
         raise InputError(f"boxes: expected 'fit' or 'published', got {boxes!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise InputError(f"seed: expected a whole number, got {seed!r}")
     if isinstance(meta, str | Path):
         meta = read_vsibench_meta(meta)
     if not isinstance(meta, dict):
@@ -468,6 +473,17 @@ def _score(scene: Scene, qs: Sequence[Question]) -> list[tuple[str, float, dict]
     return out
 
 
+def _list_of(items, cls: type, what: str) -> list:
+    """``items`` (one ``cls`` or an iterable of them) as a list, else an InputError."""
+    if isinstance(items, cls):
+        return [items]
+    out = list(items) if isinstance(items, Iterable) and not isinstance(items, str) else [items]
+    bad = next((x for x in out if not isinstance(x, cls)), None)
+    if bad is not None:
+        raise InputError(f"{what}: expected {cls.__name__} objects, got {type(bad).__name__}")
+    return out
+
+
 def evaluate(
     scene_or_scenes: Scene | Sequence[Scene],
     qs: Sequence[Question],
@@ -492,10 +508,12 @@ def evaluate(
         progress: show a progress bar of scenes.
 
     Raises:
-        InputError: a question names a scene not given; a bad executor.
+        InputError: a question names a scene not given; a bad executor; scenes or
+            questions of the wrong type.
     """
     check_executor(executor, address, num_workers)
-    scenes = [scene_or_scenes] if isinstance(scene_or_scenes, Scene) else list(scene_or_scenes)
+    scenes = _list_of(scene_or_scenes, Scene, "scene_or_scenes")
+    qs = _list_of(qs, Question, "qs")
     by_name = {s.meta.get("scene"): k for k, s in enumerate(scenes)}
     groups: dict[int, list[int]] = defaultdict(list)  # scene → its questions, in order
     for j, q in enumerate(qs):

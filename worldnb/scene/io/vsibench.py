@@ -104,6 +104,20 @@ def box_from_scannet(b: dict) -> OrientedBox:
     )
 
 
+def _check_entry(name: str, info) -> tuple[dict, float]:
+    """``(object_bbox, room_size)`` of one meta-info entry, or a FormatError naming it."""
+    try:
+        bboxes = info["object_bbox"]
+        area = float(info["room_size"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FormatError(f"{name}: meta info is missing or has a bad field: {exc}") from None
+    if not isinstance(bboxes, dict) or not all(isinstance(v, list) for v in bboxes.values()):
+        raise FormatError(f"{name}: 'object_bbox' must map each label to a list of boxes")
+    if not isinstance(info.get("object_counts") or {}, dict):
+        raise FormatError(f"{name}: 'object_counts' must map each label to a count")
+    return bboxes, area
+
+
 def scene_from_vsibench(name: str, info: dict) -> Scene:
     """One meta-info entry → a :class:`~worldnb.scene.Scene` (objects only; see the
     module docstring for the conventions).
@@ -115,13 +129,7 @@ def scene_from_vsibench(name: str, info: dict) -> Scene:
     Raises:
         FormatError: a field is missing or malformed (the message names the scene).
     """
-    try:
-        bboxes = info["object_bbox"]
-        area = float(info["room_size"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise FormatError(f"{name}: meta info is missing or has a bad field: {exc}") from None
-    if not isinstance(bboxes, dict) or not all(isinstance(v, list) for v in bboxes.values()):
-        raise FormatError(f"{name}: 'object_bbox' must map each label to a list of boxes")
+    bboxes, area = _check_entry(name, info)
     objs = []
     for label in sorted(bboxes):
         for b in bboxes[label]:
@@ -136,7 +144,7 @@ def scene_from_vsibench(name: str, info: dict) -> Scene:
             "scene": name,
             "floor_area": area,
             "floor_shift_m": -floor,
-            "object_counts": dict(info.get("object_counts", {})),
+            "object_counts": dict(info.get("object_counts") or {}),
         }
     )
     for label, bx in objs:
