@@ -407,26 +407,3 @@ def test_procedural_room_with_everything_renders(open_notebook, artifacts_dir):
     (REPO / "docs").mkdir(exist_ok=True)
     img.save(REPO / "docs" / "live_view.png", optimize=True)
     assert (REPO / "docs" / "live_view.png").stat().st_size < 100_000
-
-
-def test_studio_renders_view_and_panels(open_notebook):
-    """worldnb.studio: the view next to the installed panels, no console errors."""
-    page = open_notebook(
-        [
-            RED_BOX_BLUE_POINTS + "\nfrom worldnb.widgets import available_panels\n"
-            "box = wn.studio(scene, width=400, height=260)\n"
-            "print('panels:', ', '.join(available_panels()))",
-            "box",
-            DONE,
-        ]
-    )
-    page.run_all()
-    page.wait_for_text("cells done", timeout=90)
-    page.wait_for_pixels(lambda a: count_color(a, "red") > 300, 30, "the view in the studio")
-    panels = next(t for t in page.output_texts() if t.startswith("panels:"))
-    for title in panels.split(":", 1)[1].split(","):
-        if title.strip():
-            page.page.locator(".lm-TabBar-tabLabel", has_text=title.strip()).first.wait_for(
-                timeout=10_000
-            )
-    assert page.console_errors() == []
