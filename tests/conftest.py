@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-# Nothing may download weights or data at test time.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+# Nothing may download weights or data at test time: forced, not defaulted, so a shell
+# that exports HF_HUB_OFFLINE=0 cannot send the tests (or the hub reachability probe in
+# worldnb/generation/_hf.py) to the network.
+for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+    os.environ[_var] = "1"
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

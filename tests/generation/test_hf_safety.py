@@ -22,6 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 PROMPT = "Do you wish to run the custom code"
 
 
+_PROXY_VARS = [v for k in ("http", "https", "all") for v in (f"{k}_proxy", f"{k.upper()}_PROXY")]
+
+
 def _closed_port() -> int:
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -200,6 +203,8 @@ def test_hub_ids_without_a_network_fail_fast_or_load_from_the_cache(offline, tin
         why = "HF_HUB_OFFLINE"
     else:  # the only address a test may use: a closed port on 127.0.0.1
         env.update(HF_HUB_OFFLINE=None, TRANSFORMERS_OFFLINE=None, HF_DATASETS_OFFLINE=None)
+        # no proxy either: the probe would connect to it (not 127.0.0.1) instead
+        env.update({v: None for v in _PROXY_VARS})
         env["HF_ENDPOINT"] = f"http://127.0.0.1:{_closed_port()}"
         why = "unreachable: http://127.0.0.1"
     calls = [
