@@ -235,3 +235,23 @@ def test_rays_through_an_opening_meet_the_wall_behind_it():
     hits = _ray_wall_hits(dirs, np.array([0.0, 1.0, 0.0]), room)
     assert np.allclose(hits[0], (2.0, 1.0, 0.0)) and np.allclose(hits[1], (0.0, 1.4, -2.0))
     assert np.isnan(hits[2]).all()  # straight up meets no wall
+
+
+def test_without_floor_pixels_the_pieces_standing_on_it_give_the_floor():
+    bed = OrientedBox((0.0, 0.3, -0.8), (1.6, 0.6, 2.0), yaw=0.4)
+    stand = OrientedBox((1.5, 0.3, -1.2), (0.5, 0.6, 0.45))
+    true = _room(("bed", bed), ("nightstand", stand))
+    cam = _cam(eye=(0.3, 1.5, 1.9), target=(0.3, 0.4, -0.8))
+    rgb = worldnb.render(true, cam).rgb
+    seg = OracleSegmenter(true, cam)(rgb)
+    sem = np.where(seg.semantic == seg.labels.index("floor"), 0, seg.semantic)
+    gen = generate(rgb, GenerationConfig(n_views=0, understand=False), depth=OracleDepth(true, cam),
+                   progress=False)  # fmt: skip
+    a = math.radians(4)  # and a wrong guess of gravity to fix
+    tilt = np.eye(4)
+    tilt[:3, :3] = [[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]]
+    apply_rigid(gen, tilt)
+    est = understand_scene(gen, Segmentation(sem, seg.instance, seg.labels, seg.scores))
+    assert est.meta["understand"]["floor_from"] == "objects standing on it"
+    assert est.room is not None and abs(est.meta["understand"]["tilt_deg"] - 4) < 0.5
+    assert est.cameras["input"].position[1] == pytest.approx(1.5, abs=0.03)

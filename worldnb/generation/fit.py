@@ -194,7 +194,8 @@ def fit_box(
     xz = p[:, [0, 2]]
     cand = [(0.0, 1.0)] if yaw_hint is None else [(float(-yaw_hint) % (np.pi / 2), hint_preference)]
     if len(p) >= 3:
-        for a in _hull_angles(xz):
+        # hull edges a fraction of a degree apart give the same footprint: try each once
+        for a in np.unique(np.round(_hull_angles(xz) / 0.004) * 0.004):
             cand.append((float(a), 1.0))
         c = xz - xz.mean(0)
         _, v = np.linalg.eigh(c.T @ c)

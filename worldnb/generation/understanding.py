@@ -32,7 +32,7 @@ import numpy as np
 from ..errors import InputError
 from ..scene import Opening, Room, Scene, SceneObject
 from .fit import complete_box, fit_box, fit_plane
-from .lift import depth_normals, unproject_depth
+from .lift import _rotate, depth_normals, unproject_depth
 from .segment import Segmentation, _is_segmentation, as_segmenter
 
 __all__ = ["understand", "understand_scene"]
@@ -197,10 +197,10 @@ def apply_rigid(scene: Scene, T: np.ndarray) -> None:
     R, t = T[:3, :3], T[:3, 3]
 
     def move(p):
-        return (np.asarray(p, np.float64) @ R.T + t).astype(np.float32)
+        return _rotate(p, R) + t.astype(np.float32)
 
     def turn(n):
-        return None if n is None else (np.asarray(n, np.float64) @ R.T).astype(np.float32)
+        return None if n is None else _rotate(n, R)
 
     for lay in scene.layers.values():
         if isinstance(lay, PointCloud):
@@ -294,6 +294,10 @@ def understand_scene(scene: Scene, seg=None, *, min_confidence: float = 0.3, see
             cand, tol=tol, direction=(0, 1, 0), max_angle_deg=35.0, lowest=lowest,
             min_inliers=need, seed=seed,
         )  # fmt: skip
+    info["floor_from"] = "floor pixels" if has_classes else "lowest plane"
+    if plane is None and has_classes:
+        plane = _floor_from_objects(P, valid, inst, label_of, tol, seed)
+        info["floor_from"] = "objects standing on it"
     Tfix = np.eye(4)
     if plane is not None:
         R1 = _rotation_between(plane.normal, np.array([0.0, 1.0, 0.0]))
@@ -365,6 +369,42 @@ def understand_scene(scene: Scene, seg=None, *, min_confidence: float = 0.3, see
     return out
 
 
+def _floor_from_objects(P, valid, inst, label_of, tol, seed):
+    """The floor when too little of it is seen: the points of rugs and the lowest pixel
+    of each column of pieces that stand on it (not cut by the image's bottom edge) lie
+    on one plane."""
+    support = []
+    H = valid.shape[0]
+    for i, lab in label_of.items():
+        e = _catalog_entry(lab)
+        if e is None or e.placement != "floor":
+            continue
+        m = valid & (inst == i)
+        rows, cols = np.nonzero(m)
+        if len(rows) < 20 or (not e.flat and rows.max() >= H - 2):
+            continue
+        if e.flat:
+            support.append(P[m])
+            continue
+        # the lowest pixel of each column is where the piece meets the floor in the image
+        bottom = np.full(m.shape[1], -1)
+        np.maximum.at(bottom, cols, rows)
+        c = np.nonzero(bottom >= 0)[0]
+        support.append(P[bottom[c], c])
+    if not support:
+        return None
+    pts = np.concatenate(support)
+    if len(pts) < 20:
+        return None
+    xz = pts[:, [0, 2]] - pts[:, [0, 2]].mean(0)
+    if np.linalg.svd(xz, compute_uv=False)[-1] / math.sqrt(len(xz)) < 0.1:
+        return None  # all on one line: it tilts the floor any way it likes
+    return fit_plane(
+        pts, tol=tol, direction=(0, 1, 0), max_angle_deg=35.0,
+        min_inliers=max(20, int(0.3 * len(pts))), seed=seed,
+    )  # fmt: skip
+
+
 def _is_shell(o: SceneObject) -> bool:
     s = o.box.size
     return bool(s[1] < 0.03 or s[1] > 2.2 or max(s[0], s[2]) > 4.0)
@@ -405,15 +445,21 @@ def _fit_objects(P, valid, cls, inst, scores, label_of, depth, cam_xz, min_confi
             "top": bool(rows.min() <= 1), "bottom": bool(rows.max() >= H - 2),
             "left": bool(cols.min() <= 1), "right": bool(cols.max() >= W - 2),
         }  # fmt: skip
-        ring = ndimage.binary_dilation(full, iterations=2) & ~full & valid
-        near = ndimage.minimum_filter(np.where(full & valid, depth, np.inf), size=5)
-        occl = ring & (depth < near - 0.08) & np.isfinite(near)
+        # occlusion: nearer pixels right around the object (worked on its crop only)
+        r0, r1 = max(0, rows.min() - 6), min(H, rows.max() + 7)
+        c0, c1 = max(0, cols.min() - 6), min(W, cols.max() + 7)
+        fc, vc, dc = full[r0:r1, c0:c1], valid[r0:r1, c0:c1], depth[r0:r1, c0:c1]
+        ring = ndimage.binary_dilation(fc, iterations=2) & ~fc & vc
+        near = ndimage.minimum_filter(np.where(fc & vc, dc, np.inf), size=5)
+        occl = ring & (dc < near - 0.08) & np.isfinite(near)
         occluded = float(occl.sum()) / max(1, ring.sum())
         cut = any(border.values()) or occluded > 0.1
         edge = np.zeros_like(full)
         edge[:2], edge[-2:], edge[:, :2], edge[:, -2:] = True, True, True, True
-        cut_px = m & (ndimage.binary_dilation(occl, iterations=3) | edge)
-        cut_xz = P[cut_px][:, [0, 2]]
+        cut_px = m[r0:r1, c0:c1] & (
+            ndimage.binary_dilation(occl, iterations=3) | edge[r0:r1, c0:c1]
+        )
+        cut_xz = P[r0:r1, c0:c1][cut_px][:, [0, 2]]
         frac = 1.0
         front = False
         if entry is not None:
