@@ -300,26 +300,48 @@ class OracleSegmenter(_Oracle):
 
 class PerturbedDepth:
     """A depth backend made worse: metric depth times ``scale``, times
-    ``1 + noise·N(0, 1)`` per pixel (seeded), to test what a real model's errors do.
+    ``1 + noise·N(0, 1)`` per pixel (seeded), times a smooth low-frequency ``warp``, to
+    test what a real model's errors do.
 
     Args:
         depth: the backend to spoil (e.g. :class:`OracleDepth`); its output is read as
             metric depth.
         scale: a global scale error (0.9: everything 10 % nearer and smaller).
         noise: relative per-pixel noise (standard deviation).
-        seed: the noise's seed.
+        seed: the noise's seed (a generated view draws its own noise from it and its name).
+        warp: peak relative amplitude of a smooth warp ``1 + warp · sin(πx/W) cos(πy/H)``
+            (an error an affine scale + shift fit cannot take out).
+        generated_only: leave the input view (``view`` None or without a camera) exact
+            and spoil only the generated views' depth.
     """
 
     name = "perturbed-depth"
 
-    def __init__(self, depth, scale: float = 0.9, noise: float = 0.01, seed: int = 0):
+    def __init__(
+        self,
+        depth,
+        scale: float = 0.9,
+        noise: float = 0.01,
+        seed: int = 0,
+        warp: float = 0.0,
+        generated_only: bool = False,
+    ):
         self.depth = as_depth_estimator(depth)
         self.scale, self.noise, self.seed = float(scale), float(noise), int(seed)
+        self.warp, self.generated_only = float(warp), bool(generated_only)
 
     def __call__(self, rgb: np.ndarray, view: ViewContext | None = None) -> DepthPrediction:
         pred = self.depth(rgb, view=view)
-        rng = np.random.default_rng(self.seed)
+        generated = view is not None and view.camera is not None
+        if self.generated_only and not generated:
+            return pred
+        salt = [self.seed, *map(ord, view.name)] if generated else self.seed
+        rng = np.random.default_rng(salt)
         d = pred.depth * self.scale * (1 + self.noise * rng.standard_normal(pred.depth.shape))
+        if self.warp:
+            h, w = d.shape
+            y, x = np.mgrid[0:h, 0:w] + 0.5
+            d = d * (1 + self.warp * np.sin(np.pi * x / w) * np.cos(np.pi * y / h))
         d = np.where(pred.depth > 0, np.maximum(d, 1e-3), 0).astype(np.float32)
         return DepthPrediction(d, "metric", pred.fov_deg)
 

@@ -91,6 +91,21 @@ class GenerationConfig:
     hole_dilate: int = _f(
         2, "grow holes by this many pixels before inpainting", (0, 16), 1, "expand"
     )
+    align_max_rmse: float = _f(
+        0.1,
+        "refuse a view whose depth fits the known geometry worse than this (RMSE / median depth)",
+        (0.005, 1.0),
+        0.005,
+        "expand",
+    )
+    carve_tolerance: float = _f(
+        0.05,
+        "new points nearer than a surface an earlier view saw, by more than this "
+        "fraction of its depth, are rejected (free-space carving)",
+        (0.0, 0.5),
+        0.005,
+        "expand",
+    )
     # ---- diffusion ---------------------------------------------------------------
     prompt: str = _f("", "text prompt for the inpainting model", group="diffusion")
     steps: int = _f(20, "diffusion denoising steps", (1, 100), 1, "diffusion")

@@ -2,7 +2,9 @@
 
 For each camera: render the geometry so far, take the holes (low alpha, dilated),
 inpaint them, estimate the new view's depth, align it to the rendered depth on the
-known pixels (robust scale + shift), and lift only the new pixels.
+known pixels (robust scale + shift; a view whose fit stays bad is refused, not lifted),
+carry the remaining smooth misfit from the hole's rim into the hole, reject new points
+that lie in space an accepted view saw as empty (see :mod:`.carve`), and lift the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from scipy import ndimage
 from ..scene import Camera, Gaussians, Mesh, PointCloud
 from ._callables import call_backend
 from .align import align_depth
+from .carve import Witness, in_free_space
 from .config import GenerationConfig
 from .depth import DepthPrediction
 from .lift import lift_mesh, lift_points, lift_surfels
@@ -60,6 +63,8 @@ class ExpandedView:
     align_shift: float
     align_rmse: float
     seconds: float
+    carved: int = 0
+    refused: str | None = None
 
     def meta(self) -> dict:
         return {
@@ -73,6 +78,8 @@ class ExpandedView:
             "align_shift": self.align_shift,
             "align_rmse": None if np.isnan(self.align_rmse) else self.align_rmse,
             "seconds": self.seconds,
+            "carved": self.carved,
+            "refused": self.refused,
         }
 
 
@@ -87,20 +94,37 @@ def find_holes(alpha: np.ndarray, threshold: float, dilate: int) -> tuple[np.nda
     return holes, grown
 
 
-def _seen_in(
+def _visible_in(
     depth: np.ndarray, cam: Camera, other: Camera, other_depth: np.ndarray, tol: float = 0.03
 ) -> np.ndarray:
-    """(H, W) bool: pixels of ``cam`` whose surface point ``other`` sees (in its image,
-    depth within ``tol`` relative of ``other_depth``)."""
+    """(H, W) bool: pixels of ``cam`` whose surface point ``other`` would show: inside its
+    image and not behind the surface it saw there (nearer than ``other_depth`` plus
+    ``tol`` relative) — the surface it saw itself, or something in front of it."""
     pts = cam.unproject(np.where(np.isfinite(depth), depth, np.nan)).reshape(-1, 3)
     ok = np.all(np.isfinite(pts), axis=1)
     uv, z = other.project(np.where(ok[:, None], pts, 0.0))
     col, row = np.floor(uv[:, 0]).astype(np.int64), np.floor(uv[:, 1]).astype(np.int64)
     inside = ok & (z > 0) & (col >= 0) & (col < other.width) & (row >= 0) & (row < other.height)
-    seen = np.zeros(len(pts), bool)
+    shown = np.zeros(len(pts), bool)
     with np.errstate(invalid="ignore"):
-        seen[inside] = np.abs(other_depth[row[inside], col[inside]] - z[inside]) <= tol * z[inside]
-    return seen.reshape(depth.shape)
+        shown[inside] = z[inside] <= (1 + tol) * other_depth[row[inside], col[inside]]
+    return shown.reshape(depth.shape)
+
+
+def _carry_misfit(d: np.ndarray, target: np.ndarray, known: np.ndarray, rmse: float):
+    """``d`` plus the misfit ``target − d`` measured on the ``known`` pixels, carried into
+    the rest by nearest neighbour and smoothed: a smooth warp the affine fit could not
+    take out is bent back at the hole's rim, so new and old surfaces meet without a step.
+    Misfits above 3 × ``rmse`` (depth edges, outliers) are not carried."""
+    r = target - d
+    use = known & np.isfinite(r)
+    if np.isfinite(rmse) and rmse > 0:
+        use &= np.abs(r) <= 3 * rmse
+    if not use.any():
+        return d
+    _, (ri, ci) = ndimage.distance_transform_edt(~use, return_indices=True)
+    carried = ndimage.gaussian_filter(np.where(use, r, 0.0)[ri, ci], sigma=2.0)
+    return d + carried.astype(d.dtype)
 
 
 def depth_in_metres(pred: DepthPrediction) -> np.ndarray:
@@ -110,6 +134,20 @@ def depth_in_metres(pred: DepthPrediction) -> np.ndarray:
         lo = max(1e-6, 0.01 * float(np.percentile(d, 99)))
         d = 1.0 / np.maximum(d, lo)
     return np.where(d > 0, d, np.nan).astype(np.float32)
+
+
+def _refusal(rmse: float, scale: float, max_rel: float) -> str | None:
+    """Why a view's depth fit is too poor to lift (None: it is fine)."""
+    if not np.isfinite(rmse) or not np.isfinite(scale) or scale <= 0:
+        return None  # nothing known to fit against: the depth is taken as it is
+    rel = rmse / scale
+    if rel > max_rel:
+        return (
+            f"depth does not fit the known geometry: alignment RMSE {rmse:.3f} m is "
+            f"{100 * rel:.1f} % of the median depth {scale:.2f} m (limit "
+            f"{100 * max_rel:.1f} %, align_max_rmse); the view was not lifted"
+        )
+    return None
 
 
 def expand(
@@ -140,7 +178,7 @@ def expand(
         input_depth: (H, W) metric depth of the input view; new surfels and points are
             not added where the input camera already saw the surface (its own surfels
             are sharper there, and footprints sized for another view would overhang
-            object edges in it).
+            object edges in it). With it the input view carves free space first.
 
     Returns:
         The generated views in path order.
@@ -148,6 +186,7 @@ def expand(
     from ..rendering import render
 
     views = []
+    witnesses = [] if input_depth is None else [Witness(input_camera, input_depth)]
     T_input_world = np.linalg.inv(input_camera.T_world_camera.astype(np.float64))
     for i, pv in enumerate(path, start=1):
         if check is not None:
@@ -160,7 +199,7 @@ def expand(
         seed = config.seed + i
         ctx = ViewContext(name, cam, T_input_world @ cam.T_world_camera.astype(np.float64))
         rgb = out.rgb.astype(np.float32)
-        s, t, rmse, n_new = 1.0, 0.0, float("nan"), 0
+        s, t, rmse, n_new, carved, refused = 1.0, 0.0, float("nan"), 0, 0, None
         if grown.any():
             gen = torch.Generator("cpu").manual_seed(seed)
             rgb = call_backend(
@@ -180,9 +219,18 @@ def expand(
             d = depth_in_metres(pred)
             known = ~ndimage.binary_dilation(grown, iterations=1) & np.isfinite(out.depth)
             s, t, rmse = align_depth(d, out.depth, known)
-            d = s * d + t
+            d = (s * d + t).astype(np.float32)
+            scale = float(np.nanmedian(out.depth[known])) if known.any() else float("nan")
+            refused = _refusal(rmse, scale, config.align_max_rmse)
             valid = grown & np.isfinite(d) & (d > 0)
-            n_new = int(valid.sum())
+            if refused is None and valid.any():
+                d = _carry_misfit(d, out.depth.astype(np.float32), known, rmse)
+                valid &= np.isfinite(d) & (d > 0)
+                pts = cam.unproject(np.where(valid, d, np.nan)).reshape(-1, 3)
+                free = in_free_space(pts, witnesses, config.carve_tolerance).reshape(d.shape)
+                carved = int((free & valid).sum())
+                valid &= ~free
+            n_new = int(valid.sum()) if refused is None else 0
             if n_new:
                 # The mesh takes the whole grown hole, so new and old pieces overlap and no
                 # crack opens between them; surfels and points take only the hole itself
@@ -190,13 +238,19 @@ def expand(
                 # already there and blur it.
                 core = valid & ndimage.binary_dilation(holes, iterations=1)
                 if input_depth is not None:
-                    core &= ~_seen_in(d, cam, input_camera, input_depth)
+                    # the input's own surfels draw what the photo shows; a new one the
+                    # input camera would show is a duplicate or overhangs an edge there
+                    core &= ~_visible_in(d, cam, input_camera, input_depth)
                 K, T = cam.K, cam.T_world_camera
                 geometry.add(
                     lift_mesh(d, rgb, K, T, config.depth_edge_threshold, valid),
                     lift_surfels(d, rgb, K, T, config.surfel_stride, core),
                     lift_points(d, rgb, K, T, config.point_stride, core),
                 )
+        if refused is None:
+            # what this view saw (old surfaces and the new ones it added) carves from now on
+            seen = np.where(valid, d, out.depth) if n_new else out.depth
+            witnesses.append(Witness(cam, seen))
         view = ExpandedView(
             name,
             cam,
@@ -211,6 +265,8 @@ def expand(
             float(t),
             float(rmse),
             time.perf_counter() - t0,
+            carved,
+            refused,
         )
         views.append(view)
         if on_view is not None:

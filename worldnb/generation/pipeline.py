@@ -292,7 +292,8 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
 
             def on_view(v: ExpandedView) -> None:
                 run.advance()
-                run.emit(GenerationEvent("expand", "view", run.step, run.total, v.name, view=v))
+                msg = v.name if v.refused is None else f"{v.name} refused: {v.refused}"
+                run.emit(GenerationEvent("expand", "view", run.step, run.total, msg, view=v))
 
             views = expand(
                 pieces, cam, path, depth_b, inpaint_b, cfg, device, on_view, run.poll, geo.depth
@@ -303,7 +304,7 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
         if cfg.refine_iters > 0 and "gaussians" in layers:
             # the real photo is drawn as often as all generated views together
             targets = [RefineTarget(cam, img.rgb, valid, weight=max(1, len(views)))]
-            targets += [RefineTarget(v.camera, v.rgb) for v in views]
+            targets += [RefineTarget(v.camera, v.rgb) for v in views if v.refused is None]
 
             def on_step(i: int, loss: float):
                 run.emit(GenerationEvent("refine", "step", run.step, run.total, f"{i}: {loss:.4f}"))
