@@ -109,7 +109,7 @@ def test_manifest_is_json_and_arrays_are_safetensors(scene, tmp_path):
         assert sorted(zf.namelist()) == ["arrays.safetensors", "manifest.json"]
         manifest = json.loads(zf.read("manifest.json"))
         arrays = st_load(zf.read("arrays.safetensors"))
-    assert manifest["format"] == "worldnb.scene.wnb" and manifest["version"] == 1
+    assert manifest["format"] == "worldnb.scene.wnb" and manifest["version"] == 2
     assert [lay["kind"] for lay in manifest["layers"]] == ["points", "mesh", "mesh", "gaussians"]
     assert manifest["images"] == ["rgb", "depth"]
     assert "layers/splats/sh_rest" in arrays and "images/rgb" in arrays

@@ -397,5 +397,7 @@ def _assemble(
         if labelled is None
         else {"labels": labelled.labels, "instances": Segmentation.instances(labelled)},
         "timings": dict(timings),
+        # float16 / 8-bit storage is far finer than an 8-bit photo and estimated depth
+        "save_precision": "compact",
     }
     return Scene(layers=layers, cameras=cameras, images=images, meta=meta)

@@ -296,11 +296,15 @@ class Scene:
         return _copy.deepcopy(self)
 
     # ---- persistence --------------------------------------------------------------
-    def save(self, path: str | Path) -> Path:
-        """Save everything to a ``.wnb`` file (zip: JSON manifest + safetensors), atomically."""
+    def save(self, path: str | Path, precision: str | None = None) -> Path:
+        """Save everything to a ``.wnb`` file (zip: JSON manifest + safetensors), atomically.
+
+        ``precision="compact"`` stores colours, normals and rotations (and positions,
+        when they move by ≤ 2 mm) in float16 / 8 bits; ``"full"`` is lossless; None:
+        ``meta["save_precision"]`` or ``"full"`` (see :func:`worldnb.scene.io.save_wnb`)."""
         from .io import save_wnb
 
-        return save_wnb(self, path)
+        return save_wnb(self, path, precision=precision)
 
     def export(self, path: str | Path, **options) -> Path:
         """Export by extension: ``.glb``, ``.ply``, ``.json`` (or ``.wnb``); or

@@ -16,14 +16,29 @@ A ``.wnb`` file is a zip archive with exactly two members:
                   "arrays": ["xyz", "rgb", ...]}, ...],   # in scene order
       "cameras": [{"name", "K", "width", "height", "T_world_camera", "near", "far"}],
       "images": ["rgb", ...],
-      "meta": {...}                    # the scene's JSON-serialisable provenance
+      "meta": {...},                   # the scene's JSON-serialisable provenance
+      "precision": "compact" | "full", # version 2: how float arrays were stored
+      "encodings": {"<array key>": "float16" | "unorm8"},  # version 2: arrays not
+                                       # stored in their dtype at rest (float32)
+      "aliases": {"<array key>": "<array key>"}  # version 2: an array stored once
     }
 
-``arrays.safetensors`` (stored), one safetensors file holding every array under
+``arrays.safetensors`` (deflated), one safetensors file holding every array under
 ``layers/<layer name>/<array name>`` (the layer's own attribute names, e.g.
-``layers/room/vertices``) and ``images/<image name>``, with their dtypes at rest
-(float32, int32, uint8, bool). Nothing is ever pickled, and a ``.wnb`` with any
-other member (a pickle, say) is refused.
+``layers/room/vertices``) and ``images/<image name>``. Nothing is ever pickled, and a
+``.wnb`` with any other member (a pickle, say) is refused.
+
+Precision. ``precision="full"`` (the default for scenes that do not ask otherwise)
+stores every array in its dtype at rest (float32, int32, uint8, bool): the loaded scene
+equals the saved one. ``"compact"`` (what generated scenes ask for) stores float32
+arrays smaller where precision allows, and records how in ``encodings``: colours in
+[0, 1] that are exact multiples of 1/255 (an 8-bit photo) as ``unorm8`` (lossless);
+other colours, normals, rotations, log scales, opacity logits and depth images as
+``float16`` (relative error ≤ 2⁻¹¹); positions as ``float16`` only when that moves no
+coordinate by more than :data:`POSITION_TOLERANCE` metres (else float32). An array
+identical to one already stored (points that are the Gaussians' centres, say) is
+stored once and named in ``aliases``. Loading is exact for what was stored: each
+array comes back as float32 holding exactly the stored values.
 
 Writes are atomic: a temporary file in the same folder, fsync, :func:`os.replace`.
 """
@@ -57,12 +72,20 @@ from ._records import (
 __all__ = ["FORMAT", "VERSION", "load_wnb", "save_wnb"]
 
 FORMAT = "worldnb.scene.wnb"
-VERSION = 1
+VERSION = 2
+#: Largest coordinate change (m) float16 storage may make to a position array.
+POSITION_TOLERANCE = 2e-3
+PRECISIONS = ("compact", "full")
+_POSITIONS = {"xyz", "vertices", "means"}
+_COLOURS = {"rgb", "vertex_colors", "colors", "texture"}
+_HALF_OK = {"normals", "quats", "scales", "opacities", "sh_rest"}
 MANIFEST = "manifest.json"
 ARRAYS = "arrays.safetensors"
 _MAX_MANIFEST = 64 << 20
 #: deflate cannot compress by more than ~1032:1; a larger declared ratio is a lie (a bomb).
 _MAX_DEFLATE_RATIO = 1100
+#: the arrays member may unpack to at most this many times the file's size
+_MAX_ARRAYS_RATIO = 64
 
 
 def _manifest(scene: Scene) -> dict:
@@ -92,12 +115,75 @@ def _arrays(scene: Scene) -> dict[str, np.ndarray]:
     return out
 
 
-def save_wnb(scene: Scene, path) -> Path:
+def _half(arr: np.ndarray) -> np.ndarray | None:
+    """float16 copy, or None when a finite value would overflow (or nan/inf change)."""
+    with np.errstate(over="ignore"):
+        h = arr.astype(np.float16)
+    if not np.array_equal(np.isfinite(h), np.isfinite(arr)):
+        return None
+    return h
+
+
+def _encode(key: str, arr: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """How ``compact`` stores one array: ``(stored, encoding)`` (encoding None: as is)."""
+    if arr.dtype != np.float32 or arr.size == 0:
+        return arr, None
+    field = key.rsplit("/", 1)[-1]
+    is_image = key.startswith("images/")
+    colour = field in _COLOURS or (is_image and arr.ndim == 3 and arr.shape[-1] in (3, 4))
+    if colour and float(arr.min()) >= 0 and float(arr.max()) <= 1:
+        q = np.round(arr * 255)
+        if np.array_equal((q / 255).astype(np.float32), arr):
+            return q.astype(np.uint8), "unorm8"
+    if colour or field in _HALF_OK or (is_image and not key.endswith("_mask")):
+        h = _half(arr)
+        return (arr, None) if h is None else (h, "float16")
+    if field in _POSITIONS and not is_image:
+        h = _half(arr)
+        if h is not None and float(np.nanmax(np.abs(h - arr))) <= POSITION_TOLERANCE:
+            return h, "float16"
+    return arr, None
+
+
+def _decode(arr: np.ndarray, encoding: str, key: str, path: Path) -> np.ndarray:
+    if encoding == "float16":
+        expect(arr.dtype == np.float16, path, f"array {key!r} should be float16")
+        return arr.astype(np.float32)
+    expect(encoding == "unorm8", path, f"array {key!r} has unknown encoding {encoding!r}")
+    expect(arr.dtype == np.uint8, path, f"array {key!r} should be uint8 (unorm8)")
+    return (arr / np.float32(255)).astype(np.float32)
+
+
+def _pack(arrays: dict[str, np.ndarray], precision: str):
+    """Encode (compact) and de-duplicate: ``(stored, encodings, aliases)``."""
+    stored, encodings, aliases, seen = {}, {}, {}, {}
+    for key, arr in arrays.items():
+        enc = None
+        if precision == "compact":
+            arr, enc = _encode(key, arr)
+        sig = (arr.dtype.str, arr.shape, enc, hash(arr.tobytes()))
+        twin = seen.get(sig)
+        if twin is not None and np.array_equal(stored[twin], arr):
+            aliases[key] = twin
+            continue
+        seen[sig] = key
+        stored[key] = np.ascontiguousarray(arr)
+        if enc is not None:
+            encodings[key] = enc
+    return stored, encodings, aliases
+
+
+def save_wnb(scene: Scene, path, precision: str | None = None) -> Path:
     """Save a scene to a ``.wnb`` file, atomically.
 
     Args:
         scene: the scene to save.
         path: file path ending in ``.wnb``; its folder must exist.
+        precision: ``"compact"`` (float16 / 8-bit where precision allows, see the
+            module docstring) or ``"full"`` (every array as it is: lossless). None:
+            what ``scene.meta["save_precision"]`` asks for (:func:`worldnb.generate`
+            asks for ``"compact"``: its geometry comes from an 8-bit photo and estimated
+            depth, far coarser than float16), else ``"full"``.
 
     Returns:
         The path written.
@@ -120,13 +206,20 @@ def save_wnb(scene: Scene, path) -> Path:
             f"{path}: a saved scene needs the .wnb extension (use scene.export() for "
             ".glb, .ply or .json)"
         )
-    manifest = json.dumps(_manifest(scene), allow_nan=False).encode()
+    if precision is None:
+        precision = scene.meta.get("save_precision", "full")
+    if precision not in PRECISIONS:
+        raise InputError(f"precision: expected one of {PRECISIONS}, got {precision!r}")
+    record = _manifest(scene)
+    stored, encodings, aliases = _pack(_arrays(scene), precision)
+    record.update(precision=precision, encodings=encodings, aliases=aliases)
+    manifest = json.dumps(record, allow_nan=False).encode()
 
     def write(f) -> None:
-        blob = st_save(_arrays(scene))
+        blob = st_save(stored)
         with zipfile.ZipFile(f, "w") as zf:
             zf.writestr(MANIFEST, manifest, compress_type=zipfile.ZIP_DEFLATED)
-            zf.writestr(ARRAYS, blob, compress_type=zipfile.ZIP_STORED)
+            zf.writestr(ARRAYS, blob, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
     return atomic_write(path, write)
 
@@ -187,7 +280,11 @@ def load_wnb(path) -> Scene:
             )
             arrays: dict[str, np.ndarray] = {}
             if ARRAYS in by_name:
-                blob = _read_member(zf, by_name[ARRAYS], path, max(size, 1))
+                info = by_name[ARRAYS]
+                # stored (version 1): no larger than the file; deflated (version 2): a
+                # scene's arrays deflate far less than 64:1 (the ratio check still applies)
+                factor = 1 if info.compress_type == zipfile.ZIP_STORED else _MAX_ARRAYS_RATIO
+                blob = _read_member(zf, info, path, max(size, 1) * factor)
                 arrays = st_load(blob) if blob else {}
             elif manifest["layers"] or manifest["images"]:
                 raise FormatError(f"{path}: {ARRAYS} is missing")
@@ -213,6 +310,14 @@ def _parse_manifest(raw: bytes, path: Path) -> dict:
         expect(isinstance(m[key], kind), path, f"manifest '{key}' must be a list")
     m.setdefault("meta", {})
     expect(isinstance(m["meta"], dict), path, "manifest 'meta' must be an object")
+    for key in ("encodings", "aliases"):
+        m.setdefault(key, {})
+        expect(
+            isinstance(m[key], dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in m[key].items()),
+            path,
+            f"manifest '{key}' must map array names to names",
+        )
     return m
 
 
@@ -221,8 +326,21 @@ def _take(arrays: dict, key: str, path: Path) -> np.ndarray:
     return arrays.pop(key)
 
 
-def _build(m: dict, arrays: dict, path: Path) -> Scene:
+def _unpack(m: dict, arrays: dict, path: Path) -> dict:
+    """Undo :func:`_pack`: aliases point at stored arrays; encoded arrays become float32."""
     arrays = dict(arrays)
+    for key, enc in m["encodings"].items():
+        expect(key in arrays, path, f"encoded array {key!r} is missing")
+        arrays[key] = _decode(arrays[key], enc, key, path)
+    for key, twin in m["aliases"].items():
+        expect(key not in arrays, path, f"array {key!r} is both stored and an alias")
+        expect(twin in arrays, path, f"alias {key!r} names a missing array {twin!r}")
+        arrays[key] = arrays[twin].copy()
+    return arrays
+
+
+def _build(m: dict, arrays: dict, path: Path) -> Scene:
+    arrays = _unpack(m, arrays, path)
     layers = {}
     for i, rec in enumerate(m["layers"]):
         expect(isinstance(rec, dict), path, f"layers[{i}] must be an object")
