@@ -54,7 +54,10 @@ def test_compact_stores_half_and_8bit_and_records_it(rng, tmp_path):
                 "layers/gaussians/opacities", "layers/points/normals", "images/depth",
                 "layers/gaussians/means"):  # fmt: skip
         assert enc[key] == "float16" and stored[key].dtype == np.float16, key
-    assert stored["layers/mesh/faces"].dtype == np.int32 and "layers/mesh/faces" not in enc
+    assert enc["layers/mesh/faces"] == "delta"
+    np.testing.assert_array_equal(
+        np.cumsum(stored["layers/mesh/faces"].ravel()), scene.layers["mesh"].faces.ravel()
+    )
     # the points are the Gaussians' centres and colours: stored once
     assert m["aliases"] == {
         "layers/points/xyz": "layers/gaussians/means",
@@ -71,10 +74,13 @@ def test_compact_loading_is_exact_for_what_was_stored(rng, tmp_path):
         for key, arr in layer.arrays().items():
             full = f"layers/{name}/{key}"
             src = stored[m["aliases"].get(full, full)]
+            if m["encodings"].get(full) == "delta":
+                src = np.cumsum(src.ravel()).reshape(src.shape)
             want = (src / np.float32(255)) if src.dtype == np.uint8 else src.astype(arr.dtype)
             assert arr.dtype == scene.layers[name].arrays()[key].dtype
             np.testing.assert_array_equal(arr, want.astype(arr.dtype))
     np.testing.assert_array_equal(back.images["input"], scene.images["input"])  # lossless
+    np.testing.assert_array_equal(back.layers["mesh"].faces, scene.layers["mesh"].faces)
     # error bounds of what was not lossless
     g0, g1 = scene.layers["gaussians"], back.layers["gaussians"]
     assert np.abs(g1.means - g0.means).max() <= wnb.POSITION_TOLERANCE
@@ -120,6 +126,7 @@ def test_a_scene_can_ask_for_compact_and_bad_precision_is_refused(rng, tmp_path)
         (lambda m: m["encodings"].update({"images/input": "float16"}), "should be float16"),
         (lambda m: m["aliases"].update({"layers/points/xyz": "nope"}), "missing array"),
         (lambda m: m.update(aliases=[1]), "'aliases' must map"),
+        (lambda m: m["encodings"].update({"layers/mesh/faces": "float16"}), "should be float16"),
     ],
 )
 def test_bad_encodings_and_aliases_are_format_errors(rng, tmp_path, edit, message):

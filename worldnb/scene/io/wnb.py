@@ -18,7 +18,7 @@ A ``.wnb`` file is a zip archive with exactly two members:
       "images": ["rgb", ...],
       "meta": {...},                   # the scene's JSON-serialisable provenance
       "precision": "compact" | "full", # version 2: how float arrays were stored
-      "encodings": {"<array key>": "float16" | "unorm8"},  # version 2: arrays not
+      "encodings": {"<array key>": "float16" | "unorm8" | "delta"},  # version 2: arrays not
                                        # stored in their dtype at rest (float32)
       "aliases": {"<array key>": "<array key>"}  # version 2: an array stored once
     }
@@ -30,15 +30,17 @@ A ``.wnb`` file is a zip archive with exactly two members:
 
 Precision. ``precision="full"`` (the default for scenes that do not ask otherwise)
 stores every array in its dtype at rest (float32, int32, uint8, bool): the loaded scene
-equals the saved one. ``"compact"`` (what generated scenes ask for) stores float32
-arrays smaller where precision allows, and records how in ``encodings``: colours in
-[0, 1] that are exact multiples of 1/255 (an 8-bit photo) as ``unorm8`` (lossless);
-other colours, normals, rotations, log scales, opacity logits and depth images as
-``float16`` (relative error ≤ 2⁻¹¹); positions as ``float16`` only when that moves no
-coordinate by more than :data:`POSITION_TOLERANCE` metres (else float32). An array
-identical to one already stored (points that are the Gaussians' centres, say) is
-stored once and named in ``aliases``. Loading is exact for what was stored: each
-array comes back as float32 holding exactly the stored values.
+equals the saved one. ``"compact"`` (what generated scenes ask for) stores arrays
+smaller where precision allows, and records how in ``encodings``: colours in [0, 1]
+that are exact multiples of 1/255 (an 8-bit photo) as ``unorm8`` (lossless), colour
+images (generated views) as ``unorm8`` too (within 1/510); mesh faces as ``delta``
+(differences of consecutive indices: lossless, and they deflate well); other colours,
+normals, rotations, log scales, opacity logits and depth images as ``float16``
+(relative error ≤ 2⁻¹¹); positions as ``float16`` only when that moves no coordinate
+by more than :data:`POSITION_TOLERANCE` metres (else float32). An array identical to
+one already stored (points that are the Gaussians' centres, say) is stored once and
+named in ``aliases``. Loading is exact for what was stored: each array comes back in
+its dtype at rest holding exactly the stored values.
 
 Writes are atomic: a temporary file in the same folder, fsync, :func:`os.replace`.
 """
@@ -126,14 +128,20 @@ def _half(arr: np.ndarray) -> np.ndarray | None:
 
 def _encode(key: str, arr: np.ndarray) -> tuple[np.ndarray, str | None]:
     """How ``compact`` stores one array: ``(stored, encoding)`` (encoding None: as is)."""
+    field = key.rsplit("/", 1)[-1]
+    if field == "faces" and arr.dtype == np.int32 and arr.size:
+        # neighbouring faces of a lifted pixel grid differ by small repeating steps
+        return np.diff(arr.ravel(), prepend=0).astype(np.int32).reshape(arr.shape), "delta"
     if arr.dtype != np.float32 or arr.size == 0:
         return arr, None
-    field = key.rsplit("/", 1)[-1]
     is_image = key.startswith("images/")
-    colour = field in _COLOURS or (is_image and arr.ndim == 3 and arr.shape[-1] in (3, 4))
+    colour_image = is_image and arr.ndim == 3 and arr.shape[-1] in (3, 4)
+    colour = field in _COLOURS or colour_image
     if colour and float(arr.min()) >= 0 and float(arr.max()) <= 1:
         q = np.round(arr * 255)
-        if np.array_equal((q / 255).astype(np.float32), arr):
+        # 8 bits, as the photo and the screen: lossless for an 8-bit photo's colours;
+        # any colour image (a generated view) is stored so
+        if colour_image or np.array_equal((q / 255).astype(np.float32), arr):
             return q.astype(np.uint8), "unorm8"
     if colour or field in _HALF_OK or (is_image and not key.endswith("_mask")):
         h = _half(arr)
@@ -149,6 +157,15 @@ def _decode(arr: np.ndarray, encoding: str, key: str, path: Path) -> np.ndarray:
     if encoding == "float16":
         expect(arr.dtype == np.float16, path, f"array {key!r} should be float16")
         return arr.astype(np.float32)
+    if encoding == "delta":
+        expect(arr.dtype == np.int32, path, f"array {key!r} should be int32 (delta)")
+        out = np.cumsum(arr.ravel(), dtype=np.int64)
+        expect(
+            out.size == 0 or (out.min() >= 0 and out.max() <= np.iinfo(np.int32).max),
+            path,
+            f"array {key!r} decodes to indices out of range",
+        )
+        return out.astype(np.int32).reshape(arr.shape)
     expect(encoding == "unorm8", path, f"array {key!r} has unknown encoding {encoding!r}")
     expect(arr.dtype == np.uint8, path, f"array {key!r} should be uint8 (unorm8)")
     return (arr / np.float32(255)).astype(np.float32)
