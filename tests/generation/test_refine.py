@@ -48,3 +48,35 @@ def test_early_stop_and_cancel(room_render, room_camera):
         )
     with pytest.raises(InputError):
         refine_gaussians(g, [], iters=5)
+
+
+def test_rasterizer_choice_on_a_cpu(room_render, room_camera):
+    cam = room_camera
+    g = _blurred_start(room_render, cam)
+    t = [RefineTarget(cam, room_render.rgb)]
+    assert refine_gaussians(g, t, iters=2).rasterizer == "torch"  # auto: no CUDA here
+    assert refine_gaussians(g, t, iters=2, rasterizer="torch").rasterizer == "torch"
+    with pytest.raises(InputError, match="needs a CUDA device"):
+        refine_gaussians(g, t, iters=2, rasterizer="gsplat")
+    with pytest.raises(InputError, match="rasterizer"):
+        refine_gaussians(g, t, iters=2, rasterizer="opengl")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_gsplat_and_torch_refinement_agree_on_cuda(room_render, room_camera):
+    pytest.importorskip("gsplat")
+    from worldnb.generation.refine import _gsplat_or_none, _render_rgb
+
+    cam = room_camera
+    g = lift_surfels(room_render.depth, room_render.rgb, cam.K, cam.T_world_camera)
+    dev = torch.device("cuda")
+    params = [
+        torch.as_tensor(a, dtype=torch.float32, device=dev)
+        for a in (g.means, g.quats, np.exp(g.scales), 1 / (1 + np.exp(-g.opacities)), g.colors)
+    ]
+    bg = torch.ones(3, device=dev)
+    a = _render_rgb(None, params, cam, bg)
+    b = _render_rgb(_gsplat_or_none(dev, "gsplat"), params, cam, bg)
+    assert float((a - b).abs().max()) <= 1e-3
+    res = refine_gaussians(g, [RefineTarget(cam, room_render.rgb)], iters=3, device="cuda")
+    assert res.rasterizer == "gsplat"

@@ -326,6 +326,7 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
                 "stopped_early": res.stopped_early,
                 "first_loss": res.losses[0],
                 "last_loss": res.losses[-1],
+                "rasterizer": res.rasterizer,
             }
     with run.stage("scene"):
         scene = _assemble(

@@ -73,11 +73,53 @@ class RefineTarget:
 
 @dataclass
 class RefineResult:
-    """The refined Gaussians and the loss history (one value per step)."""
+    """The refined Gaussians, the loss history (one value per step), and which
+    rasterizer ran (``"torch"``: :func:`worldnb.rendering.rasterize_gaussians`;
+    ``"gsplat"``: ``gsplat.rasterization``'s CUDA kernels)."""
 
     gaussians: Gaussians
     losses: list[float]
     stopped_early: bool
+    rasterizer: str = "torch"
+
+
+def _gsplat_or_none(dev: torch.device, rasterizer: str):
+    """``gsplat.rasterization`` when asked for (or ``"auto"``) on a CUDA device with
+    gsplat installed; None means the torch path. Never imported on a CPU."""
+    if rasterizer == "torch" or dev.type != "cuda":
+        if rasterizer == "gsplat":
+            raise InputError("rasterizer='gsplat' needs a CUDA device (device='cuda')")
+        return None
+    try:
+        from gsplat import rasterization
+    except ImportError:
+        if rasterizer == "gsplat":
+            raise InputError(
+                "rasterizer='gsplat': gsplat is not installed (pip install gsplat)"
+            ) from None
+        return None
+    return rasterization
+
+
+def _render_rgb(gs, params, cam: Camera, bg: torch.Tensor) -> torch.Tensor:
+    """(H, W, 3) render of the Gaussians at ``cam``, by gsplat's kernels or in torch."""
+    from ..rendering import rasterize_gaussians
+
+    means, quats, scales, opacities, colors = params
+    if gs is None:
+        return rasterize_gaussians(
+            means, quats, scales, opacities, colors, cam.K, cam.T_camera_world,
+            cam.width, cam.height, background=bg, near=cam.near, far=cam.far,
+        ).rgb  # fmt: skip
+    dev, dt = means.device, means.dtype
+    K = torch.as_tensor(np.asarray(cam.K, np.float32), device=dev, dtype=dt)
+    T = torch.as_tensor(np.asarray(cam.T_camera_world, np.float32), device=dev, dtype=dt)
+    img, _, _ = gs(
+        means, quats, scales, opacities, colors, T[None], K[None], cam.width, cam.height,
+        near_plane=cam.near, far_plane=cam.far, eps2d=0.3, render_mode="RGB",
+        rasterize_mode="classic", backgrounds=bg[None],
+    )  # fmt: skip
+    return img[0]
 
 
 def refine_gaussians(
@@ -91,6 +133,7 @@ def refine_gaussians(
     device: str | torch.device = "cpu",
     seed: int = 0,
     callback: Callable[[int, float], bool | None] | None = None,
+    rasterizer: str = "auto",
 ) -> RefineResult:
     """Fit Gaussians to images with Adam through :func:`worldnb.rendering.rasterize_gaussians`.
 
@@ -108,6 +151,8 @@ def refine_gaussians(
         device: torch device.
         seed: seeds the order of the targets.
         callback: ``callback(step, loss)``; returning False cancels.
+        rasterizer: ``"auto"`` (gsplat's CUDA kernels on a CUDA device when gsplat is
+            installed, else the torch path), ``"torch"`` or ``"gsplat"``.
 
     Returns:
         :class:`RefineResult`.
@@ -115,11 +160,12 @@ def refine_gaussians(
     Raises:
         CancelledError: when the callback returns False.
     """
-    from ..rendering import rasterize_gaussians
-
+    if rasterizer not in ("auto", "torch", "gsplat"):
+        raise InputError(f"rasterizer: expected auto, torch or gsplat, got {rasterizer!r}")
     if not targets:
         raise InputError("targets: expected at least one image to refine against")
     dev = torch.device(device)
+    gs = _gsplat_or_none(dev, rasterizer)
     g = gaussians
 
     def p(a):
@@ -154,22 +200,10 @@ def refine_gaussians(
     best, since, epoch_losses, stopped = float("inf"), 0, [], False
     for step in range(iters):
         cam, rgb, mask = tgt[draws[step]]
-        out = rasterize_gaussians(
-            means,
-            quats,
-            torch.exp(log_s),
-            torch.sigmoid(logit_o),
-            colors.clamp(0, 1),
-            cam.K,
-            cam.T_camera_world,
-            cam.width,
-            cam.height,
-            background=bg,
-            near=cam.near,
-            far=cam.far,
-        )
-        diff = (out.rgb - rgb).abs()
-        s_map = ssim(out.rgb, rgb, reduce=False)
+        params = (means, quats, torch.exp(log_s), torch.sigmoid(logit_o), colors.clamp(0, 1))
+        render_rgb = _render_rgb(gs, params, cam, bg)
+        diff = (render_rgb - rgb).abs()
+        s_map = ssim(render_rgb, rgb, reduce=False)
         if mask is not None:
             w = mask.float()
             n = w.sum().clamp_min(1)
@@ -205,4 +239,4 @@ def refine_gaussians(
             logit_o.detach().cpu().numpy(),
             colors.detach().clamp(0, 1).cpu().numpy(),
         )
-    return RefineResult(out_g, losses, stopped)
+    return RefineResult(out_g, losses, stopped, "torch" if gs is None else "gsplat")
