@@ -159,6 +159,13 @@ def test_every_style_lights_a_room_and_bad_styles_are_refused():
         render_room(scene, cams, lighting=3)
     with pytest.raises(InputError, match="scene"):
         render_room("room", cams)
+    for seed in ("1", -1, 1.5):
+        with pytest.raises(InputError, match="seed"):
+            render_room(scene, cams, seed=seed)
+    with pytest.raises(InputError, match="rng"):
+        sample_lighting(scene, 3)
+    with pytest.raises(InputError, match="scene"):
+        sample_lighting(None, np.random.default_rng(0))
     out = worldnb.render(scene, cams[0])
     with pytest.raises(InputError, match="albedo"):
         shade(out.rgb[:8], out.depth, out.normals, out.instance, cams[0], scene, Lighting())

@@ -133,6 +133,12 @@ def _kelvin_gains(shift: float) -> tuple:
 def sample_lighting(scene: Scene, rng: np.random.Generator, style: str | None = None) -> Lighting:
     """A random :class:`Lighting` for a room (style drawn from :data:`LIGHTING_STYLES`
     unless given)."""
+    if not isinstance(scene, Scene):
+        raise InputError(f"scene: expected a worldnb.Scene, got {type(scene).__name__}")
+    if not isinstance(rng, np.random.Generator):
+        raise InputError(
+            f"rng: expected a numpy Generator (np.random.default_rng(seed)), got {rng!r}"
+        )
     if style is None:
         style = LIGHTING_STYLES[int(rng.choice(len(LIGHTING_STYLES), p=[0.4, 0.25, 0.2, 0.15]))]
     if style not in LIGHTING_STYLES:
@@ -460,6 +466,8 @@ def render_room(
 
     if not isinstance(scene, Scene):
         raise InputError(f"scene: expected a worldnb.Scene, got {type(scene).__name__}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed: expected an integer >= 0, got {seed!r}")
     cams = list(cameras) if isinstance(cameras, list | tuple) else [cameras]
     if lighting is not None and not isinstance(lighting, Lighting | str):
         raise InputError(
