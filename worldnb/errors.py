@@ -42,7 +42,7 @@ class InfeasibleLayoutError(WorldnbError):
 
 
 class BackendError(WorldnbError):
-    """A model backend could not be loaded or returned something unusable."""
+    """A model backend could not be loaded, failed, or returned something unusable."""
 
 
 class CancelledError(WorldnbError):

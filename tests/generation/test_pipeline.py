@@ -123,6 +123,20 @@ def test_ctrl_c_becomes_cancelled(flat_image):
         worldnb.generate(flat_image, GenerationConfig(n_views=0), depth=interrupted, progress=False)
 
 
+@pytest.mark.parametrize("which", ["depth", "segment", "inpaint"])
+def test_a_backend_that_raises_is_a_backend_error_with_the_cause_chained(flat_image, which):
+    # found by tests/robustness: a user's depth or segmenter callable that raised let
+    # its RuntimeError escape generate / understand
+    def broken(*args, **kw):
+        raise RuntimeError("the model fell over")
+
+    kw = {"depth": lambda rgb: np.full(rgb.shape[:2], 2.0, np.float32), which: broken}
+    cfg = GenerationConfig(n_views=1 if which == "inpaint" else 0, steps=1)
+    with pytest.raises(BackendError, match="raised RuntimeError: the model fell over") as err:
+        worldnb.generate(flat_image, cfg, progress=False, **kw)
+    assert isinstance(err.value.__cause__, RuntimeError)
+
+
 def test_bad_backends_and_inputs(flat_image):
     cfg = GenerationConfig(n_views=0)
     with pytest.raises(BackendError, match="shape"):

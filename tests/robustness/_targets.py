@@ -10,6 +10,7 @@ that write files over an existing one report whether the old file survived a fai
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 from dataclasses import dataclass, field
@@ -505,7 +506,8 @@ def _generate_call(ctx, v):
     elif isinstance(depth, str) and depth in DEPTHS:
         depth = _depth_callable(depth)
     cfg = v["config"]
-    if isinstance(cfg, dict):
+    fields = {f.name for f in dataclasses.fields(worldnb.GenerationConfig)}
+    if isinstance(cfg, dict) and set(cfg) <= fields:  # else the junk goes to generate
         cfg = worldnb.GenerationConfig(**{"n_views": 0, **cfg})
     scene = worldnb.generate(image, cfg, depth=depth, device=v["device"], progress=False)
     assert "mesh" in scene.layers

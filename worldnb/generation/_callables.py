@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import inspect
 
+from ..errors import BackendError, WorldnbError
+
 #: Keywords that are passed only to backends whose signature shows it takes them.
 OPTIONAL_KEYWORDS = frozenset({"view"})
 
@@ -38,3 +40,18 @@ def call_backend(fn, *args, **keywords):
         return fn(*args, **keywords)
     named = {n for n, p in params.items() if p.kind not in (p.VAR_POSITIONAL, p.POSITIONAL_ONLY)}
     return fn(*args, **{k: v for k, v in keywords.items() if k in named})
+
+
+def call_user_backend(what: str, name: str, fn, *args, **keywords):
+    """:func:`call_backend` for a callable the user passed: whatever it raises, other
+    than a WorldnbError (or Ctrl-C), becomes a :class:`BackendError` naming the backend,
+    with the original exception chained (``__cause__``) and its traceback kept."""
+    try:
+        return call_backend(fn, *args, **keywords)
+    except WorldnbError:
+        raise
+    except Exception as exc:
+        raise BackendError(
+            f"the {what} backend {name} raised {type(exc).__name__}: {exc}; fix it or pass "
+            "another backend (the original error is chained below)"
+        ) from exc

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from ..errors import BackendError, InputError
-from ._callables import backend_name, call_backend
+from ._callables import backend_name, call_user_backend
 from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
 from .quiet import quiet_known_warnings
 
@@ -139,7 +139,7 @@ class CallableDepth:
     def __call__(self, rgb: np.ndarray, view=None) -> DepthPrediction:
         """Estimate depth; ``view`` (a :class:`~worldnb.generation.ViewContext`) is passed
         on only if ``fn``'s signature takes it."""
-        out = call_backend(self.fn, rgb, view=view)
+        out = call_user_backend("depth", repr(self.name), self.fn, rgb, view=view)
         return check_prediction(out, rgb.shape[:2], repr(self.name))
 
 

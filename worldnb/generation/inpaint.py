@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from ..errors import BackendError, InputError
-from ._callables import backend_name, call_backend
+from ._callables import backend_name, call_user_backend
 from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
 from .quiet import quiet_known_warnings
 
@@ -118,7 +118,9 @@ class CallableInpaint:
         view=None,
     ) -> np.ndarray:
         image, mask = _check_args(image, mask)
-        out = call_backend(
+        out = call_user_backend(
+            "inpainting",
+            repr(self.name),
             self.fn,
             image,
             mask,

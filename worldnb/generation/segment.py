@@ -18,7 +18,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from ..errors import BackendError, InputError
-from ._callables import backend_name, call_backend
+from ._callables import backend_name, call_user_backend
 
 __all__ = ["CallableSegment", "Segmentation", "Segmenter", "as_segmenter", "check_segmentation"]
 
@@ -120,7 +120,7 @@ class CallableSegment:
         self.name = backend_name(fn, name)
 
     def __call__(self, rgb: np.ndarray, view=None) -> np.ndarray | Segmentation:
-        out = call_backend(self.fn, rgb, view=view)
+        out = call_user_backend("segmentation", repr(self.name), self.fn, rgb, view=view)
         return check_segmentation(out, rgb.shape[:2], repr(self.name))
 
 
