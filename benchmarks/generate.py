@@ -256,6 +256,28 @@ def perturbed(size: int, n_views: int) -> dict:
     }
 
 
+def wnb_size(size: int, n_views: int) -> dict:
+    """MB of the .wnb of a generated scene from an 8-bit ``size``² photo, compact and full."""
+    room, cam = true_scene(size)
+    photo = np.round(worldnb.render(room, cam, device="cpu").rgb * 255).astype(np.uint8)
+    scene = worldnb.generate(
+        photo,
+        GenerationConfig(n_views=n_views),
+        depth=OracleDepth(room, cam, device="cpu"),
+        inpaint=OracleInpaint(room, cam, device="cpu"),
+        device="cpu",
+        progress=False,
+    )
+    out = {"size": size, "n_views": n_views}
+    with tempfile.TemporaryDirectory() as tmp:
+        for precision in ("compact", "full"):
+            path = scene.save(Path(tmp) / f"{precision}.wnb", precision=precision)
+            out[f"{precision}_mb"] = path.stat().st_size / 1e6
+    out["layers"] = {name: repr(layer) for name, layer in scene.layers.items()}
+    out["ratio_compact_to_full"] = out["compact_mb"] / out["full_mb"]
+    return out
+
+
 def lift_cost(sizes) -> dict:
     room, _ = true_scene(64)
     cfg = GenerationConfig()
@@ -312,7 +334,7 @@ def main() -> None:
     ap.add_argument(
         "--parts",
         default="accuracy,lift,tiny",
-        help="comma-separated subset of: accuracy, lift, tiny, perturb",
+        help="comma-separated subset of: accuracy, lift, tiny, perturb, size",
     )
     ap.add_argument(
         "--truth",
@@ -368,6 +390,10 @@ def main() -> None:
         result["tiny_backends"] = tiny_backends(
             [64] if args.quick else [128, 256], 1 if args.quick else 4
         )
+    if "size" in parts:
+        sz = wnb_size(128 if args.quick else 512, 1 if args.quick else 4)
+        result["wnb_size"] = sz
+        targets["wnb_512_compact<=10MB"] = sz["size"] == 512 and sz["compact_mb"] <= 10
     if "perturb" in parts:
         pert = perturbed(size, 2 if args.quick else args.views)
         result["perturb"] = pert
