@@ -74,6 +74,13 @@ def true_scene(size: int, source: str = "demo"):
     return textured_room(seed=0), textured_room_camera(size)
 
 
+def gradient_energy(rgb: np.ndarray, mask: np.ndarray) -> float:
+    """Mean gradient magnitude (grey levels per pixel) over ``mask``."""
+    grey = np.asarray(rgb, np.float64).mean(-1)
+    gy, gx = np.gradient(grey)
+    return float(np.hypot(gx, gy)[mask].mean())
+
+
 def best_of(fn, repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):
@@ -139,6 +146,9 @@ def accuracy(size: int, n_views: int, refine_iters: int, source: str = "demo") -
         out = worldnb.render(scene, pv.camera, device="cpu")
         novel[f"{pv.angle_deg:+.0f}deg"] = {
             "psnr_seen_pixels": psnr(out.rgb, truth.rgb, seen),
+            # high-frequency energy kept: the render's mean gradient magnitude over the
+            # surfaces the photo saw, relative to the truth's over the same pixels
+            "sharpness_ratio": gradient_energy(out.rgb, seen) / gradient_energy(truth.rgb, seen),
             "seen_fraction": float(seen.mean()),
             "psnr_all_pixels": psnr(out.rgb, truth.rgb),
         }
@@ -378,6 +388,9 @@ def main() -> None:
                     v["psnr_seen_pixels"] >= 22 for v in acc["novel_views_psnr"].values()
                 ),
                 "holes<2%_each_view": (acc["holes_after_expansion_max"] or 0) < 0.02,
+                "sharpness_ratio>=0.8": all(
+                    v["sharpness_ratio"] >= 0.8 for v in acc["novel_views_psnr"].values()
+                ),
             }
         )
         sys.stderr.write(json.dumps(acc, default=float) + "\n")
