@@ -63,7 +63,7 @@ import numpy as np
 from ..errors import InputError
 from ..parallel import EXECUTORS, check_executor, imap_unordered
 from ..scene import Scene
-from ..scene.io.vsibench import _check_entry, box_from_scannet, read_vsibench_meta
+from ..scene.io.vsibench import box_from_scannet, check_vsibench_entry, read_vsibench_meta
 from .measures import distance
 from .questions import ask
 
@@ -230,7 +230,7 @@ def _choice_prompt(text: str, options: Sequence[str]) -> str:
 
 # ---- question generation -------------------------------------------------------------------
 def _scene_questions(name: str, info: dict, fams: set, rng, boxes: str) -> list[Question]:
-    bboxes, _ = _check_entry(name, info)
+    bboxes, _ = check_vsibench_entry(name, info)
     objs = [_Obj(lab, b) for lab in sorted(bboxes) for b in bboxes[lab]]
     by_label: dict[str, list[_Obj]] = defaultdict(list)
     for o in objs:

@@ -50,6 +50,7 @@ from ._files import as_path, check_readable, is_folder, read_bytes
 __all__ = [
     "FILENAME",
     "box_from_scannet",
+    "check_vsibench_entry",
     "load_vsibench",
     "read_vsibench_meta",
     "scene_from_vsibench",
@@ -104,8 +105,12 @@ def box_from_scannet(b: dict) -> OrientedBox:
     )
 
 
-def _check_entry(name: str, info) -> tuple[dict, float]:
-    """``(object_bbox, room_size)`` of one meta-info entry, or a FormatError naming it."""
+def check_vsibench_entry(name: str, info) -> tuple[dict, float]:
+    """``(object_bbox, room_size)`` of one meta-info entry (``name`` is its scene).
+
+    Raises:
+        FormatError: a field is missing or malformed (the message names the scene).
+    """
     try:
         bboxes = info["object_bbox"]
         area = float(info["room_size"])
@@ -129,7 +134,7 @@ def scene_from_vsibench(name: str, info: dict) -> Scene:
     Raises:
         FormatError: a field is missing or malformed (the message names the scene).
     """
-    bboxes, area = _check_entry(name, info)
+    bboxes, area = check_vsibench_entry(name, info)
     objs = []
     for label in sorted(bboxes):
         for b in bboxes[label]:
