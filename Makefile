@@ -60,8 +60,8 @@ test: $(STAMP) $(VALIDATOR) $(BUNDLE_DEPS) browser
 	$(PY) -m pytest $(PYTEST_ARGS) --nbval-lax -p no:cacheprovider
 
 # Longer fuzzing of every public entry point (tests/robustness; `make test` runs a
-# bounded version): 20x the cases, another seed, counts in test-artifacts/fuzz.
-FUZZ_SCALE ?= 20
+# bounded version): 40x the cases, another seed, counts in test-artifacts/fuzz.
+FUZZ_SCALE ?= 40
 FUZZ_SEED ?= 1
 fuzz: $(STAMP)
 	rm -rf test-artifacts/fuzz
