@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.spatial.transform import Rotation
 
+from worldnb.errors import InputError
 from worldnb.transforms import (
     euler_xyz_from_matrix,
     gaussian_covariances,
@@ -217,3 +218,20 @@ def test_triangulate_star_shaped_polygons(radii, flip):
     tri = triangulate_polygon(xz)
     assert tri.shape == (len(xz) - 2, 3)
     assert sum(shapely.Polygon(xz[t]).area for t in tri) == pytest.approx(poly.area, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: quat_to_matrix(np.zeros(3)), r"quats: expected shape \(\.\.\., 4\)"),
+        (lambda: quat_to_matrix(torch.zeros(2, 3)), "quats"),
+        (lambda: matrix_to_quat(np.eye(2)), r"R: expected shape \(\.\.\., 3, 3\)"),
+        (lambda: euler_xyz_from_matrix(np.eye(2)), r"R: expected shape \(3, 3\)"),
+        (lambda: euler_xyz_from_matrix(np.stack([np.eye(3)] * 2)), "R"),
+        (lambda: triangulate_polygon(np.zeros((4, 3))), r"xz: expected shape \(K, 2\)"),
+        (lambda: triangulate_polygon(np.zeros(4)), "xz"),
+    ],
+)
+def test_bad_shapes_are_input_errors(call, match):
+    with pytest.raises(InputError, match=match):
+        call()

@@ -32,6 +32,8 @@ import math
 
 import numpy as np
 
+from .errors import InputError
+
 __all__ = [
     "euler_xyz_from_matrix",
     "gaussian_covariances",
@@ -47,6 +49,13 @@ __all__ = [
 def _is_torch(x) -> bool:
     # No torch import here: numpy callers must not pay for it.
     return type(x).__module__.startswith("torch")
+
+
+def _check_shape(a, tail: tuple[int, ...], what: str, expected: str) -> None:
+    """InputError unless ``a``'s last dimensions are ``tail`` (cheap: shape only)."""
+    shape = tuple(a.shape)
+    if len(shape) < len(tail) or shape[len(shape) - len(tail) :] != tail:
+        raise InputError(f"{what}: expected shape {expected}, got {shape}")
 
 
 def _stack(xs: list, axis: int = -1):
@@ -78,6 +87,7 @@ def quat_to_matrix(quats):
         device for a torch tensor (differentiable).
     """
     q = quats if _is_torch(quats) else np.asarray(quats, np.float64)
+    _check_shape(q, (4,), "quats", "(..., 4) (w, x, y, z)")
     q = q / ((q * q).sum(-1) ** 0.5)[..., None]
     w, x, y, z = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
     R = _stack(
@@ -100,6 +110,7 @@ def matrix_to_quat(R) -> np.ndarray:
         float64 array.
     """
     m = np.asarray(R, np.float64)
+    _check_shape(m, (3, 3), "R", "(..., 3, 3)")
     shape = m.shape[:-2]
     m = m.reshape(-1, 3, 3)
     n = len(m)
@@ -151,6 +162,8 @@ def euler_xyz_from_matrix(R) -> tuple[float, float, float]:
     At gimbal lock (``|y| = 90°``) ``z`` is 0 and ``x`` takes the whole turn.
     """
     m = np.asarray(R, np.float64)
+    if m.shape != (3, 3):
+        raise InputError(f"R: expected shape (3, 3), got {m.shape}")
     y = math.asin(max(-1.0, min(1.0, m[0, 2])))
     if abs(m[0, 2]) < 0.9999999:
         return math.atan2(-m[1, 2], m[2, 2]), y, math.atan2(-m[0, 1], m[0, 0])
@@ -193,6 +206,9 @@ def triangulate_polygon(xz) -> np.ndarray:
         still gets K − 2 (possibly zero-area) triangles.
     """
     pts = np.asarray(xz, np.float64)
+    if pts.ndim != 2:
+        raise InputError(f"xz: expected shape (K, 2), got {pts.shape}")
+    _check_shape(pts, (2,), "xz", "(K, 2)")
     k = len(pts)
     if k < 3:
         return np.zeros((0, 3), np.int32)
