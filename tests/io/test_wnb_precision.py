@@ -141,3 +141,31 @@ def test_bad_encodings_and_aliases_are_format_errors(rng, tmp_path, edit, messag
             zf.writestr(n, data)
     with pytest.raises(FormatError, match=message):
         worldnb.load(bad)
+
+
+def test_a_generated_scene_saves_compact_and_small(tmp_path):
+    """The 10 MB budget of a 512² photo, per pixel, on a 128² photo (one view)."""
+    from worldnb.generation import GenerationConfig
+    from worldnb.generation.demo import textured_room, textured_room_camera
+    from worldnb.testing import OracleDepth, OracleInpaint
+
+    room, cam = textured_room(0), textured_room_camera(128)
+    photo = np.round(worldnb.render(room, cam, device="cpu").rgb * 255).astype(np.uint8)
+    scene = worldnb.generate(
+        photo,
+        GenerationConfig(n_views=1),
+        depth=OracleDepth(room, cam, device="cpu"),
+        inpaint=OracleInpaint(room, cam, device="cpu"),
+        device="cpu",
+        progress=False,
+    )
+    compact = scene.save(tmp_path / "c.wnb")
+    full = scene.save(tmp_path / "f.wnb", precision="full")
+    assert compact.stat().st_size <= 10e6 * (128 / 512) ** 2
+    assert compact.stat().st_size < 0.5 * full.stat().st_size
+    back = worldnb.load(compact)
+    np.testing.assert_array_equal(back.images["input"], scene.images["input"])  # 8-bit photo
+    np.testing.assert_array_equal(back.layers["mesh"].faces, scene.layers["mesh"].faces)
+    g0, g1 = scene.layers["gaussians"], back.layers["gaussians"]
+    assert np.abs(g1.means - g0.means).max() <= wnb.POSITION_TOLERANCE
+    assert worldnb.load(full) == scene
