@@ -272,7 +272,16 @@ def understand_scene(scene: Scene, seg=None, *, min_confidence: float = 0.3, see
             raise InputError(f"segmentation of shape {shape} for a {H}×{W} input view")
     cls, inst, scores, label_of, has_classes = _pixel_classes(seg, (H, W))
     Pc = unproject_depth(np.where(valid, depth, 0).astype(np.float32), cam.K).astype(np.float64)
-    Nc = depth_normals(np.where(valid[..., None], Pc, np.nan)).astype(np.float64)
+    # normals from a 5×5 box-smoothed point map: per-pixel depth noise of a few percent
+    # would otherwise turn the walls' normals every way (they pick wall pixels and sides)
+    from scipy import ndimage
+
+    w = ndimage.uniform_filter(valid.astype(np.float64), 5)
+    Ps = ndimage.uniform_filter(np.where(valid[..., None], Pc, 0.0), (5, 5, 0))
+    Ps = np.where(
+        (w > 0.5)[..., None] & valid[..., None], Ps / np.maximum(w, 1e-9)[..., None], np.nan
+    )
+    Nc = depth_normals(Ps.astype(np.float32)).astype(np.float64)
     T = cam.T_world_camera.astype(np.float64)
     P = Pc @ T[:3, :3].T + T[:3, 3]
     N = Nc @ T[:3, :3].T
