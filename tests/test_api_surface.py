@@ -25,6 +25,7 @@ MODULES = [
     "worldnb.spatial",
     "worldnb.layout",
     "worldnb.worlds",
+    "worldnb.models",
     "worldnb.generation",
     "worldnb.widgets",
     "worldnb.batch",

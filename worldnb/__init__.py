@@ -43,6 +43,7 @@ _LAZY = {
     "spatial": ("worldnb.spatial", None),
     "layout": ("worldnb.layout", None),
     "worlds": ("worldnb.worlds", None),
+    "models": ("worldnb.models", None),
     "generation": ("worldnb.generation", None),
     "widgets": ("worldnb.widgets", None),
 }

@@ -52,12 +52,14 @@ def _add_generate(sub) -> None:
         help="also export to these files (.glb, .ply, .json)",
     )
     p.add_argument(
-        "--depth", metavar="ID|PATH", help="depth model: Hugging Face id or local folder"
+        "--depth",
+        metavar="ID|PATH",
+        help="depth model: Hugging Face id or local folder (default: the built-in model)",
     )
     p.add_argument(
         "--inpaint",
         metavar="ID|PATH",
-        help="inpainting pipeline: Hugging Face id or local folder (needed when --n-views > 0)",
+        help="inpainting pipeline: Hugging Face id or local folder (default: built-in)",
     )
     p.add_argument("--device", default="auto", help="auto, cpu or cuda (default: auto)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

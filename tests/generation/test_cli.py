@@ -51,7 +51,7 @@ def test_generate_writes_scene_and_exports(tmp_path, photo, tiny_dpt, tiny_sd, c
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--depth", "builtin"], "later"),
+        (["--depth", "builtin:inpaint"], "another built-in"),
         (["--depth", "org/not-downloaded"], "no local copy"),
         (["--n-views", "99"], "--n-views"),
         ([], "pass --depth <Hugging Face id | model folder>"),

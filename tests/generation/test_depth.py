@@ -37,11 +37,11 @@ def test_folder_that_is_not_a_model(tmp_path):
         as_depth_estimator(tmp_path / "missing" / "x")
 
 
-def test_builtin_and_none_are_clear():
-    with pytest.raises(BackendError, match="later"):
-        as_depth_estimator("builtin")
-    with pytest.raises(BackendError, match="no depth backend"):
-        as_depth_estimator(None)
+def test_builtin_and_none_are_the_shipped_model():
+    for spec in (None, "builtin", "builtin:depth"):
+        assert as_depth_estimator(spec).name == "builtin:depth"
+    with pytest.raises(InputError, match="another built-in"):
+        as_depth_estimator("builtin:inpaint")
     with pytest.raises(InputError, match="callable"):
         as_depth_estimator(3.5)
 

@@ -37,7 +37,7 @@ def test_scene_has_layers_cameras_images_meta(oracle_scene):
     assert meta["backends"] == {
         "depth": "oracle-depth",
         "inpaint": "oracle-inpaint",
-        "segment": None,
+        "segment": "builtin:segment",
     }
     assert {"image", "depth", "lift", "expand", "refine", "scene"} <= set(meta["timings"])
     assert meta["depth"] == {
@@ -145,8 +145,6 @@ def test_bad_backends_and_inputs(flat_image):
         worldnb.generate(
             flat_image, cfg, depth=lambda rgb: np.full(rgb.shape[:2], np.nan), progress=False
         )
-    with pytest.raises(BackendError, match="later"):
-        worldnb.generate(flat_image, cfg, depth="builtin", progress=False)
     with pytest.raises(BackendError, match="no local copy"):
         worldnb.generate(
             flat_image,
@@ -178,7 +176,7 @@ def test_segments_alpha_mask_and_relative_depth(flat_image):
     assert set(np.unique(pts.instance)) == {0, 7}
     assert scene.images["input_mask"].sum() == 64 * 48
     assert scene.meta["depth"]["scale_rule"] == "median"  # a wall: no floor to scale by
-    with pytest.raises(BackendError, match="builtin"):
+    with pytest.raises(BackendError, match="built-in"):
         worldnb.generate(
             flat_image,
             GenerationConfig(n_views=0),
@@ -200,3 +198,23 @@ def test_refinement_stage_runs_and_is_recorded(room_render):
     info = scene.meta["refine"]
     assert info["steps"] == 3 == len(steps) and info["last_loss"] <= info["first_loss"]
     assert len(scene.layers["gaussians"]) == 16 * 16
+
+
+def test_no_backends_named_uses_the_three_builtins(room_render):
+    scene = worldnb.generate(
+        room_render.rgb, GenerationConfig(n_views=1, steps=2, refine_iters=0), progress=False
+    )
+    assert scene.meta["backends"] == {
+        "depth": "builtin:depth",
+        "inpaint": "builtin:inpaint",
+        "segment": "builtin:segment",
+    }
+    labels = scene.meta["segments"]["labels"]
+    assert "floor" in labels and "clutter" in labels
+    sem, ids = scene.images["semantic"], scene.images["segments"]
+    assert sem.shape == ids.shape == room_render.rgb.shape[:2]
+    assert ((ids == -1) == np.isin(sem, [0, 1, 2])).all()  # floor, wall, ceiling: none
+    inst = scene.layers["points"].instance
+    assert inst is not None and set(np.unique(inst)) <= set(np.unique(ids))
+    for d in scene.meta["segments"]["instances"]:
+        assert d["label"] in labels and d["id"] in ids

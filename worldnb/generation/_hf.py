@@ -28,11 +28,6 @@ import torch
 from ..errors import BackendError, InputError
 from .quiet import quiet_known_warnings
 
-BUILTIN_MESSAGE = (
-    "the 'builtin' {what} backend ships in a later worldnb release; for now pass a "
-    "Hugging Face model id, a local model folder, or a callable"
-)
-
 #: How long to wait for the hub's address before treating the network as off.
 CONNECT_TIMEOUT_S = 1.5
 #: File suffixes that hold pickled weights (loading a pickle can run code).

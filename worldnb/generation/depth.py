@@ -9,13 +9,13 @@ its signature takes it (the contract in :mod:`worldnb.generation._callables`).
   (``AutoModelForDepthEstimation``: DPT, Depth Anything (V2), ZoeDepth, …);
 - a callable returning a :class:`DepthPrediction` or an (H, W) array (read as metric
   depth) → :class:`CallableDepth`;
-- ``"builtin"`` → a :class:`~worldnb.errors.BackendError` until the built-in models land.
+- ``None``, ``"builtin"`` or ``"builtin:depth"`` → the built-in model
+  (:func:`worldnb.models.load` ``("depth")``), offline.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -23,8 +23,9 @@ import numpy as np
 import torch
 
 from ..errors import BackendError, InputError
+from ..models.outputs import DepthPrediction
 from ._callables import backend_name, call_user_backend
-from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
+from ._hf import load_pretrained, pick_device
 from .quiet import quiet_known_warnings
 
 __all__ = [
@@ -37,25 +38,6 @@ __all__ = [
 ]
 
 DEPTH_KINDS = ("metric", "relative", "disparity")
-
-
-@dataclass
-class DepthPrediction:
-    """What a depth backend returns.
-
-    Attributes:
-        depth: (H, W) float32. Metres along the camera z axis for ``"metric"``;
-            proportional to depth for ``"relative"``; proportional to 1 / depth for
-            ``"disparity"`` (larger is nearer).
-        kind: ``"metric"``, ``"relative"`` or ``"disparity"``.
-        fov_deg: vertical field of view (degrees) if the model predicts one.
-        confidence: optional (H, W) float32 in [0, 1].
-    """
-
-    depth: np.ndarray
-    kind: str = "metric"
-    fov_deg: float | None = None
-    confidence: np.ndarray | None = None
 
 
 @runtime_checkable
@@ -216,15 +198,13 @@ def as_depth_estimator(spec, device: str = "auto"):
     """Turn ``spec`` (hub id, folder, callable, DepthEstimator) into a depth backend.
 
     Raises:
-        BackendError: ``"builtin"`` (not yet shipped), ``None``, a folder that is not a
-            model, a hub id with no local copy while offline.
+        BackendError: a folder that is not a model, a hub id with no local copy while
+            offline.
     """
-    if spec is None:
-        raise BackendError(
-            "no depth backend given; pass depth=<Hugging Face id | model folder | callable>"
-        )
-    if isinstance(spec, str) and spec.strip().lower() == "builtin":
-        raise BackendError(BUILTIN_MESSAGE.format(what="depth"))
+    from .. import models
+
+    if spec is None or models.builtin_name(spec, "depth"):
+        return CallableDepth(models.load("depth", pick_device(device)), name="builtin:depth")
     if isinstance(spec, CallableDepth | TransformersDepth):
         return spec
     if isinstance(spec, str | Path):

@@ -26,7 +26,7 @@ import torch
 
 from ..errors import BackendError, InputError
 from ._callables import backend_name, call_user_backend
-from ._hf import BUILTIN_MESSAGE, load_pretrained, pick_device
+from ._hf import load_pretrained, pick_device
 from .quiet import quiet_known_warnings
 
 __all__ = ["CallableInpaint", "DiffusersInpaint", "Inpainter", "as_inpainter", "check_inpainted"]
@@ -205,19 +205,17 @@ class DiffusersInpaint:
 
 
 def as_inpainter(spec, device: str = "auto"):
-    """Turn ``spec`` (hub id, folder, callable) into an inpainting backend.
+    """Turn ``spec`` (hub id, folder, callable) into an inpainting backend; ``None``,
+    ``"builtin"`` or ``"builtin:inpaint"`` give the built-in model, offline.
 
     Raises:
-        BackendError: ``"builtin"`` (not yet shipped), a folder that is not a pipeline,
-            a hub id with no local copy while offline.
+        BackendError: a folder that is not a pipeline, a hub id with no local copy
+            while offline.
     """
-    if spec is None:
-        raise BackendError(
-            "no inpainting backend given; pass inpaint=<Hugging Face id | pipeline folder | "
-            "callable>, or set n_views=0 to skip expansion"
-        )
-    if isinstance(spec, str) and spec.strip().lower() == "builtin":
-        raise BackendError(BUILTIN_MESSAGE.format(what="inpainting"))
+    from .. import models
+
+    if spec is None or models.builtin_name(spec, "inpaint"):
+        return CallableInpaint(models.load("inpaint", pick_device(device)), name="builtin:inpaint")
     if isinstance(spec, CallableInpaint | DiffusersInpaint):
         return spec
     if isinstance(spec, str | Path):

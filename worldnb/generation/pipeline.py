@@ -171,7 +171,7 @@ def generate(
     config: GenerationConfig | None = None,
     depth=None,
     inpaint=None,
-    segment=None,
+    segment="builtin",
     device: str = "auto",
     progress: bool = True,
     callback: Callable[[GenerationEvent], bool | None] | None = None,
@@ -182,12 +182,15 @@ def generate(
         image: a path, PIL image, numpy array or torch tensor (see
             :func:`~worldnb.generation.load_image`).
         config: :class:`GenerationConfig` (defaults when None).
-        depth: depth backend: Hugging Face id, model folder, or callable
+        depth: depth backend: None or ``"builtin"`` (the built-in model, offline),
+            Hugging Face id, model folder, or callable
             ``rgb -> DepthPrediction | (H, W) metric depth``.
-        inpaint: inpainting backend: Hugging Face id, pipeline folder, or callable
-            (see :class:`~worldnb.generation.Inpainter`); unused when ``n_views == 0``.
-        segment: optional segmenter, a callable ``rgb -> (H, W) int`` instance ids or
-            a :class:`~worldnb.generation.Segmentation` (see
+        inpaint: inpainting backend: None or ``"builtin"`` (the built-in model,
+            offline), Hugging Face id, pipeline folder, or callable (see
+            :class:`~worldnb.generation.Inpainter`); unused when ``n_views == 0``.
+        segment: segmenter: ``"builtin"`` (the default, the built-in model), None, or
+            a callable ``rgb -> (H, W) int`` instance ids or a
+            :class:`~worldnb.generation.Segmentation` (see
             :class:`~worldnb.generation.Segmenter`; stored as the points' ``instance``,
             the image ``"segments"`` (−1 = none) and, with classes, the image
             ``"semantic"`` and ``meta["segments"]``). With a segmenter and
@@ -255,7 +258,7 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
     with run.stage("backends"):
         depth_b = as_depth_estimator(depth, device)
         inpaint_b = as_inpainter(inpaint, device) if cfg.n_views > 0 else None
-        segment_b = as_segmenter(segment)
+        segment_b = as_segmenter(segment, pick_device(device))
     with run.stage("depth"):
         geo = estimate_geometry(img, depth_b, cfg)
         seg = labelled = None

@@ -12,57 +12,18 @@ a user passes into one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from ..errors import BackendError, InputError
+from ..models.outputs import Segmentation
 from ._callables import backend_name, call_user_backend
 
 __all__ = ["CallableSegment", "Segmentation", "Segmenter", "as_segmenter", "check_segmentation"]
 
 #: class names that :func:`~worldnb.understand` reads as the room's shell, not objects
 STRUCTURE_LABELS = ("floor", "wall", "ceiling", "door", "window")
-
-
-@dataclass
-class Segmentation:
-    """What a segmenter that knows classes returns.
-
-    Attributes:
-        semantic: (H, W) int32 class index into ``labels``.
-        instance: (H, W) int32 instance id; 0 (or below) for pixels of no instance
-            (floor, wall, ceiling, doors, windows, nothing).
-        labels: class names; ``labels[semantic[r, c]]`` names a pixel's class. The
-            names ``"floor"``, ``"wall"``, ``"ceiling"``, ``"door"`` and ``"window"``
-            mark the room's shell.
-        scores: (H, W) float32 in [0, 1], the probability of each pixel's class.
-    """
-
-    semantic: np.ndarray
-    instance: np.ndarray
-    labels: list[str]
-    scores: np.ndarray
-
-    def instances(self) -> list[dict]:
-        """One dict per instance: ``id``, ``label`` (majority class), ``score`` (mean
-        pixel score) and ``pixels``, largest first."""
-        out = []
-        for i in np.unique(self.instance):
-            if i <= 0:
-                continue
-            m = self.instance == i
-            c = int(np.bincount(self.semantic[m]).argmax())
-            out.append(
-                {
-                    "id": int(i),
-                    "label": self.labels[c],
-                    "score": float(self.scores[m].mean()),
-                    "pixels": int(m.sum()),
-                }
-            )
-        return sorted(out, key=lambda d: -d["pixels"])
 
 
 def _is_segmentation(x) -> bool:
@@ -124,20 +85,24 @@ class CallableSegment:
         return check_segmentation(out, rgb.shape[:2], repr(self.name))
 
 
-def as_segmenter(spec) -> CallableSegment | None:
-    """Turn ``spec`` (None, or a callable) into a segmentation backend (None: no
-    segmentation).
+def as_segmenter(spec, device: str = "cpu") -> CallableSegment | None:
+    """Turn ``spec`` into a segmentation backend: ``"builtin"`` / ``"builtin:segment"``
+    (the built-in model), a callable, or None (no segmentation).
 
     Raises:
-        BackendError: a model name: segmentation models are not shipped yet.
+        BackendError: any other model name (only the built-in one is supported).
         InputError: anything else that is not callable.
     """
+    from .. import models
+
     if spec is None or isinstance(spec, CallableSegment):
         return spec
+    if models.builtin_name(spec, "segment"):
+        return CallableSegment(models.load("segment", device), name="builtin:segment")
     if isinstance(spec, str):
         raise BackendError(
-            f"segment={spec!r}: segmentation models arrive with the 'builtin' backends in a "
-            "later release; pass a callable rgb -> (H, W) int ids or a Segmentation (for "
-            "tests: worldnb.testing.OracleSegmenter), or None"
+            f"segment={spec!r}: only the built-in segmentation model is supported; pass "
+            "'builtin', a callable rgb -> (H, W) int ids or a Segmentation (for tests: "
+            "worldnb.testing.OracleSegmenter), or None"
         )
     return CallableSegment(spec)

@@ -89,9 +89,11 @@ def load(name: str, device: str = "cpu"):
         return pipe
     import json
 
-    kind = json.loads((folder / "config.json").read_text()).get("model") if (
-        folder / "config.json"
-    ).exists() else None
+    kind = (
+        json.loads((folder / "config.json").read_text()).get("model")
+        if (folder / "config.json").exists()
+        else None
+    )
     if kind == "depth":
         return BuiltinDepth.from_pretrained(folder, device)
     if kind == "segment":

@@ -24,7 +24,10 @@ def write_folder(folder: Path, config: dict, tensors: dict[str, torch.Tensor], c
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         (tmp / "config.json").write_text(json.dumps(config, indent=1))
-        save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, tmp / "model.safetensors")
+        save_file(
+            {k: v.detach().contiguous().cpu() for k, v in tensors.items()},
+            tmp / "model.safetensors",
+        )
         if card:
             (tmp / "README.md").write_text(card)
         elif (folder / "README.md").exists():

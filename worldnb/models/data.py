@@ -35,7 +35,7 @@ SHELL = ("floor", "wall", "ceiling", "door", "window")
 def classes() -> list[str]:
     """Segmentation classes: the room shell, the catalog's furniture categories, then
     ``"clutter"`` (any other labelled object)."""
-    from ..worlds.catalog import categories
+    from ..catalog import categories
 
     return [*SHELL, *categories(), "clutter"]
 
@@ -119,7 +119,13 @@ def load_room(room_dir: Path, names: list[str]) -> list[dict]:
         sem[obj] = lut[inst[obj]]
         sem[depth <= 0] = -1
         views.append(
-            {"rgb": rgb, "depth": depth, "semantic": sem, "instance": inst, "fov_deg": cam.fov_y_deg}
+            {
+                "rgb": rgb,
+                "depth": depth,
+                "semantic": sem,
+                "instance": inst,
+                "fov_deg": cam.fov_y_deg,
+            }
         )
     return views
 
@@ -180,10 +186,9 @@ def make_batch(views: list[dict], size: int, rng: np.random.Generator, augment: 
         fovs.append(2 * np.arctan(half))
         rgb = torch.from_numpy(np.array(v["rgb"][sl])).permute(2, 0, 1).float() / 255
         rgbs.append(F.interpolate(rgb[None], size=(size, size), mode="bilinear", antialias=True)[0])
-        near = lambda a: _nearest(a[sl], size)  # noqa: E731
-        depths.append(near(v["depth"]).astype(np.float32))
-        sems.append(near(v["semantic"]).astype(np.int64))
-        edges.append(instance_edges(near(v["instance"])).astype(np.float32))
+        depths.append(_nearest(v["depth"][sl], size).astype(np.float32))
+        sems.append(_nearest(v["semantic"][sl], size).astype(np.int64))
+        edges.append(instance_edges(_nearest(v["instance"][sl], size)).astype(np.float32))
     rgb = torch.stack(rgbs)
     depth, sem, edge = (torch.from_numpy(np.stack(a)) for a in (depths, sems, edges))
     if augment:
@@ -221,7 +226,8 @@ def random_masks(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
         while m.mean() < target:
             kind = rng.integers(3)
             if kind == 0:  # band along an edge, with a wavy inner border
-                w = rng.uniform(0.05, 0.3) + 0.05 * np.sin(rng.uniform(2, 12) * yy + rng.uniform(0, 6))
+                wave = np.sin(rng.uniform(2, 12) * yy + rng.uniform(0, 6))
+                w = rng.uniform(0.05, 0.3) + 0.05 * wave
                 side = rng.integers(4)
                 coord = (xx, 1 - xx, yy, 1 - yy)[side]
                 if side >= 2:

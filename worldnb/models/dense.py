@@ -51,6 +51,18 @@ class _DenseModel:
         self.name = f"builtin:{self.task}"
 
     @classmethod
+    def from_net(cls, net: DenseNet, device: str = "cpu"):
+        """Wrap a network you trained yourself (e.g. in a notebook)."""
+        from .train import FOV_PRIOR
+
+        config = {"model": cls.task, "net": net.config.to_dict(), "fov_prior_rad": FOV_PRIOR}
+        if cls.task == "segment":
+            from .data import classes
+
+            config["classes"] = classes()
+        return cls(net, config, device)
+
+    @classmethod
     def from_pretrained(cls, folder: str | Path, device: str = "cpu"):
         """Load a model folder written by ``python -m worldnb.models.train``."""
         config, tensors = _io.read_folder(Path(folder))
@@ -59,6 +71,10 @@ class _DenseModel:
         net = DenseNet(DenseNetConfig.from_dict(config["net"]))
         net.load_state_dict(tensors)
         return cls(net, config, device)
+
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write ``config.json`` + ``model.safetensors`` (and keep a model card there)."""
+        return _io.write_folder(Path(folder), self.config, self.net.state_dict())
 
     @torch.no_grad()
     def _run(self, rgb) -> dict[str, torch.Tensor]:
@@ -84,7 +100,7 @@ class BuiltinDepth(_DenseModel):
     def __call__(self, rgb: np.ndarray, view=None) -> DepthPrediction:
         """``rgb``: (H, W, 3) float in [0, 1] (or uint8). ``view`` is unused (one image)."""
         out = self._run(rgb)
-        log_d, log_b = out["depth"][0, 0], out["depth"][0, 1]
+        log_d, log_b = out["depth"][0, 0], out["depth"][0, 1].clamp(-6, 3)
         depth = torch.exp(log_d).clamp(1e-2, 100).cpu().numpy()
         # confidence from the predicted Laplace scale of the log error: 1 at zero error,
         # 0.5 at a 5 % expected error

@@ -77,8 +77,13 @@ def inpaint_loss(unet, scheduler, image, mask, generator=None) -> torch.Tensor:
         image: (B, 3, H, W) in [−1, 1], H and W even; mask: (B, 1, H, W), 1 = hole.
     """
     noise = torch.randn(image.shape, generator=generator, device=image.device)
-    t = torch.randint(0, scheduler.config.num_train_timesteps, (image.shape[0],),
-                      generator=generator, device=image.device)  # fmt: skip
+    t = torch.randint(
+        0,
+        scheduler.config.num_train_timesteps,
+        (image.shape[0],),
+        generator=generator,
+        device=image.device,
+    )
     noisy = scheduler.add_noise(image, noise, t)
     target = scheduler.get_velocity(image, noise, t)
     err = (_predict(unet, noisy, image, mask, t) - target) ** 2
@@ -161,7 +166,15 @@ class PixelInpaintPipeline(DiffusionPipeline):
         m = torch.from_numpy(mask)[None, None].to(dev, dt)
         img = F.pad(img, (0, pw, 0, ph), mode="replicate")
         m = F.pad(m, (0, pw, 0, ph))
-        out = sample(self.unet, self.scheduler, img, m, steps, float(strength), generator,
-                     progress=self.progress_bar)  # fmt: skip
+        out = sample(
+            self.unet,
+            self.scheduler,
+            img,
+            m,
+            steps,
+            float(strength),
+            generator,
+            progress=self.progress_bar,
+        )
         out = ((out[0, :, :h, :w].float().permute(1, 2, 0).cpu().numpy() + 1) / 2).clip(0, 1)
         return np.where(mask[..., None], out, image).astype(np.float32)

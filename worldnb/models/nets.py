@@ -76,7 +76,9 @@ class DenseNet(nn.Module):
         self.down = nn.ModuleList(
             [_block(3, w[0], 2)] + [_block(w[i - 1], w[i], 2) for i in range(1, len(w))]
         )
-        self.up = nn.ModuleList([_block(w[i] + w[i - 1], w[i - 1]) for i in range(len(w) - 1, 0, -1)])
+        self.up = nn.ModuleList(
+            [_block(w[i] + w[i - 1], w[i - 1]) for i in range(len(w) - 1, 0, -1)]
+        )
         self.full = nn.Sequential(nn.Conv2d(3, config.full_width, 3, 1, 1), nn.ReLU(inplace=True))
         fw = config.full_width
         self.fuse = _block(w[0] + fw, fw)

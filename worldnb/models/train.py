@@ -49,7 +49,7 @@ def dense_losses(out: dict, batch: dict) -> dict[str, torch.Tensor]:
         gt = batch["depth"]
         valid = gt > 0
         lg = torch.log(gt.clamp_min(1e-3))
-        ld, ls = out["depth"][:, 0], out["depth"][:, 1]
+        ld, ls = out["depth"][:, 0], out["depth"][:, 1].clamp(-6, 3)
         err = (ld - lg).masked_fill(~valid, 0)
         n = valid.sum().clamp_min(1)
         losses["depth"] = err.abs().sum() / n
@@ -89,6 +89,21 @@ def _lr(step: int, steps: int, base: float, warmup: int = 100) -> float:
         return base * (step + 1) / warmup
     t = min(1.0, (step - warmup) / max(1, steps - warmup))
     return base * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def _trim_log(path: Path, step: int) -> bool:
+    """Drop log rows after ``step`` (work lost since the last checkpoint); True when the
+    log is new."""
+    if not path.exists():
+        return True
+    with path.open(newline="") as f:
+        rows = list(csv.reader(f))
+    keep = [rows[0]] + [r for r in rows[1:] if r and int(r[0]) <= step]
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", newline="") as f:
+        csv.writer(f).writerows(keep)
+    tmp.replace(path)
+    return False
 
 
 def _pick_device(name: str) -> torch.device:
@@ -198,31 +213,53 @@ def train_dense(args, tasks: list[str]) -> None:
         pool.grow()
     held = _heldout(out / "data", names, render_size)
     log_path = out / "log.csv"
-    fields = ["step", "wall_s", "lr", "loss", "depth", "grad", "conf", "fov", "ce", "dice",
-              "edge", "abs_rel", "delta1", "si_log", "fov_err_deg", "miou", "views"]  # fmt: skip
-    new_log = not log_path.exists()
+    fields = [
+        "step",
+        "wall_s",
+        "lr",
+        "loss",
+        "depth",
+        "grad",
+        "conf",
+        "fov",
+        "ce",
+        "dice",
+        "edge",
+        "abs_rel",
+        "delta1",
+        "si_log",
+        "fov_err_deg",
+        "miou",
+        "views",
+    ]
+    new_log = _trim_log(log_path, start)
     logf = log_path.open("a", newline="")
     log = csv.DictWriter(logf, fields, extrasaction="ignore")
     if new_log:
         log.writeheader()
     t0 = time.time() - wall0
-    info = lambda step: {  # noqa: E731
-        "training": {
-            "steps": step,
-            "batch": args.batch,
-            "size": args.size,
-            "render_size": render_size,
-            "train_seeds": f"0..{pool.chunks * args.rooms_per_chunk - 1}",
-            "views_seen": step * args.batch,
-            "device": str(device),
-            "threads": torch.get_num_threads(),
-            "wall_s": round(time.time() - t0, 1),
-            "tasks": tasks,
-            "command": "python -m worldnb.models.train " + " ".join(sys.argv[1:]),
+
+    def info(step: int) -> dict:
+        return {
+            "training": {
+                "steps": step,
+                "batch": args.batch,
+                "size": args.size,
+                "render_size": render_size,
+                "train_seeds": f"0..{pool.chunks * args.rooms_per_chunk - 1}",
+                "views_seen": step * args.batch,
+                "device": str(device),
+                "threads": torch.get_num_threads(),
+                "wall_s": round(time.time() - t0, 1),
+                "tasks": tasks,
+                "command": "python -m worldnb.models.train " + " ".join(sys.argv[1:]),
+            }
         }
-    }
+
     net.train()
-    bar = tqdm(range(start, args.steps), initial=start, total=args.steps, desc="train " + "+".join(tasks))
+    bar = tqdm(
+        range(start, args.steps), initial=start, total=args.steps, desc="train " + "+".join(tasks)
+    )
     for step in bar:
         if step and step % args.grow_every == 0:
             pool.grow()
@@ -240,8 +277,13 @@ def train_dense(args, tasks: list[str]) -> None:
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
         row = {k: round(float(v.detach()), 5) for k, v in losses.items()}
-        row.update(step=step + 1, wall_s=round(time.time() - t0, 1), lr=f"{lr:.3g}",
-                   loss=round(float(loss.detach()), 5), views=len(pool.views))  # fmt: skip
+        row.update(
+            step=step + 1,
+            wall_s=round(time.time() - t0, 1),
+            lr=f"{lr:.3g}",
+            loss=round(float(loss.detach()), 5),
+            views=len(pool.views),
+        )
         done = step + 1
         if done % args.eval_every == 0 or done == args.steps:
             row.update(_evaluate(net, held, names, device))
@@ -251,8 +293,9 @@ def train_dense(args, tasks: list[str]) -> None:
         if done % args.save_every == 0 or done == args.steps:
             opt_t, opt_plain = _io.optimizer_tensors(opt)
             tensors = {f"model.{k}": v for k, v in net.state_dict().items()} | opt_t
-            _io.save_checkpoint(ckpt, tensors, {"step": done, "wall_s": time.time() - t0,
-                                                "optimizer": opt_plain})  # fmt: skip
+            _io.save_checkpoint(
+                ckpt, tensors, {"step": done, "wall_s": time.time() - t0, "optimizer": opt_plain}
+            )
             for task in tasks:
                 export_dense(net, out, task, names, info(done))
     logf.close()
@@ -283,7 +326,7 @@ def train_inpaint(args) -> None:
     while len(pool.views) < args.min_views:
         pool.grow()
     log_path = out / "log.csv"
-    new_log = not log_path.exists()
+    new_log = _trim_log(log_path, start)
     logf = log_path.open("a", newline="")
     log = csv.DictWriter(logf, ["step", "wall_s", "lr", "loss", "views"])
     if new_log:
@@ -309,22 +352,38 @@ def train_inpaint(args) -> None:
         torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
         opt.step()
         done = step + 1
-        log.writerow({"step": done, "wall_s": round(time.time() - t0, 1), "lr": f"{lr:.3g}",
-                      "loss": round(float(loss.detach()), 5), "views": len(pool.views)})  # fmt: skip
+        log.writerow(
+            {
+                "step": done,
+                "wall_s": round(time.time() - t0, 1),
+                "lr": f"{lr:.3g}",
+                "loss": round(float(loss.detach()), 5),
+                "views": len(pool.views),
+            }
+        )
         logf.flush()
         bar.set_postfix(loss=f"{float(loss.detach()):.4f}")
         if done % args.save_every == 0 or done == args.steps:
             opt_t, opt_plain = _io.optimizer_tensors(opt)
             tensors = {f"model.{k}": v for k, v in unet.state_dict().items()} | opt_t
-            _io.save_checkpoint(ckpt, tensors, {"step": done, "wall_s": time.time() - t0,
-                                                "optimizer": opt_plain})  # fmt: skip
-            _export_inpaint(PixelInpaintPipeline(unet, scheduler), out / "inpaint", {
-                "steps": done, "batch": args.batch, "size": args.size,
-                "train_seeds": f"0..{pool.chunks * args.rooms_per_chunk - 1}",
-                "views_seen": done * args.batch, "device": str(device),
-                "threads": torch.get_num_threads(), "wall_s": round(time.time() - t0, 1),
-                "command": "python -m worldnb.models.train " + " ".join(sys.argv[1:]),
-            })  # fmt: skip
+            _io.save_checkpoint(
+                ckpt, tensors, {"step": done, "wall_s": time.time() - t0, "optimizer": opt_plain}
+            )
+            _export_inpaint(
+                PixelInpaintPipeline(unet, scheduler),
+                out / "inpaint",
+                {
+                    "steps": done,
+                    "batch": args.batch,
+                    "size": args.size,
+                    "train_seeds": f"0..{pool.chunks * args.rooms_per_chunk - 1}",
+                    "views_seen": done * args.batch,
+                    "device": str(device),
+                    "threads": torch.get_num_threads(),
+                    "wall_s": round(time.time() - t0, 1),
+                    "command": "python -m worldnb.models.train " + " ".join(sys.argv[1:]),
+                },
+            )
     logf.close()
 
 
@@ -349,7 +408,9 @@ def _export_inpaint(pipe, folder: Path, info: dict) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m worldnb.models.train", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(
+        prog="python -m worldnb.models.train", description=__doc__.split("\n\n")[0]
+    )
     p.add_argument("tasks", nargs="+", choices=TASKS, help="what to train")
     p.add_argument("--out", required=True, help="output folder (checkpoints, log.csv, models)")
     p.add_argument("--steps", type=int, default=3000, help="optimizer steps in total")
