@@ -4,7 +4,8 @@ Held-out rooms use seeds from 1,000,000 (never used in training), rendered at
 ``--size``² with cameras at eye height looking at furniture (as a person holds a
 phone). Prints one JSON object:
 
-- depth: AbsRel, δ1, scale-invariant log error (×100), field-of-view error;
+- depth: AbsRel, δ1, scale-invariant log error (×100), field-of-view error; the same
+  (and segmentation) on rooms lit in the style training never saw (``night``);
 - segment: semantic mIoU over the classes present, pixel accuracy, instance AP50;
 - inpaint: PSNR (dB) over the hole and gradient-energy ratio (fill / truth) of the
   built-in model, mean-fill and OpenCV Telea (``opencv-python-headless``), same holes;
@@ -31,6 +32,7 @@ import numpy as np
 import torch
 
 from worldnb import models
+from worldnb.models.data import HELD_OUT_STYLE
 from worldnb.models.evaluate import (
     evaluate_depth,
     evaluate_inpaint,
@@ -118,6 +120,12 @@ def main(argv=None) -> dict:
         "inpaint": evaluate_inpaint({"builtin": inpaint}, views[: args.inpaint_images]),
         "timing": timings(depth, segment, inpaint, args.threads),
     }  # fmt: skip
+    night = heldout_views(max(2, args.rooms // 3), size=args.size, seed=1_500_000,
+                          lighting_styles=(HELD_OUT_STYLE,))  # fmt: skip
+    out["depth_lighting_heldout"] = evaluate_depth(depth, night) | {"style": HELD_OUT_STYLE}
+    out["segment_lighting_heldout"] = {
+        k: v for k, v in evaluate_segment(segment, night).items() if k != "per_class_iou"
+    } | {"style": HELD_OUT_STYLE}
     ip = out["inpaint"]
     ip["builtin_minus_mean_db"] = round(ip["builtin"]["psnr_db"] - ip["mean"]["psnr_db"], 3)
     if "telea" in ip:

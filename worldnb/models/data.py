@@ -24,12 +24,31 @@ from PIL import Image
 
 from ..scene import Camera, Room
 
-__all__ = ["HELD_OUT_SEED", "SHELL", "classes", "load_dataset", "load_room", "shell_labels"]
+__all__ = [
+    "HELD_OUT_SEED",
+    "HELD_OUT_STYLE",
+    "SHELL",
+    "classes",
+    "load_dataset",
+    "load_room",
+    "shell_labels",
+    "train_styles",
+]
+
+
+def train_styles() -> tuple[str, ...]:
+    """The lighting styles training draws from: all but :data:`HELD_OUT_STYLE`."""
+    from ..worlds.lighting import LIGHTING_STYLES
+
+    return tuple(s for s in LIGHTING_STYLES if s != HELD_OUT_STYLE)
+
 
 #: seeds from here up are never used for training (benchmarks and tests use them)
 HELD_OUT_SEED = 1_000_000
 #: the room-shell classes, first in the class list
 SHELL = ("floor", "wall", "ceiling", "door", "window")
+#: lighting style never used in training (benchmarks score it separately)
+HELD_OUT_STYLE = "night"
 
 
 def classes() -> list[str]:
@@ -138,14 +157,22 @@ def load_dataset(folder: Path, names: list[str]) -> list[dict]:
 
 
 def render_chunk(folder: Path, seed: int, rooms: int, size: int, views: int = 4) -> Path:
-    """Render ``rooms`` rooms with seeds ``seed …`` into ``folder`` (skipped if it exists)."""
+    """Render ``rooms`` lit rooms with seeds ``seed …`` into ``folder`` (skipped if it
+    exists), in the training lighting styles."""
     from ..worlds import render_dataset
 
     folder = Path(folder)
     if (folder / "index.json").exists():
         return folder
     return render_dataset(
-        rooms, folder, size=size, seed=seed, cameras_per_room=views, device="cpu", progress=False
+        rooms,
+        folder,
+        size=size,
+        seed=seed,
+        cameras_per_room=views,
+        device="cpu",
+        progress=False,
+        lighting_styles=train_styles(),
     )
 
 

@@ -47,13 +47,16 @@ def heldout_views(
     read them back as views (see :func:`worldnb.models.data.load_room`).
 
     ``folder`` keeps the rendering (reused when it exists); ``render_kw`` go to
-    :func:`worldnb.worlds.render_dataset` (e.g. a lighting style).
+    :func:`worldnb.worlds.render_dataset`. The lighting styles are the training ones
+    unless ``lighting_styles`` says otherwise (``(data.HELD_OUT_STYLE,)``: the style
+    training never sees).
     """
     from ..worlds import render_dataset
 
     if seed < data.HELD_OUT_SEED:
         raise ValueError(f"held-out seeds start at {data.HELD_OUT_SEED}, got {seed}")
     names = data.classes()
+    render_kw.setdefault("lighting_styles", data.train_styles())
     if folder is not None and (Path(folder) / "index.json").exists():
         return data.load_dataset(folder, names)
     with tempfile.TemporaryDirectory() as tmp:

@@ -185,20 +185,22 @@ def train_dense(args, tasks: list[str]) -> None:
     from tqdm.auto import tqdm
 
     device = _pick_device(args.device)
-    names = data.classes()
+    out = Path(args.out)
+    ckpt = out / "checkpoint.safetensors"
+    # the class list is fixed when training starts (the catalog may grow later)
+    names = (_io.load_checkpoint(ckpt) or ({}, {}))[1].get("classes") if args.resume else None
+    names = names or data.classes()
     heads = {}
     if "depth" in tasks:
         heads.update(depth=2, fov=1)
     if "segment" in tasks:
         heads.update(semantic=len(names), boundary=1)
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     net = DenseNet(DenseNetConfig(size=args.size, heads=heads)).to(device)
     if "depth" in heads:
         with torch.no_grad():  # start at a room-scale depth (3 m) rather than 1 m
             net.heads["depth"].bias[0] = math.log(3.0)
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
-    ckpt = out / "checkpoint.safetensors"
     start, wall0 = 0, 0.0
     if args.resume and (loaded := _io.load_checkpoint(ckpt)):
         tensors, state = loaded
@@ -293,9 +295,8 @@ def train_dense(args, tasks: list[str]) -> None:
         if done % args.save_every == 0 or done == args.steps:
             opt_t, opt_plain = _io.optimizer_tensors(opt)
             tensors = {f"model.{k}": v for k, v in net.state_dict().items()} | opt_t
-            _io.save_checkpoint(
-                ckpt, tensors, {"step": done, "wall_s": time.time() - t0, "optimizer": opt_plain}
-            )
+            state = {"step": done, "wall_s": time.time() - t0, "optimizer": opt_plain}
+            _io.save_checkpoint(ckpt, tensors, state | {"classes": names})
             for task in tasks:
                 export_dense(net, out, task, names, info(done))
     logf.close()
