@@ -111,7 +111,8 @@ def main(argv=None) -> dict:
     depth, segment, inpaint = load("depth"), load("segment"), load("inpaint")
     torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
-    views = heldout_views(args.rooms, size=args.size, folder=args.data)
+    keep = (lambda name: os.path.join(args.data, name)) if args.data else (lambda name: None)
+    views = heldout_views(args.rooms, size=args.size, folder=keep("heldout"))
     out = {
         "heldout": {"seeds_from": 1_000_000, "rooms": args.rooms, "images": len(views),
                     "size": args.size, "render_s": round(time.perf_counter() - t0, 1)},
@@ -120,8 +121,13 @@ def main(argv=None) -> dict:
         "inpaint": evaluate_inpaint({"builtin": inpaint}, views[: args.inpaint_images]),
         "timing": timings(depth, segment, inpaint, args.threads),
     }  # fmt: skip
-    night = heldout_views(max(2, args.rooms // 3), size=args.size, seed=1_500_000,
-                          lighting_styles=(HELD_OUT_STYLE,))  # fmt: skip
+    night = heldout_views(
+        max(2, args.rooms // 3),
+        size=args.size,
+        seed=1_500_000,
+        folder=keep(HELD_OUT_STYLE),
+        lighting_styles=(HELD_OUT_STYLE,),
+    )
     out["depth_lighting_heldout"] = evaluate_depth(depth, night) | {"style": HELD_OUT_STYLE}
     out["segment_lighting_heldout"] = {
         k: v for k, v in evaluate_segment(segment, night).items() if k != "per_class_iou"

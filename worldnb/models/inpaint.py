@@ -3,9 +3,10 @@
 :class:`PixelInpaintPipeline` is a ``diffusers.DiffusionPipeline`` over a
 ``UNet2DModel`` and a ``DDIMScheduler``. The U-Net sees ``[x_t, image · (1 − mask),
 mask]`` after a 2× pixel-unshuffle (so a 256² image costs what a 128² one would, and
-the output keeps full-resolution detail) and predicts ``v``. Known pixels are kept
-exactly. It satisfies the :class:`~worldnb.generation.Inpainter` protocol and saves
-and loads with ``save_pretrained`` / ``from_pretrained``.
+the output keeps full-resolution detail) and predicts the clean image (DDIM then
+gives coherent fills early in training, where noise predictions still paint noise).
+Known pixels are kept exactly. It satisfies the :class:`~worldnb.generation.Inpainter`
+protocol and saves and loads with ``save_pretrained`` / ``from_pretrained``.
 
 Example:
     >>> import numpy as np, torch
@@ -56,7 +57,7 @@ def make_scheduler() -> DDIMScheduler:
         num_train_timesteps=1000,
         beta_schedule="squaredcos_cap_v2",
         clip_sample=True,
-        prediction_type="v_prediction",
+        prediction_type="sample",
         steps_offset=1,
     )
 
@@ -71,7 +72,8 @@ def _predict(unet, x_t, image, mask, t):
 
 
 def inpaint_loss(unet, scheduler, image, mask, generator=None) -> torch.Tensor:
-    """v-prediction loss, weighted to the hole (known pixels count 10 %).
+    """Denoising loss for the scheduler's prediction type (the shipped model predicts
+    the clean image, ``"sample"``), weighted to the hole (known pixels count 10 %).
 
     Args:
         image: (B, 3, H, W) in [−1, 1], H and W even; mask: (B, 1, H, W), 1 = hole.
@@ -85,7 +87,13 @@ def inpaint_loss(unet, scheduler, image, mask, generator=None) -> torch.Tensor:
         device=image.device,
     )
     noisy = scheduler.add_noise(image, noise, t)
-    target = scheduler.get_velocity(image, noise, t)
+    kind = scheduler.config.prediction_type
+    if kind == "sample":
+        target = image
+    elif kind == "v_prediction":
+        target = scheduler.get_velocity(image, noise, t)
+    else:
+        target = noise
     err = (_predict(unet, noisy, image, mask, t) - target) ** 2
     w = mask + 0.1 * (1 - mask)
     return (err * w).sum() / (w.sum() * 3)

@@ -128,6 +128,15 @@ class Pool:
         self.views = self.views[-self.cap :]
         self.chunks += 1
 
+    def sample(self, rng: np.random.Generator, n: int, recent: int = 256) -> list[dict]:
+        """``n`` random views, half of them from the ``recent`` newest (so that a change
+        in the worlds' look reaches training quickly)."""
+        k = len(self.views)
+        old = rng.integers(0, k, n)
+        new = rng.integers(max(0, k - recent), k, n)
+        pick = np.where(rng.random(n) < 0.5, new, old)
+        return [self.views[i] for i in pick]
+
     def grow(self):
         seed = self.chunks * self.rooms
         if seed + self.rooms > data.HELD_OUT_SEED:
@@ -266,8 +275,7 @@ def train_dense(args, tasks: list[str]) -> None:
         if step and step % args.grow_every == 0:
             pool.grow()
         rng = np.random.default_rng([args.seed, step])
-        pick = rng.integers(0, len(pool.views), args.batch)
-        batch = data.make_batch([pool.views[i] for i in pick], args.size, rng)
+        batch = data.make_batch(pool.sample(rng, args.batch), args.size, rng)
         batch = {k: v.to(device) for k, v in batch.items()}
         lr = _lr(step, args.steps, args.lr)
         for g in opt.param_groups:
@@ -339,8 +347,7 @@ def train_inpaint(args) -> None:
         if step and step % args.grow_every == 0:
             pool.grow()
         rng = np.random.default_rng([args.seed, step])
-        pick = rng.integers(0, len(pool.views), args.batch)
-        batch = data.make_batch([pool.views[i] for i in pick], args.size, rng)
+        batch = data.make_batch(pool.sample(rng, args.batch), args.size, rng)
         image = (batch["rgb"] * 2 - 1).to(device)
         mask = torch.from_numpy(data.random_masks(args.batch, args.size, rng))[:, None].float()
         gen = torch.Generator(device).manual_seed(int(rng.integers(2**31)))
