@@ -39,6 +39,9 @@ TARGETS = {
 }
 
 
+NOTES: dict[str, str] = {}
+
+
 def copy(args) -> None:
     for name, src in (("depth", args.dense), ("segment", args.dense), ("inpaint", args.inpaint)):
         if src is None:
@@ -78,7 +81,9 @@ def _card(name: str, bench: dict, met: bool, metrics: str, extra: str = "") -> s
         f"- steps: {t['steps']:,} (batch {t['batch']})\n"
         f"- hardware: {t['device']} ({t['threads']} thread; a shared 2-core machine)\n"
         f"- wall time: {t['wall_s']:.0f} s ({hours:.1f} h)\n"
-        f"- command: `{t['command']}`\n\n"
+        f"- command (last resumed run): `{t['command']}`\n"
+        + (f"- history: {NOTES[name]}\n" if NOTES.get(name) else "")
+        + "\n"
         "## Metrics on held-out rooms\n\n"
         f"Seeds from {h['seeds_from']:,} (never used in training): {h['rooms']} rooms, "
         f"{h['images']} images at {h['size']}², cameras at eye height. Measured by "
@@ -92,6 +97,8 @@ def _card(name: str, bench: dict, met: bool, metrics: str, extra: str = "") -> s
 
 def cards(args) -> None:
     bench = json.loads(Path(args.bench).read_text())
+    if args.notes:
+        NOTES.update(json.loads(Path(args.notes).read_text()))
     d, s, i, tm = bench["depth"], bench["segment"], bench["inpaint"], bench["timing"]
     t_ms = (
         f"CPU time at 256², {tm['threads']} threads: depth + segmentation "
@@ -146,6 +153,7 @@ def main():
     c.add_argument("--inpaint", help="training folder with inpaint/")
     k = sub.add_parser("cards")
     k.add_argument("--bench", required=True, help="JSON printed by benchmarks/models.py")
+    k.add_argument("--notes", help="JSON {model name: training history sentence}")
     args = p.parse_args()
     (copy if args.cmd == "copy" else cards)(args)
 

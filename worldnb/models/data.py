@@ -53,10 +53,11 @@ HELD_OUT_STYLE = "night"
 
 def classes() -> list[str]:
     """Segmentation classes: the room shell, the catalog's furniture categories, then
-    ``"clutter"`` (any other labelled object)."""
-    from ..catalog import categories
+    ``"clutter"`` (the catalog's small things: books, cups, cushions, pictures…, and
+    any other labelled object)."""
+    from ..catalog import categories, entry
 
-    return [*SHELL, *categories(), "clutter"]
+    return [*SHELL, *(c for c in categories() if not entry(c).clutter), "clutter"]
 
 
 def shell_labels(world: np.ndarray, room: Room, tol: float = 0.03) -> np.ndarray:
