@@ -10,7 +10,7 @@ import pytest
 
 import worldnb
 from worldnb import Camera, OrientedBox, Room, Scene, catalog
-from worldnb.errors import BackendError, InputError
+from worldnb.errors import InputError
 from worldnb.generation import GenerationConfig, Segmentation, box_iou, generate, understand_scene
 from worldnb.generation.understanding import apply_rigid
 from worldnb.testing import OracleDepth, OracleSegmenter, PerturbedDepth
@@ -201,9 +201,11 @@ def test_min_confidence_is_checked(bad):
         worldnb.understand(np.zeros((8, 8, 3), np.float32), min_confidence=bad)
 
 
-def test_builtin_models_are_not_shipped_yet():
-    with pytest.raises(BackendError, match="builtin"):
-        worldnb.understand(np.full((16, 16, 3), 0.5, np.float32), depth=lambda rgb: rgb[..., 0] + 1)
+def test_the_builtin_segmenter_is_the_default():
+    out = worldnb.understand(
+        np.full((16, 16, 3), 0.5, np.float32), depth=lambda rgb: rgb[..., 0] + 1
+    )
+    assert isinstance(out, Scene) and out.meta["backends"]["segment"] == "builtin:segment"
 
 
 def test_a_scene_without_an_input_view_is_refused():
