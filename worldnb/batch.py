@@ -32,6 +32,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -43,6 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .errors import InputError, WorldnbError
 from .generation import GenerationConfig, as_depth_estimator, as_inpainter, generate
 from .parallel import MAX_RETRIES, check_executor, ray_session, ray_workers
@@ -50,6 +53,8 @@ from .parallel import MAX_RETRIES, check_executor, ray_session, ray_workers
 __all__ = ["BatchItem", "BatchResult", "generate_many"]
 
 MANIFEST = "manifest.jsonl"
+#: the config and backends of the run that wrote ``out_dir`` (resume reuses only its items)
+RUN_FILE = "run.json"
 
 
 @dataclass
@@ -102,8 +107,15 @@ def _describe(image) -> tuple[str, str]:
     if isinstance(image, str | Path):
         return str(image), Path(image).stem or "image"
     if type(image).__module__.startswith("PIL"):
-        return "<PIL image>", "image"
-    return f"<{type(image).__name__}>", "image"
+        image = np.asarray(image)
+        kind = "PIL image"
+    else:
+        kind = type(image).__name__
+    try:  # in-memory images are told apart by their pixels
+        digest = hashlib.sha1(np.ascontiguousarray(image).tobytes()).hexdigest()[:12]
+    except (TypeError, ValueError):
+        return f"<{kind}>", "image"
+    return f"<{kind} {digest}>", "image"
 
 
 def _payload(image):
@@ -168,16 +180,36 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _read_manifest(path: Path) -> dict[int, dict]:
-    """Last line per index; a line cut short by a kill is ignored."""
+    """Last line per index; a line cut short by a kill, or one that is not a record of
+    ours, is ignored (its input simply runs again)."""
     done: dict[int, dict] = {}
+    fields = set(BatchItem.__dataclass_fields__)
     if path.exists():
         for line in path.read_text().splitlines():
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            done[int(rec["index"])] = rec
+            if (
+                isinstance(rec, dict)
+                and set(rec) <= fields
+                and isinstance(rec.get("index"), int)
+                and isinstance(rec.get("output"), str | None)
+            ):
+                done[rec["index"]] = rec
     return done
+
+
+def _run_record(config: GenerationConfig, backends: dict) -> dict:
+    """What an earlier run must share for its items to be reused: the config and which
+    backends it named (a callable by its qualified name)."""
+
+    def name(b):
+        if b is None or isinstance(b, str | Path):
+            return None if b is None else str(b)
+        return f"{type(b).__module__}.{getattr(b, '__qualname__', type(b).__qualname__)}"
+
+    return {"config": config.to_dict(), "backends": {k: name(v) for k, v in backends.items()}}
 
 
 def generate_many(
@@ -230,13 +262,22 @@ def generate_many(
         raise InputError("images: expected a list of paths or images, e.g. [path1, path2]")
     if len(images) == 0:
         raise InputError("images: the list is empty; give at least one image")
+    if not isinstance(out_dir, str | Path):
+        raise InputError(f"out_dir: expected a folder path, got {type(out_dir).__name__}")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"out_dir: {out} is a file; give a folder")
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / MANIFEST
-    if not resume and manifest.exists():
-        manifest.unlink()
+    run = _run_record(cfg, {"depth": depth, "inpaint": inpaint, "segment": segment})
+    run_file = out / RUN_FILE
+    try:
+        same_run = json.loads(run_file.read_text()) == json.loads(json.dumps(run))
+    except (OSError, ValueError):
+        same_run = False
+    if not (resume and same_run) and manifest.exists():
+        manifest.unlink()  # another config or backends: nothing earlier is reused
+    _write_atomic(run_file, json.dumps(run, indent=1).encode())
     earlier = _read_manifest(manifest)
     names = []
     result = BatchResult(out, [None] * len(images))  # type: ignore[list-item]
@@ -245,7 +286,13 @@ def generate_many(
         text, stem = _describe(image)
         names.append((text, f"{i:04d}_{stem}.wnb"))
         rec = earlier.get(i)
-        if rec and rec["status"] == "ok" and (out / rec["output"]).exists():
+        # reused only for the same input at the same place (a reordered list runs again)
+        if (
+            rec
+            and rec.get("status") == "ok"
+            and rec.get("input") == text
+            and (rec.get("output") and (out / rec["output"]).exists())
+        ):
             result.items[i] = BatchItem(**rec)
         else:
             todo.append(i)

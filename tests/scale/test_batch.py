@@ -72,7 +72,7 @@ def test_a_corrupt_image_fails_alone_and_ray_gives_the_local_scenes(
         np.testing.assert_array_equal(sa.layers["points"].xyz, sb.layers["points"].xyz)
         np.testing.assert_array_equal(sa.layers["gaussians"].means, sb.layers["gaussians"].means)
     assert sorted(p.name for p in (tmp_path / "ray").iterdir()) == sorted(
-        [p.name for p in res.paths] + ["manifest.jsonl"]
+        [p.name for p in res.paths] + ["manifest.jsonl", "run.json"]
     )  # no temporary files left
 
 
@@ -123,3 +123,39 @@ def test_bad_arguments_are_input_errors(tmp_path):
     with pytest.raises(worldnb.errors.InputError, match="config"):
         generate_many([np.zeros((8, 8, 3))], tmp_path / "x", config={"n_views": 0})
     assert "worldnb.batch" in sys.modules
+
+
+def test_resume_reuses_an_item_only_for_the_same_input_and_run(tiny_dpt, tmp_path):
+    """A reordered list, another config or other in-memory pixels run again: an item is
+    never reported done with another input's scene."""
+    images = write_images(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    first = generate_many(images, out, CFG, depth=str(tiny_dpt), progress=False)
+    swapped = generate_many(images[::-1], out, CFG, depth=str(tiny_dpt), progress=False)
+    assert [it.input for it in swapped.items] == [str(p) for p in images[::-1]]
+    assert len(manifest(out)) == 4  # both ran again
+    assert swapped.paths[0] != first.paths[0]
+    other = worldnb.GenerationConfig(n_views=0, refine_iters=0, max_side=96)
+    generate_many(images[::-1], out, other, depth=str(tiny_dpt), progress=False)
+    assert len(manifest(out)) == 2  # another config: the earlier manifest is not reused
+    # in-memory images: told apart by their pixels
+    rng = np.random.default_rng(1)
+    a, b = (rng.integers(0, 255, (40, 48, 3), dtype=np.uint8) for _ in range(2))
+    mem = tmp_path / "mem"
+    generate_many([a], mem, CFG, depth=str(tiny_dpt), progress=False)
+    generate_many([b], mem, CFG, depth=str(tiny_dpt), progress=False)
+    recs = manifest(mem)
+    assert len(recs) == 2 and recs[0]["input"] != recs[1]["input"]  # b ran: not a's scene
+    assert all(r["input"].startswith("<ndarray ") for r in recs)
+
+
+def test_foreign_manifest_lines_and_a_missing_folder(tiny_dpt, tmp_path):
+    out = tmp_path / "out"
+    images = write_images(tmp_path / "in", 1)
+    generate_many(images, out, CFG, depth=str(tiny_dpt), progress=False)
+    with (out / "manifest.jsonl").open("a") as f:
+        f.write('[]\n3\n{"index": "0"}\n{"index": 0, "bogus": 1}\n')
+    again = generate_many(images, out, CFG, depth=str(tiny_dpt), progress=False)
+    assert [it.status for it in again.items] == ["ok"]
+    with pytest.raises(worldnb.errors.InputError, match="out_dir"):
+        generate_many(images, None)
