@@ -23,6 +23,8 @@ MODULES = [
     "worldnb.catalog",
     "worldnb.rendering",
     "worldnb.spatial",
+    "worldnb.spatial.language",
+    "worldnb.spatial.vsibench",
     "worldnb.layout",
     "worldnb.worlds",
     "worldnb.models",
