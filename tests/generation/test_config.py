@@ -76,3 +76,10 @@ def test_replace_and_round_trip():
 def test_integral_floats_accepted_for_int_fields():
     assert GenerationConfig(steps=10.0).steps == 10
     assert isinstance(GenerationConfig(steps=10.0).steps, int)
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_integers_are_input_errors(bad):
+    # found by tests/robustness: n_views=inf was a raw OverflowError
+    with pytest.raises(InputError, match="n_views"):
+        GenerationConfig(n_views=bad)

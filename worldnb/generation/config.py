@@ -8,6 +8,7 @@ metadata, from which :class:`worldnb.widgets.GeneratePanel` builds its sliders.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,7 +164,7 @@ class GenerationConfig:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InputError(f"GenerationConfig.{f.name}: expected a number, got {value!r}")
             if kind is int:
-                if float(value) != int(value):
+                if not math.isfinite(value) or float(value) != int(value):
                     raise InputError(
                         f"GenerationConfig.{f.name}: expected an integer, got {value!r}"
                     )
