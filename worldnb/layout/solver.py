@@ -162,7 +162,7 @@ class _Search:
         for c in cons:
             if c.is_global:
                 continue
-            for n in c.involves:
+            for n in sorted(c.involves):
                 self.by_item[n].append(c)
 
     def late(self) -> bool:
@@ -447,7 +447,9 @@ class _Search:
             if not bad:
                 return
             c = bad[int(self.rng.integers(len(bad)))]
-            movable = [n for n in c.involves if not self._has_children(n)]
+            # sorted: a set of str iterates in an order that changes with PYTHONHASHSEED,
+            # and the rng picks by position (the same seed gave other rooms per process)
+            movable = [n for n in sorted(c.involves) if not self._has_children(n)]
             if not movable:
                 continue
             name = movable[int(self.rng.integers(len(movable)))]
