@@ -197,17 +197,12 @@ def line_segments(points: np.ndarray, color: str) -> three.LineSegments:
     return three.LineSegments(geometry=geometry, material=three.LineBasicMaterial(color=color))
 
 
-def box_mesh(corners: np.ndarray, color: str, opacity: float) -> three.Mesh:
-    """A translucent solid box (12 triangles) over (8, 3) corners."""
-    faces = []
-    for axis in range(3):
-        for side in (0, 1):
-            quad = [i for i in range(8) if (i >> (2 - axis)) & 1 == side]
-            a, b, c, d = quad[0], quad[1], quad[3], quad[2]
-            faces += [(a, b, c), (a, c, d)]
+def box_mesh(box, color: str, opacity: float) -> three.Mesh:
+    """A translucent solid :class:`~worldnb.OrientedBox` (its 12 triangles)."""
+    vertices, faces = box.triangles()
     geometry = three.BufferGeometry(
-        attributes={"position": attr(np.asarray(corners, np.float32))},
-        index=attr(np.array(faces, np.uint32).ravel()),
+        attributes={"position": attr(vertices.astype(np.float32))},
+        index=attr(faces.astype(np.uint32).ravel()),
     )
     material = three.MeshBasicMaterial(
         color=color, transparent=True, opacity=opacity, side="DoubleSide", depthWrite=False
@@ -287,7 +282,7 @@ def build_object(obj, label_height: float, solid: bool = False) -> ObjectView:
     edges = line_segments(_buffers.box_edges(corners), color or EDGE_COLOR)
     top = np.array([obj.box.center[0], obj.box.top + 1.2 * label_height, obj.box.center[2]])
     label = label_sprite(obj.name, top, label_height)
-    fill = box_mesh(corners, "#ffcc00", 0.35)
+    fill = box_mesh(obj.box, "#ffcc00", 0.35)
     fill.visible = False
     view = ObjectView(obj.id, three.Group(name=f"object {obj.id}"), edges, label, fill, color)
     if solid:

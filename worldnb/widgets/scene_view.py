@@ -467,7 +467,7 @@ class SceneView(ipywidgets.VBox):
 
         self._openings = {}
         for o in opening_objects(scene):
-            panel = _three.box_mesh(o.box.corners().astype(np.float64), HIGHLIGHT_COLOR, 0.6)
+            panel = _three.box_mesh(o.box, HIGHLIGHT_COLOR, 0.6)
             panel.visible = False
             self._openings[o.id] = panel
         self._openings_group.children = tuple(self._openings.values())
