@@ -59,6 +59,8 @@ def test_some_rooms_are_l_shaped_and_size_is_respected():
         ({"time_limit": -1}, "time_limit"),  # was "could not furnish a bedroom"
         ({"time_limit": float("nan")}, "time_limit"),
         ({"time_limit": None}, "time_limit"),
+        ({"clutter": "lots"}, "clutter"),  # was taken as True
+        ({"textures": None}, "textures"),
     ],
 )
 def test_bad_input(kw, match):

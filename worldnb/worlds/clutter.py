@@ -23,6 +23,7 @@ import numpy as np
 import shapely
 
 from ..catalog import entry
+from ..errors import InputError
 from ..scene import OrientedBox, Scene
 
 __all__ = ["CLUTTER_ON", "add_clutter"]
@@ -107,7 +108,7 @@ def _on_supports(scene: Scene, rng: np.random.Generator, new: list) -> None:
 def _flat(o) -> bool:
     try:
         return entry(o.attrs.get("category", o.label)).flat
-    except Exception:  # unknown labels are not flat
+    except InputError:  # labels the catalog does not know are not flat
         return False
 
 

@@ -293,6 +293,9 @@ def sample_room(
         raise InputError(f"time_limit: expected seconds per planning attempt, got {time_limit!r}")
     if not math.isfinite(time_limit) or time_limit <= 0:
         raise InputError(f"time_limit: expected a positive number of seconds, got {time_limit!r}")
+    for name, flag in (("textures", textures), ("clutter", clutter)):
+        if not isinstance(flag, bool | np.bool_):
+            raise InputError(f"{name}: expected True or False, got {flag!r}")
     if style is not None and style not in STYLES:
         raise InputError(f"style: expected one of {', '.join(STYLES)} or None, got {style!r}")
     rng = _rng_for(kind, seed)
