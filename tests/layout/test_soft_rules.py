@@ -342,7 +342,9 @@ def test_every_rule_keeps_hard_and_weight():
 def test_centred_is_a_deprecated_name_for_centered():
     from worldnb.layout import Centred
 
-    with pytest.warns(DeprecationWarning, match="Centred is deprecated; use Centered"):
+    with pytest.warns(
+        DeprecationWarning, match="^worldnb.layout.Centred is deprecated; use Centered$"
+    ):
         rule = Centred("a", max_offset=0.3, weight=2.0)
     assert isinstance(rule, Centered) and rule.max_offset == 0.3 and rule.weight == 2.0
 
@@ -423,3 +425,60 @@ def test_binary_rules_are_ready_when_a_and_some_b_are_placed():
     lay.place("plant", Placement(1, 1, 0))
     assert Near("dresser 1", ["dresser 2", "plant"]).bind(lay).ready(lay)
     assert not Near("dresser 2", "plant").bind(lay).ready(lay)
+
+
+# ---- wall_gap: every side, turned both ways ----------------------------------------------
+# BOX is 1.0 wide (w, local x) and 0.4 deep (d, local z). Turned by θ, the edge's farther
+# corner is (half its length)·|sin θ| further from the wall than the edge's middle, and the
+# middle is (half the other side)·cos θ nearer than the centre: plain trigonometry.
+_SIDES = {
+    # side: (centre x, centre z, wall it faces, centre-to-wall distance, half edge, half depth)
+    "back": (0.0, -2 + 0.3, "wall_2", 0.3, 0.5, 0.2),
+    "front": (0.0, 2 - 0.3, "wall_0", 0.3, 0.5, 0.2),
+    "left": (2 - 0.7, 0.0, "wall_1", 0.7, 0.2, 0.5),
+    "right": (-2 + 0.7, 0.0, "wall_3", 0.7, 0.2, 0.5),
+}
+
+
+@pytest.mark.parametrize("side", list(_SIDES))
+@pytest.mark.parametrize("deg", [-3.0, 0.0, 3.0])
+def test_wall_gap_takes_the_farther_corner_of_each_side_for_either_turn(side, deg):
+    from worldnb.layout._rules_unary import wall_gap
+
+    x, z, wall, centre, half_edge, half_depth = _SIDES[side]
+    lay = layout(("dresser", BOX, x, z, deg))
+    t = math.radians(deg)
+    expected = centre - half_depth * math.cos(t) + half_edge * abs(math.sin(t))
+    gap, wall_id = wall_gap(lay, "dresser", side)
+    assert wall_id == wall and gap == pytest.approx(expected, abs=1e-9)
+    ok, measured, _ = measure(AgainstWall("dresser", side=side, max_gap=expected + 0.01), lay)
+    assert ok and measured == pytest.approx(expected, abs=1e-9)
+
+
+def test_wall_gap_counts_only_walls_within_5_degrees_of_parallel():
+    from worldnb.layout._rules_unary import wall_gap
+
+    x, z, *_ = _SIDES["back"]
+    near = layout(("dresser", BOX, x, z, 4.5))
+    assert wall_gap(near, "dresser", "back")[1] == "wall_2"
+    for deg in (5.5, -5.5, 40.0, 45.0):  # no wall is parallel to any side
+        lay = layout(("dresser", BOX, 0.0, 0.0, deg))
+        for side in _SIDES:
+            assert wall_gap(lay, "dresser", side) == (math.inf, ""), (deg, side)
+    # the side defaults to the back
+    lay = layout(("dresser", BOX, x, z, 0.0))
+    assert wall_gap(lay, "dresser") == wall_gap(lay, "dresser", "back")
+    assert wall_gap(lay, "dresser")[1] == "wall_2"
+
+
+def test_unary_groups_need_every_item_and_add_only_the_failing_costs():
+    # desk 1: 1.5 m from the window (fails the default 1 m by 0.5); desk 2: 0.5 m (passes,
+    # its own margin is −0.5, which must not lower the cost)
+    lay = layout(("desk", BOX, 0, -2 + 1.5 + 0.2, 0), ("desk", BOX, 0, -2 + 0.5 + 0.2, 0))
+    ok, worst, cost = measure(NearWindow("desk"), lay)
+    assert not ok and worst == pytest.approx(1.5) and cost == pytest.approx(0.5)
+    # the default limit is 1 m: 1.1 m fails by 0.1, 0.9 m passes
+    for d, passes in ((1.1, False), (0.9, True)):
+        one = layout(("desk", BOX, 0, -2 + d + 0.2, 0))
+        assert measure(NearWindow("desk"), one)[0] is passes
+        assert measure(NearWindow("desk"), one)[2] == pytest.approx(0.0 if passes else 0.1)

@@ -193,3 +193,19 @@ def test_large_image_needs_allow_large(make_K):
     args = _one_gaussian(make_K, 5000, 4000)
     with pytest.raises(InputError, match="allow_large"):
         rasterize_gaussians(*args)
+
+
+def test_work_stays_on_the_means_device_whatever_torchs_default(make_gaussians, make_K):
+    # "Runs on the device of means", also after torch.set_default_device(...): the
+    # "meta" device stands in for another device (tensors made there carry no values).
+    params = make_gaussians(30, seed=9)
+    K, T = make_K(W, H), _viewmat(dtype=torch.float32)
+    bg, wall = torch.tensor([0.1, 0.2, 0.3]), torch.full((H, W), 3.0)
+    for kw in ({}, {"max_pairs": 200}):
+        want = rasterize_gaussians(*params, K, T, W, H, background=bg, depth_limit=wall, **kw)
+        with torch.device("meta"):
+            got = rasterize_gaussians(*params, K, T, W, H, background=bg, depth_limit=wall, **kw)
+        assert got.n_pairs == want.n_pairs > 0
+        for a, b in zip(got[:3], want[:3], strict=True):
+            assert a.device.type == "cpu"
+            torch.testing.assert_close(a, b, atol=0, rtol=0)

@@ -138,3 +138,24 @@ def test_bad_input_messages_start_with_the_argument(kwargs, message):
     args.update(kwargs)
     with pytest.raises(InputError, match=message):
         splat_points(**args)
+
+
+def test_work_stays_on_the_inputs_device_whatever_torchs_default(make_K):
+    # A notebook may call torch.set_default_device("cuda"); CPU inputs must still be
+    # splatted on the CPU. The "meta" device stands in for another device here: any
+    # tensor made without naming the inputs' device lands there and carries no values.
+    g = torch.Generator().manual_seed(2)
+    xyz = torch.rand(60, 3, generator=g) * 2 - torch.tensor([1.0, 1, -1.5])
+    cols = torch.rand(60, 2, generator=g)
+    K, T = make_K(12, 10), torch.eye(4)
+    empty, empty_cols = torch.zeros(0, 3), torch.zeros(0, 2)
+    for radius in (0.0, 1.5):
+        want = splat_points(xyz, K, T, 12, 10, radius=radius, colors=cols)
+        with torch.device("meta"):
+            got = splat_points(xyz, K, T, 12, 10, radius=radius, colors=cols)
+        for a, b in zip(got, want, strict=True):
+            assert a.device.type == "cpu" and torch.equal(a, b)
+    with torch.device("meta"):
+        got = splat_points(empty, K, T, 12, 10, colors=empty_cols)
+    assert all(t.device.type == "cpu" for t in got)
+    assert (got.point == -1).all() and torch.isinf(got.depth).all() and (got.rgb == 0).all()
