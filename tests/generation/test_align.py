@@ -1,4 +1,7 @@
+import math
+
 import numpy as np
+import pytest
 
 from worldnb.generation import align_depth
 
@@ -23,3 +26,83 @@ def test_negative_scale_falls_back_to_ratio(rng):
     d = rng.uniform(1, 5, (30, 30))
     s, t, _ = align_depth(d, 10 - d, np.ones_like(d, bool))
     assert s > 0 and t == 0.0
+
+
+def _trimmed_fit(x, y, rounds, keep_n):
+    """Reference: ``rounds`` least-squares line fits (np.polyfit), each on the ``keep_n``
+    points the previous fit explains best (argsort); the RMSE over the last kept set."""
+    sel = np.ones(len(x), bool)
+    for _ in range(rounds):
+        s, t = np.polyfit(x[sel], y[sel], 1)
+        r = np.abs(s * x + t - y)
+        sel = np.zeros(len(x), bool)
+        sel[np.argsort(r)[:keep_n]] = True
+    return s, t, float(np.sqrt(np.mean((s * x[sel] + t - y[sel]) ** 2)))
+
+
+def test_defaults_are_five_rounds_keeping_80_percent():
+    # heavy-tailed noise (seed 90: the fit still moves between rounds 4, 5 and 6);
+    # 101 points: the 80 % quantile is the 81st smallest residual, so 81 are kept
+    rng = np.random.default_rng(90)
+    x = rng.uniform(1, 5, 101)
+    y = 1.3 * x + 0.2 + rng.standard_t(2, 101) * 0.2
+    assert (y > 0).all()
+    s, t, rmse = align_depth(x[None], y[None], np.ones((1, 101), bool))
+    want = _trimmed_fit(x, y, 5, 81)
+    np.testing.assert_allclose((s, t, rmse), want, rtol=1e-9, atol=1e-12)
+    for other in (_trimmed_fit(x, y, 4, 81), _trimmed_fit(x, y, 6, 81), _trimmed_fit(x, y, 5, 82)):
+        assert abs(other[0] - s) > 1e-4  # the test tells these apart
+    # the arguments are honoured
+    got = align_depth(x[None], y[None], np.ones((1, 101), bool), iters=2, keep=0.5)
+    np.testing.assert_allclose(got, _trimmed_fit(x, y, 2, 51), rtol=1e-9, atol=1e-12)
+
+
+def _fifty_good_pixels_and_bad_ones():
+    """50 pixels on target = 1.7 d + 0.3 (some depths below 1 m), then one pixel of each
+    kind that must be ignored, its target far off the line."""
+    d = np.concatenate([np.linspace(0.5, 5.0, 50), [2.0] * 9])
+    target = 1.7 * d + 0.3
+    known = np.ones(len(d), bool)
+    bad = [
+        ("known", False, None),
+        ("depth", np.nan, None),
+        ("depth", np.inf, None),
+        ("depth", 0.0, None),
+        ("depth", -1.0, None),
+        ("target", np.nan, None),
+        ("target", np.inf, None),
+        ("target", 0.0, None),
+        ("target", -1.0, None),
+    ]
+    for i, (what, value, _) in enumerate(bad, start=50):
+        if what == "known":
+            known[i], target[i] = False, 40.0
+        elif what == "depth":
+            d[i], target[i] = value, 40.0
+        else:
+            target[i] = value
+    return d[None], target[None], known[None]
+
+
+def test_only_known_finite_positive_pixels_count_and_50_are_enough():
+    d, target, known = _fifty_good_pixels_and_bad_ones()
+    # 50 pixels: one fit on all of them (trimming to 40 stops the loop), so any bad pixel
+    # let in would pull the line off
+    s, t, rmse = align_depth(d, target, known)
+    assert s == pytest.approx(1.7, abs=1e-9) and t == pytest.approx(0.3, abs=1e-9)
+    assert rmse == pytest.approx(0.0, abs=1e-9)
+    known[0, 0] = False  # 49 usable pixels: too few, identity and no error estimate
+    s, t, rmse = align_depth(d, target, known)
+    assert (s, t) == (1.0, 0.0) and math.isnan(rmse)
+    assert align_depth(d, target, known, min_pixels=49)[0] == pytest.approx(1.7, abs=1e-9)
+
+
+def test_fallback_scale_is_the_median_ratio_and_rmse_over_its_best_80_percent():
+    rng = np.random.default_rng(4)
+    x = rng.uniform(1, 5, 101)
+    y = 10 - x  # a negative slope is no usable fit
+    s, t, rmse = align_depth(x[None], y[None], np.ones((1, 101), bool))
+    ratio = np.sort(y / x)[50]  # the median of 101 ratios
+    r = np.sort(np.abs(ratio * x - y))[:81]
+    assert s == pytest.approx(ratio, rel=1e-12) and t == 0.0
+    assert rmse == pytest.approx(float(np.sqrt(np.mean(r**2))), rel=1e-9)
