@@ -136,10 +136,15 @@ def prepare(chunk: str) -> Path:
         dst = d / p
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_file():
-            conf = src.parent / "conftest.py"
-            if conf.exists() and not (dst.parent / "conftest.py").exists():
-                (dst.parent / "conftest.py").symlink_to(conf)
-        dst.symlink_to(src)
+            # the folder's conftest plus the helpers and data it imports (tests/spatial's
+            # conftest imports _paraphrase.py, which reads data/): everything but other tests
+            for extra_src in src.parent.iterdir():
+                extra_dst = dst.parent / extra_src.name
+                test_file = extra_src.name.startswith("test_") and extra_src.suffix == ".py"
+                if not test_file and extra_src.name != "__pycache__" and not extra_dst.exists():
+                    extra_dst.symlink_to(extra_src)
+        if not dst.exists():
+            dst.symlink_to(src)
     # mutmut copies tests/ and non-Python files (catalog JSON, weights) into mutants/
     # once; stale copies would hide new tests and data. Its results (.meta) stay.
     stale = d / "mutants" / "tests"

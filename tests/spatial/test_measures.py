@@ -3,6 +3,7 @@ sizes, counts and areas on the hand-built room (numbers worked out by hand)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from scipy.optimize import minimize
 
 from worldnb.errors import QueryError
-from worldnb.scene import OrientedBox, Scene
+from worldnb.scene import OrientedBox, Room, Scene
 from worldnb.spatial import (
     clearance,
     count,
@@ -106,3 +107,98 @@ def test_bad_inputs_raise_query_error():
         floor_area(Scene(meta={"floor_area": "large"}))
     with pytest.raises(QueryError, match="label"):
         count(Scene(), 3)
+
+
+# ---- exact values worked out by hand (binary-exact sizes, so ties are exact) ----------
+
+
+def _unit_box(x, z, y=0.5, size=(1.0, 1.0, 1.0), yaw=0.0):
+    return OrientedBox((x, y, z), size, yaw)
+
+
+def test_distance_adds_the_height_gap_by_pythagoras():
+    a = _unit_box(0, 0)  # x in [-0.5, 0.5], y in [0, 1]
+    b = _unit_box(4.0, 0, y=5.5)  # 3 m away on the floor, 4 m gap above (y in [5, 6])
+    assert distance(a, b) == pytest.approx(5.0, abs=1e-6)
+    assert distance(b, a) == pytest.approx(5.0, abs=1e-6)
+    # clearance ignores heights: only the 3 m floor gap
+    assert clearance(a, b) == pytest.approx(3.0, abs=1e-6)
+    assert clearance(b, a) == pytest.approx(3.0, abs=1e-6)
+
+
+def test_measures_name_the_bad_argument():
+    box = _unit_box(0, 0)
+    for fn in (distance, clearance):
+        with pytest.raises(QueryError, match=r"^a: expected a SceneObject"):
+            fn("bed", box)
+        with pytest.raises(QueryError, match=r"^b: expected a SceneObject"):
+            fn(box, "bed")
+    with pytest.raises(QueryError, match=r"^room: expected a Room, got NoneType"):
+        wall_clearance(box, None)
+    with pytest.raises(QueryError, match=r"^object: expected a SceneObject"):
+        wall_clearance("bed", Room.rectangle(4, 4))
+    with pytest.raises(QueryError, match=r"^object: expected a SceneObject"):
+        size("bed")
+
+
+def test_wall_clearance_nearest_wall_and_first_of_a_tie():
+    room = Room.rectangle(4, 4)  # walls at x, z = ±2: wall_0 south, 1 east, 2 north, 3 west
+    # 0.25 m from the east wall (x = 2), 1.5 m from the others
+    assert wall_clearance(_unit_box(1.25, 0), room) == (pytest.approx(0.25), "wall_1")
+    assert wall_clearance(_unit_box(0, -1.0), room) == (pytest.approx(0.5), "wall_2")
+    # the centre box is 1.5 m from all four walls: the first wall wins the tie
+    assert wall_clearance(_unit_box(0, 0), room) == (1.5, "wall_0")
+
+
+def test_size_fields_and_footprint_length():
+    s = size(OrientedBox((0, 1, 0), (0.5, 2.0, 1.5), yaw=0.3))
+    assert (s.width, s.height, s.depth) == (0.5, 2.0, 1.5)
+    assert s.longest == 2.0 and s.footprint_length == 1.5
+    assert size(_unit_box(0, 0, size=(1.5, 0.25, 0.5))).footprint_length == 1.5
+    assert size(_unit_box(0, 0, size=(0.25, 0.5, 1.5))).longest == 1.5
+    assert size(_unit_box(0, 0, size=(1.5, 0.25, 0.5))).longest == 1.5
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.width = 1.0
+
+
+def test_count_normalises_the_label():
+    s = Scene()
+    for label in ("chair", "chair", "table"):
+        s.add_object(label, _unit_box(0, 0))
+    assert count(s, "  CHAIR  ") == 2 and count(s, "table") == 1 and count(s, "sofa") == 0
+    assert count(s) == 3 and count(s, None) == 3
+    with pytest.raises(QueryError, match=r"label: expected a string like 'chair' or None, got 3"):
+        count(s, 3)
+
+
+@pytest.mark.parametrize(("stored", "area"), [(12.5, 12.5), ("7.25", 7.25), (0, 0.0)])
+def test_floor_area_from_stored_meta(stored, area):
+    got = floor_area(Scene(meta={"floor_area": stored}))
+    assert got == area and isinstance(got, float)
+
+
+@pytest.mark.parametrize("stored", [-1.0, float("nan"), float("inf"), None, "large"])
+def test_floor_area_refuses_bad_stored_meta(stored):
+    with pytest.raises(QueryError, match=r"scene.meta\['floor_area'\] must be a number of m²"):
+        floor_area(Scene(meta={"floor_area": stored}))
+
+
+def test_floor_area_prefers_the_room_and_names_what_is_missing():
+    assert floor_area(Scene(room=Room.rectangle(4, 3), meta={"floor_area": 99})) == 12.0
+    with pytest.raises(QueryError, match=r"^this scene has no room outline and no stored floor"):
+        floor_area(Scene())
+
+
+def test_free_floor_area_counts_only_objects_on_the_floor():
+    s = Scene(room=Room.rectangle(4, 4))
+    assert free_floor_area(s) == 16.0  # nothing placed
+    s.add_object("rug", _unit_box(-1, -1, y=0.125, size=(1.0, 0.25, 1.0)))  # bottom 0
+    # bottom 0.25 ≤ 0.3: stands on the floor; two boxes overlap by 0.5 m², counted once
+    s.add_object("box", _unit_box(-0.5, -1, y=0.75, size=(1.0, 1.0, 1.0)))
+    s.add_object("shelf", _unit_box(1, 1, y=0.875, size=(1.0, 1.0, 1.0)))  # bottom 0.375 > 0.3
+    assert free_floor_area(s) == pytest.approx(16 - 1.5, abs=1e-9)
+    # with a higher contact limit the shelf counts too; exactly at the limit counts
+    assert free_floor_area(s, floor_contact=0.375) == pytest.approx(16 - 2.5, abs=1e-9)
+    assert free_floor_area(s, floor_contact=0.0) == pytest.approx(16 - 1.0, abs=1e-9)
+    with pytest.raises(QueryError, match=r"^free floor area needs a room outline"):
+        free_floor_area(Scene())

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from worldnb.errors import QueryError
-from worldnb.scene import Camera, OrientedBox, Scene
+from worldnb.scene import Camera, OrientedBox, Room, Scene
 from worldnb.spatial import (
     EgoFrame,
     ObjectFrame,
@@ -21,8 +21,11 @@ from worldnb.spatial import (
     behind,
     below,
     between,
+    clearance,
     facing,
+    facing_angle,
     farthest,
+    front_ray_hits,
     in_corner,
     in_front_of,
     inside,
@@ -35,8 +38,10 @@ from worldnb.spatial import (
     relations,
     right_of,
     turn_direction,
+    walls_near,
 )
 from worldnb.spatial import predicates as R
+from worldnb.spatial.frames import Frame
 
 
 def test_room_frame_compass(room_scene):
@@ -201,3 +206,336 @@ def test_footprints_at_once_equal_each_boxs_footprint(rng):
             np.asarray(fp.exterior.coords), np.asarray(b.footprint().exterior.coords)
         )
     assert len(footprints([])) == 0
+
+
+# ---- exact values worked out by hand ---------------------------------------------------
+# Sizes and positions are binary fractions, so the float32 boxes hold them exactly and a
+# value "exactly at the limit" really is at the limit.
+
+
+def _box(x, z, y=0.5, size=(1.0, 1.0, 1.0), yaw=0.0):
+    return OrientedBox((x, y, z), size, yaw)
+
+
+def _at(deg, r=2.0, origin=(0.0, 0.0)):
+    """The floor point ``r`` m from ``origin`` at ``deg`` degrees clockwise from north (−Z)."""
+    a = math.radians(deg)
+    return (origin[0] + r * math.sin(a), origin[1] - r * math.cos(a))
+
+
+def test_frame_axes_coords_and_bearing():
+    f = Frame((1.0, 2.0), (0.0, -3.0))  # at (1, 2), looking north; forward need not be unit
+    assert f.origin.tolist() == [1.0, 2.0]
+    assert f.forward.tolist() == [0.0, -1.0] and f.right.tolist() == [1.0, 0.0]
+    np.testing.assert_array_equal(f.coords([[3.0, 2.0], [1.0, -1.0]]), [[2.0, 0.0], [0.0, 3.0]])
+    assert f.lateral((3.0, 7.0, 2.0)) == 2.0 and f.depth((3.0, 7.0, 2.0)) == 0.0
+    assert f.lateral((1.0, -1.0)) == 0.0 and f.depth((1.0, -1.0)) == 3.0
+    assert f.bearing((3.0, 2.0)) == 90.0 and f.bearing((-1.0, 2.0)) == -90.0
+    assert f.bearing((2.0, 1.0)) == 45.0 and f.bearing((1.0, 4.0)) == 180.0
+    assert f.describe() == "frame" and repr(f) == "Frame(frame)"
+
+
+def test_room_frame_origin_axes_and_name():
+    f = RoomFrame()
+    assert f.origin.tolist() == [0.0, 0.0] and f.room is None
+    assert f.forward.tolist() == [0.0, -1.0] and f.right.tolist() == [1.0, 0.0]
+    assert repr(f) == "RoomFrame(the room's frame (north = −Z, east = +X))"
+    room = Room([(2, 0), (6, 0), (6, -2), (2, -2)])  # centred on (4, -1)
+    g = RoomFrame(room)
+    assert g.origin.tolist() == [4.0, -1.0] and g.room is room
+    assert g.lateral((5.0, -1.0)) == 1.0 and g.depth((4.0, -3.0)) == 2.0
+    with pytest.raises(QueryError, match=r"^RoomFrame: expected a Room or None, got str"):
+        RoomFrame("kitchen")
+
+
+@pytest.mark.parametrize(
+    ("deg", "name"),
+    [
+        (0, "north"),
+        (22, "north"),
+        (23, "north-east"),
+        (90, "east"),
+        (135, "south-east"),
+        (180, "south"),
+        (225, "south-west"),
+        (270, "west"),
+        (292, "west"),
+        (293, "north-west"),
+        (295, "north-west"),
+        (315, "north-west"),
+        (350, "north"),
+    ],
+)
+def test_room_frame_compass_points(deg, name):
+    room = Room([(2, 0), (6, 0), (6, -2), (2, -2)])  # centred on (4, -1)
+    assert RoomFrame(room).compass(_at(deg, 0.75, (4.0, -1.0))) == name
+    # relative to another point instead of the room centre
+    assert RoomFrame().compass(_at(deg, 3.0, (10.0, 5.0)), relative_to=(10.0, 5.0)) == name
+
+
+def test_viewer_frame_axes_name_and_things_behind_the_camera():
+    cam = Camera.look_at(eye=(1, 1.5, 2), target=(1, 1.5, 0))  # level, looking north
+    f = ViewerFrame(cam, "cam0")
+    assert f.camera is cam and repr(f) == "ViewerFrame(the viewer's frame (cam0))"
+    np.testing.assert_allclose(f.origin, [1.0, 2.0])
+    np.testing.assert_allclose(f.forward, [0.0, -1.0], atol=1e-7)
+    np.testing.assert_allclose(f.right, [1.0, 0.0], atol=1e-7)
+    assert f.lateral((2.0, 0.0)) == pytest.approx(0.5)  # 1 m right, 2 m ahead: x / z
+    assert f.depth((1.0, -1.0)) == pytest.approx(3.0)
+    assert f.lateral((2.0, 4.0)) == pytest.approx(1000.0)  # behind: counted 1 mm ahead
+    assert ViewerFrame(cam).describe() == "the viewer's frame (the camera)"
+    # looking straight down with north up in the image: forward is north
+    down = ViewerFrame(Camera.look_at(eye=(0, 5, 0), target=(0, 0, 0), up=(0, 0, -1)))
+    np.testing.assert_allclose(down.forward, [0.0, -1.0], atol=1e-6)
+    np.testing.assert_allclose(down.right, [1.0, 0.0], atol=1e-6)
+
+
+def test_object_frame_axes_follow_the_front():
+    s = Scene()
+    tv = s.add_object("tv", _box(1.0, 2.0, yaw=math.pi / 2), front=True)  # faces +X (east)
+    f = ObjectFrame(tv)
+    assert f.object is tv and f.observer is False
+    np.testing.assert_allclose(f.origin, [1.0, 2.0])
+    np.testing.assert_allclose(f.forward, [1.0, 0.0], atol=1e-7)
+    np.testing.assert_allclose(f.right, [0.0, 1.0], atol=1e-7)  # facing east, right is south
+    assert f.describe() == f"{tv.name}'s own frame (its front)"
+    with pytest.raises(QueryError, match=r"^ObjectFrame: expected a SceneObject, got OrientedBox"):
+        ObjectFrame(_box(0, 0))
+
+
+def test_ego_frame_names_and_direction_mode():
+    f = EgoFrame((1.0, 1.0), (1.0, 0.0), direction=True)  # at (1, 1) facing +X
+    assert f.origin.tolist() == [1.0, 1.0] and f.forward.tolist() == [1.0, 0.0]
+    assert f.describe() == "standing by the given point, facing the given point"
+    assert f.direction((1.0, 3.0)) == "right"  # facing east, +Z is on the right
+    g = EgoFrame((1.0, 1.0), (1.0, 0.0))  # facing the point (1, 0): north
+    assert g.forward.tolist() == [0.0, -1.0]
+    s = Scene()
+    sofa = s.add_object("sofa", _box(0, 2))
+    tv = s.add_object("tv", _box(0, -2))
+    e = EgoFrame(sofa, tv)
+    assert e.standing_at is sofa and e.facing is tv
+    assert e.describe() == f"standing by {sofa.name}, facing {tv.name}"
+
+
+def test_ego_direction_levels_and_exact_limits():
+    f = EgoFrame((0.0, 0.0), (0.0, -2.0))  # facing north: east is on the right
+    assert f.direction((2.0, 2.0)) == "back"  # exactly 135°: a turn of at least back_deg
+    assert f.direction(_at(135.5)) == "back" and f.direction(_at(-135.5)) == "back"
+    assert f.direction(_at(134.5)) == "right" and f.direction(_at(-134.5)) == "left"
+    assert f.direction(_at(150), back_deg=160) == "right"
+    assert f.direction(_at(150), "left-right") == "right"
+    assert f.direction(_at(-150), "left-right") == "left"
+    # quadrants: exactly ahead or exactly beside counts as front and as right
+    assert f.direction((0.0, -2.0), "quadrant") == "front-right"
+    assert f.direction((2.0, 0.0), "quadrant") == "front-right"
+    assert f.direction((-2.0, 0.0), "quadrant") == "front-left"
+    assert f.direction((-1.0, 1.0), "quadrant") == "back-left"
+    assert f.direction((0.0, 2.0), "quadrant") == "back-right"
+    with pytest.raises(QueryError, match=r"^levels: expected 'left-right', 'left-right-back' or"):
+        f.direction((1.0, 0.0), "compass")
+
+
+def test_turn_direction_signed_angles_and_limits():
+    north = (0.0, -1.0)
+    assert turn_direction(north, (1.0, 0.0)) == ("right", 90.0)
+    assert turn_direction((0.0, -2.0), (-3.0, 0.0)) == ("left", -90.0)
+    assert turn_direction(north, (1.0, 1.0)) == ("back", 135.0)  # exactly back_deg
+    assert turn_direction(north, (-1.0, 1.0)) == ("back", -135.0)
+    assert turn_direction(north, (0.0, -5.0)) == ("straight", 0.0)
+    assert turn_direction(north, _at(135.5))[0] == "back"
+    assert turn_direction(north, _at(134.5))[0] == "right"
+    assert turn_direction(north, _at(20.5))[0] == "right"
+    assert turn_direction(north, _at(-20.5))[0] == "left"
+    assert turn_direction(north, _at(19.5))[0] == "straight"
+    assert turn_direction(north, _at(-19.5))[0] == "straight"
+    assert turn_direction(north, (1.0, -1.0), straight_deg=45.0) == ("right", 45.0)  # not less
+    assert turn_direction(north, (1.0, 0.0), back_deg=90.0) == ("back", 90.0)
+    assert turn_direction(north, _at(30), straight_deg=31)[0] == "straight"
+    ang = turn_direction(north, _at(60))[1]
+    assert ang == pytest.approx(60.0)
+
+
+def test_left_right_margins_per_frame():
+    a, b = _box(0, 0), _box(0.25, 0)  # a is 0.25 m west of b
+    assert left_of(a, b) and right_of(b, a) and not left_of(b, a) and not right_of(a, b)
+    # more than the margin: exactly the margin is not enough
+    assert not left_of(a, b, margin=0.25) and not right_of(b, a, margin=0.25)
+    assert left_of(a, b, margin=0.125) and right_of(b, a, margin=0.125)
+    # default margins: 5 cm in the room frame, 0.02 (x / z) in a viewer frame
+    c = _box(0.03125, 0)
+    assert not left_of(a, c) and not right_of(c, a)
+    cam = Camera.look_at(eye=(0, 0.5, 2), target=(0, 0.5, 0))  # 2 m south, looking north
+    view = ViewerFrame(cam)
+    d = _box(0.0625, 0)  # 0.03 to the right in the image (0.0625 / 2)
+    assert left_of(a, d, view) and right_of(d, a, view)
+    assert not left_of(a, d, view, margin=0.0625) and not right_of(d, a, view, margin=0.0625)
+
+
+def test_front_behind_in_observer_and_object_frames():
+    south, north = _box(0, 1.0), _box(0, 0.0)
+    # room frame: in front = south (closer to a reader at the south wall)
+    assert in_front_of(south, north) and behind(north, south)
+    assert not in_front_of(north, south) and not behind(south, north)
+    assert not in_front_of(south, north, margin=1.0) and not behind(north, south, margin=1.0)
+    assert in_front_of(south, north, margin=0.5) and behind(north, south, margin=0.5)
+    s = Scene()
+    chair = s.add_object("chair", _box(0, 0), front=True)  # faces +Z (south)
+    f = ObjectFrame(chair)
+    ahead, back = _box(0, 1.0), _box(0, -1.0)
+    assert in_front_of(ahead, chair, f) and not behind(ahead, chair, f)
+    assert behind(back, chair, f) and not in_front_of(back, chair, f)
+    assert not in_front_of(ahead, chair, f, margin=1.0) and not behind(back, chair, f, margin=1.0)
+    assert in_front_of(ahead, chair, f, margin=0.5) and behind(back, chair, f, margin=0.5)
+    # a SceneObject given as the frame means its own frame
+    assert in_front_of(ahead, chair, chair) and behind(back, chair, chair)
+    with pytest.raises(QueryError, match=r"^frame: expected a Frame"):
+        in_front_of(ahead, chair, "north")
+
+
+def test_above_below_on_tolerances():
+    table = _box(0, 0)  # top at 1.0
+    cup = _box(0, 0, y=1.125, size=(0.25, 0.25, 0.25))  # bottom 1.0
+    hover = _box(0, 0, y=1.625, size=(0.25, 0.25, 0.25))  # bottom 1.5
+    sunk = _box(0, 0, y=0.875, size=(0.25, 0.25, 0.25))  # bottom 0.75
+    aside = _box(2.0, 0, y=1.125, size=(0.25, 0.25, 0.25))
+    edge = _box(1.0, 0, y=1.5)  # shares only the x = 0.5 edge with the table
+    assert on(cup, table) and above(cup, table) and below(table, cup)
+    assert above(hover, table) and not on(hover, table) and not on(hover, table, tol=0.25)
+    assert on(hover, table, tol=0.5)  # exactly the tolerance
+    assert not above(sunk, table) and not on(sunk, table) and not below(table, sunk)
+    assert above(sunk, table, tol=0.25) and below(table, sunk, tol=0.25)  # exactly
+    assert not above(sunk, table, tol=0.125) and not below(table, sunk, tol=0.125)
+    assert not above(aside, table) and not on(aside, table) and not below(table, aside)
+    assert not above(edge, table) and not on(edge, table, tol=0.5)
+    with pytest.raises(QueryError, match=r"^a: expected"):
+        above("cup", table)
+    with pytest.raises(QueryError, match=r"^b: expected"):
+        on(cup, "table")
+
+
+def test_near_and_next_to_limits():
+    a = _box(0, 0)
+    assert near(a, _box(2.0, 0))  # exactly 1 m apart
+    assert not near(a, _box(2.5, 0)) and near(a, _box(2.5, 0), threshold=1.5)
+    # next_to: gap up to max_gap (0.5 m), heights overlapping, neither mostly on the other
+    assert next_to(a, _box(1.5, 0)) and not next_to(a, _box(1.75, 0))  # gap 0.5 / 0.75
+    assert next_to(a, _box(1.75, 0), max_gap=0.75)
+    assert not next_to(a, _box(1.25, 0, y=1.5))  # height ranges only touch
+    assert not next_to(a, _box(1.25, 0, y=2.5))  # one floats above the other
+    assert next_to(a, _box(1.25, 0, y=1.25))  # heights overlap by 0.25 m
+    half = (1.0, 1.0, 0.5)  # a 0.5 m² footprint
+    assert not next_to(a, _box(0.5, 0, size=half))  # overlap 0.25 m²: half the smaller
+    assert next_to(a, _box(0.75, 0, size=half))  # overlap 0.125 m²
+
+
+def test_between_limits():
+    b, c = _box(0, 0), _box(4.0, 0)
+    assert between(_box(2.0, 1.0), b, c)  # touches the hull's edge z = 0.5
+    assert not between(_box(2.0, 1.5), b, c)  # 0.5 m clear of the hull
+    assert not between(_box(0.0, 0.0, y=3.0), b, c)  # projects onto b's centre: t = 0
+    assert not between(_box(4.0, 0.0, y=3.0), b, c)  # onto c's centre: t = 1
+    assert between(_box(0.25, 0.0), b, c) and not between(_box(-0.25, 0.0), b, c)
+    # close neighbours (b and c 0.5 m apart): t is measured in units of |bc|
+    assert not between(_box(1.0, 0.0), b, _box(0.5, 0.0))  # t = 2
+    assert not between(_box(1.0, 0.0), b, _box(0.0, 0.0))  # b and c coincide
+
+
+def test_facing_angle_and_facing_by_hand():
+    s = Scene()
+    me = s.add_object("chair", _box(0, 0, size=(0.5, 1.0, 0.5)), front=True)  # faces +Z
+    assert facing_angle(me, (0.0, 2.0)) == 0.0
+    assert facing_angle(me, (0.5, 0.0)) == 90.0
+    assert facing_angle(me, (-0.5, 0.0)) == 90.0
+    assert facing_angle(me, (0.0, -0.5)) == 180.0
+    assert facing_angle(me, (0.0, 0.0)) == 0.0  # its own centre
+    assert facing_angle(me, (3.0, 3.0)) == pytest.approx(45.0)
+    assert facing_angle(_box(0, 0), _at(135.0)) == pytest.approx(45.0)  # a box's front is +Z
+    small = lambda xz: _box(xz[0], xz[1], size=(0.25, 1.0, 0.25))  # noqa: E731
+    assert facing(me, small((1.0, 0.0)), max_angle=90.0)  # exactly the limit
+    assert not facing(me, small((1.0, 0.0)), max_angle=89.0)
+    assert facing(me, small(_at(180 - 44.5, 4.0))) and not facing(me, small(_at(180 - 45.5, 4.0)))
+    # off to the side, but its long footprint crosses the front ray
+    wide = _box(4.0, 1.0, size=(10.0, 1.0, 0.5))  # x ∈ [−1, 9]; centre 76° off the front
+    assert facing_angle(me, wide) > 45 and facing(me, wide)
+    far = _box(25.0, 20.5, size=(52.0, 1.0, 0.5))  # crosses the ray 20.25 m out
+    assert not facing(me, far) and facing(me, far, reach=21.0)
+    assert not facing(s.add_object("table", _box(0, 0)), small((0.0, 1.0)))  # no front
+    assert facing(_box(0, 0), small((0.0, 2.0)))  # a bare box faces along +Z
+
+
+def test_front_ray_hits_nearest_first():
+    s = Scene()
+    me = s.add_object("tv", _box(0, 0, size=(1.0, 1.0, 0.25)), front=True)  # faces +Z
+    far = _box(0, 5.0)
+    close = _box(0.25, 2.0)
+    side = _box(3.0, 3.0)
+    back = _box(0, -3.0)
+    wide = _box(4.0, 3.5, size=(10.0, 1.0, 1.0))  # crossed 3 m out
+    beyond = _box(0, 25.0)
+    got = front_ray_hits(me, [far, side, back, wide, close, beyond])
+    assert [id(x) for x in got] == [id(close), id(wide), id(far)]
+    assert [id(x) for x in front_ray_hits(me, [beyond, close], reach=30.0)] == [
+        id(close),
+        id(beyond),
+    ]
+    # equally far: kept in the order given
+    left, right = _box(-0.25, 2.0), _box(0.25, 2.0)
+    assert [id(x) for x in front_ray_hits(me, [right, left])] == [id(right), id(left)]
+    assert front_ray_hits(me, []) == []
+
+
+def test_inside_boxes_and_rooms_by_volume_fraction():
+    big = _box(0, 0, y=1.0, size=(2.0, 2.0, 2.0))  # x, z ∈ [−1, 1], y ∈ [0, 2]
+    assert inside(_box(0, 0), big)
+    assert not inside(_box(0.75, 0), big)  # 3/4 in: below 0.9
+    assert inside(_box(0.75, 0), big, fraction=0.75)  # exactly the fraction
+    assert not inside(_box(0.75, 0), big, fraction=0.875)
+    assert inside(_box(0, 0, y=2.0), big, fraction=0.5) and not inside(_box(0, 0, y=2.0), big)
+    room = Room.rectangle(4, 4, height=2.5)  # floor at y = 0
+    assert inside(_box(0, 0), room)
+    assert inside(_box(1.5, 0), room, fraction=1.0)  # against the wall, all in
+    assert not inside(_box(2.0, 0), room) and inside(_box(2.0, 0), room, fraction=0.5)
+    through_ceiling = _box(0, 0, y=2.5)  # y ∈ [2, 3]: half above the 2.5 m ceiling
+    assert not inside(through_ceiling, room) and inside(through_ceiling, room, fraction=0.5)
+    assert not inside(through_ceiling, room, fraction=0.625)
+    below_floor = _box(0, 0, y=0.0)  # y ∈ [−0.5, 0.5]
+    assert not inside(below_floor, room) and inside(below_floor, room, fraction=0.5)
+    assert not inside(below_floor, room, fraction=0.625)
+
+
+def test_walls_near_against_wall_and_in_corner_limits():
+    room = Room.rectangle(4, 4)  # wall_0 south (z = 2), 1 east (x = 2), 2 north, 3 west
+    assert walls_near(_box(0, 1.25), room) == []  # 0.25 m from the south wall
+    assert walls_near(_box(0, 1.25), room, tol=0.25) == ["wall_0"]  # exactly the limit
+    assert walls_near(_box(1.375, 1.375), room) == ["wall_0", "wall_1"]  # 0.125 m from both
+    assert walls_near(_box(0, 1.375), room) == ["wall_0"]
+    assert against_wall(_box(0, 1.375), room) and not against_wall(_box(0, 1.25), room)
+    assert against_wall(_box(0, 1.25), room, tol=0.25)
+    assert not against_wall(_box(0, 0.5), room) and against_wall(_box(0, 0.5), room, 1.0)
+    # corners: two walls that meet, including the last and the first
+    assert in_corner(_box(1.25, 1.25), room)  # south-east, 0.25 m from both
+    assert in_corner(_box(-1.25, 1.25), room)  # south-west: wall_3 and wall_0
+    assert not in_corner(_box(1.0, 1.0), room)  # 0.5 m from both
+    assert in_corner(_box(1.0, 1.0), room, tol=0.5)
+    assert not in_corner(_box(0, 1.25), room)  # one wall only
+    corridor = Room.rectangle(8, 1.5)  # walls 0.25 m from a 1 m box on both long sides
+    assert walls_near(_box(0, 0), corridor) == [] and not in_corner(_box(0, 0), corridor)
+    assert walls_near(_box(0, 0), corridor, tol=0.25) == ["wall_0", "wall_2"]
+    assert not in_corner(_box(0, 0), corridor, tol=0.25)  # opposite walls do not meet
+    for fn in (walls_near, against_wall):
+        with pytest.raises(QueryError, match=r"^room: expected a Room, got str"):
+            fn(_box(0, 0), "room")
+
+
+def test_nearest_and_farthest_skip_the_target_and_take_a_key():
+    a, b, c = _box(0, 0), _box(3.0, 0), _box(0, 0, y=3.0)  # c stacked 1 m above a
+    assert nearest(a, [a, b, c]) is c and farthest(a, [a, b, c]) is b
+    # by floor clearance c is on top of a (0 m) and b still 2 m away
+    assert nearest(b, [a, b, c], key=clearance) is a
+    assert farthest(a, [a, b, c], key=clearance) is b
+    assert nearest(a, [b]) is b and farthest(a, [b]) is b
+    with pytest.raises(QueryError, match=r"^nearest: no candidates to choose from$"):
+        nearest(a, [a])
+    with pytest.raises(QueryError, match=r"^farthest: no candidates to choose from$"):
+        farthest(a, [])
