@@ -63,7 +63,12 @@ import numpy as np
 from ..errors import InputError
 from ..parallel import EXECUTORS, check_executor, imap_unordered
 from ..scene import Scene
-from ..scene.io.vsibench import box_from_scannet, check_vsibench_entry, read_vsibench_meta
+from ..scene.io.vsibench import (
+    box_from_scannet,
+    check_vsibench_entry,
+    read_vsibench_meta,
+    scannet_corners,
+)
 from .measures import distance
 from .questions import ask
 
@@ -179,14 +184,9 @@ class _Obj:
     def __init__(self, label: str, b: dict):
         self.label = label
         self.box = box_from_scannet(b)
-        c = np.asarray(b["centroid"], np.float64)
-        lengths = np.asarray(b["axesLengths"], np.float64)
-        axes = np.asarray(b["normalizedAxes"], np.float64).reshape(3, 3)
-        signs = np.array([[(i >> 2) & 1, (i >> 1) & 1, i & 1] for i in range(8)]) * 2 - 1
-        zup = c + (signs * (lengths / 2)) @ axes
-        self.corners = np.stack([zup[:, 0], zup[:, 2], -zup[:, 1]], 1)
-        self.longest = float(lengths.max())
-        self.xz = np.array([c[0], -c[1]])  # the centroid on the floor, y-up (x, z)
+        self.corners = scannet_corners(b)
+        self.longest = float(np.max(b["axesLengths"]))
+        self.xz = self.corners[:, [0, 2]].mean(0)  # the centroid on the floor, y-up (x, z)
 
 
 def _convex_distance(a: np.ndarray, b: np.ndarray) -> float:

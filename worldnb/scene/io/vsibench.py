@@ -53,6 +53,7 @@ __all__ = [
     "check_vsibench_entry",
     "load_vsibench",
     "read_vsibench_meta",
+    "scannet_corners",
     "scene_from_vsibench",
 ]
 
@@ -65,15 +66,12 @@ _ZUP_TO_YUP = np.array([[1.0, 0, 0], [0, 0, 1.0], [0, -1.0, 0]])
 _SIGNS = np.array([[(i >> 2) & 1, (i >> 1) & 1, i & 1] for i in range(8)]) * 2 - 1
 
 
-def box_from_scannet(b: dict) -> OrientedBox:
-    """One VSI-Bench box → a y-up, yaw-only :class:`~worldnb.scene.OrientedBox`.
+def scannet_corners(b: dict) -> np.ndarray:
+    """The 8 corners (y-up, metres) of one VSI-Bench box.
 
     Args:
         b: ``{"centroid": (3,), "axesLengths": (3,), "normalizedAxes": (9,)}`` in
             ScanNet's z-up frame, metres; ``normalizedAxes`` holds the box axes as rows.
-
-    Returns:
-        The minimum floor rectangle around the corners, spanning their heights.
 
     Raises:
         FormatError: a field is missing, malformed or not finite.
@@ -86,8 +84,24 @@ def box_from_scannet(b: dict) -> OrientedBox:
         raise FormatError(f"ScanNet box is missing or has a bad field: {exc}") from None
     if not (np.isfinite(c).all() and np.isfinite(lengths).all() and np.isfinite(axes).all()):
         raise FormatError(f"ScanNet box holds non-finite numbers: {b!r}")
-    corners = c + (_SIGNS * (lengths / 2)) @ axes
-    pts = corners @ _ZUP_TO_YUP.T
+    return (c + (_SIGNS * (lengths / 2)) @ axes) @ _ZUP_TO_YUP.T
+
+
+def box_from_scannet(b: dict) -> OrientedBox:
+    """One VSI-Bench box → a y-up, yaw-only :class:`~worldnb.scene.OrientedBox`.
+
+    Args:
+        b: ``{"centroid": (3,), "axesLengths": (3,), "normalizedAxes": (9,)}`` in
+            ScanNet's z-up frame, metres; ``normalizedAxes`` holds the box axes as rows.
+
+    Returns:
+        The minimum floor rectangle around the corners (:func:`scannet_corners`),
+        spanning their heights.
+
+    Raises:
+        FormatError: a field is missing, malformed or not finite.
+    """
+    pts = scannet_corners(b)
     lo, hi = float(pts[:, 1].min()), float(pts[:, 1].max())
     rect = shapely.MultiPoint(pts[:, [0, 2]]).minimum_rotated_rectangle
     if rect.geom_type != "Polygon":  # degenerate (a flat or needle box): pad it
