@@ -13,6 +13,7 @@ Usage:
     python tools/mutation.py --report             # per-module table of the last results
     python tools/mutation.py --survivors layout   # list unkilled mutants (mutmut names)
     python tools/mutation.py --retest layout      # re-run only those, after adding tests
+    python tools/mutation.py layout --only "worldnb.layout._rules_unary*"   # one module
     python -m mutmut show NAME                    # (in .mutation/<chunk>/) a mutant's diff
 
 Environment: the shared venv's python runs mutmut (``python -m mutmut``); torch and BLAS
@@ -22,6 +23,7 @@ are kept to one thread per worker.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import shutil
@@ -162,14 +164,22 @@ def prepare(chunk: str) -> Path:
         f"pytest_add_cli_args = {_toml_list(['-p', 'no:cacheprovider', *extra])}\n"
         'process_isolation = "fork"\n'
         "timeout_multiplier = 10.0\n"
+        # mutmut's wall limit is (estimate + constant) x multiplier; on a loaded shared
+        # machine (load 15+) a 0.3 s test took 14 s of wall time, so allow 10 s on top
+        "timeout_constant = 10.0\n"
     )
     (d / "pyproject.toml").write_text(base + cfg)
     return d
 
 
-def run_chunk(chunk: str, max_children: int, retest: bool = False) -> float:
-    """Run mutmut over a chunk; with ``retest``, only its survivors (after new tests)."""
+def run_chunk(chunk: str, max_children: int, retest: bool = False, only: str = "") -> float:
+    """Run mutmut over a chunk; with ``retest``, only its survivors (after new tests);
+    with ``only``, only the mutants whose names match that mutmut pattern."""
     names = _unkilled(chunk) if retest else []
+    if only:
+        names = [n for n in names if fnmatch.fnmatch(n, only)] if retest else [only]
+    if retest and not names:  # nothing left to re-run (no names would mean "all")
+        return 0.0
     d = prepare(chunk)
     env = dict(
         os.environ,
@@ -251,6 +261,9 @@ def main(argv=None) -> int:
     ap.add_argument("--report", action="store_true", help="print the results table only")
     ap.add_argument("--survivors", action="store_true", help="list surviving mutants only")
     ap.add_argument("--retest", action="store_true", help="re-run only the unkilled mutants")
+    ap.add_argument(
+        "--only", default="", help='mutant name pattern, e.g. "worldnb.rendering.points*"'
+    )
     a = ap.parse_args(argv)
     chunks = a.chunks or list(CHUNKS)
     bad = [c for c in chunks if c not in CHUNKS]
@@ -262,7 +275,7 @@ def main(argv=None) -> int:
         return 0
     if not a.report:
         with ThreadPoolExecutor(max(1, a.jobs)) as ex:
-            took = ex.map(lambda c: run_chunk(c, a.max_children, a.retest), chunks)
+            took = ex.map(lambda c: run_chunk(c, a.max_children, a.retest, a.only), chunks)
             for c, t in zip(chunks, took, strict=True):
                 _say(f"{c}: {t:.0f} s (log in .mutation/{c}/)")
     _say(report(chunks))

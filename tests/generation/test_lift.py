@@ -13,6 +13,7 @@ from worldnb.generation import (
     unproject_depth,
 )
 from worldnb.generation.evaluate import surface_distance
+from worldnb.generation.lift import depth_edges
 from worldnb.scene import Camera
 
 K = np.array([[40.0, 0, 16], [0, 40.0, 12], [0, 0, 1]])
@@ -129,3 +130,195 @@ def test_surfels_stretch_along_a_tilted_floor():
     R = Rotation.from_quat(g.quats[:, [1, 2, 3, 0]]).as_matrix()
     thin = R[np.arange(len(g)), :, np.argmin(g.scales, 1)]
     assert np.allclose(np.abs(thin[:, 1]), 1, atol=1e-3)  # normal is the floor's (y)
+
+
+# ---- figures worked out by hand (issue 20: tests that bite) ------------------------------
+
+
+def test_depth_edges_cut_a_jump_that_stands_out_from_its_neighbours():
+    # jumps 0.25, 0.25, 0.25, 0.875, 0.25, 0.25 along a row: no jump is "small" (4 % of
+    # ~2–4 m is 8–16 cm), the steady ones are at most 3× the smaller neighbouring jump
+    # (the row's ends count as an infinite jump), 0.875 is 3.5× and is cut
+    row = np.array([2, 2.25, 2.5, 2.75, 3.625, 3.875, 4.125], np.float32)
+    d = np.repeat(row[None], 2, 0)
+    right, down = depth_edges(d, 0.04)
+    want = np.array([True, True, True, False, True, True])
+    assert right.shape == (2, 6) and down.shape == (1, 7)
+    assert (right == want).all() and down.all()
+    # the same along columns
+    right_t, down_t = depth_edges(d.T, 0.04)
+    assert (down_t.T == want).all() and right_t.all()
+    # with a 35 % threshold the 0.875 jump (from 2.75 m) is small
+    assert depth_edges(d, 0.35)[0].all()
+    # a jump below the threshold joins even when it stands out (0.0625 m at 2 m, 3 %)
+    flat = np.array([[2, 2, 2.0625, 2.0625]] * 2, np.float32)
+    assert depth_edges(flat, 0.04)[0].all()
+    assert not depth_edges(flat, 0.03)[0][:, 1].any()
+
+
+def test_depth_edges_next_to_missing_depth():
+    # a missing pixel is never connected; the jumps beside it count as infinite, so a
+    # slanted run right after it stays in one piece
+    d = np.array([[np.nan, 2, 2.25, 2.5, np.nan, 2.0]] * 2, np.float32)
+    right, down = depth_edges(d, 0.04)
+    assert (right == [False, True, True, False, False]).all()
+    assert (down[0] == [False, True, True, True, False, True]).all()
+
+
+def test_lift_mesh_default_threshold_is_4_percent():
+    # flat at 2 m with one step: 3 % joins, 4.7 % is cut (the flat sides make no step
+    # "steady")
+    for step, joined in ((0.0625, True), (0.09375, False)):
+        d = np.full((4, 6), 2.0, np.float32)
+        d[:, 3:] += step
+        m = lift_mesh(d, None, K)
+        assert len(m.faces) == (2 * 3 * 5 if joined else 2 * 3 * 4), step
+
+
+def test_unprojected_pixel_centres_project_back_with_skew():
+    k = np.array([[10.0, 2.0, 1.5], [0, 20.0, 1.0], [0, 0, 1]])
+    d = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], np.float32)
+    p = unproject_depth(d, k).astype(np.float64)
+    assert p.dtype == np.float64 and unproject_depth(d, k).dtype == np.float32
+    X, Y, Z = p[..., 0], p[..., 1], p[..., 2]
+    u = (10.0 * X + 2.0 * Y) / Z + 1.5  # the pinhole model, forward
+    v = 20.0 * Y / Z + 1.0
+    np.testing.assert_allclose(Z, d)
+    np.testing.assert_allclose(u, [[0.5, 1.5, 2.5]] * 2, atol=1e-6)
+    np.testing.assert_allclose(v, [[0.5] * 3, [1.5] * 3], atol=1e-6)
+
+
+def test_normals_at_borders_steps_and_lone_pixels():
+    # two fronto-parallel planes (2 m and 4 m): every normal, borders and the pixels on
+    # either side of the step included, is (0, 0, −1), facing the camera
+    d = np.full((6, 8), 2.0, np.float32)
+    d[:, 4:] = 4.0
+    d[4:, :] = 3.0
+    n = depth_normals(unproject_depth(d, K))
+    np.testing.assert_allclose(n, np.broadcast_to([0, 0, -1.0], n.shape), atol=1e-6)
+    # a tilted plane, borders included
+    ys = (np.arange(24) + 0.5 - 12) / 40
+    z = 2 / (1 - 0.5 * ys)
+    d = np.repeat(z[:, None], 32, 1).astype(np.float32)
+    n = depth_normals(unproject_depth(d, K))
+    expect = np.array([0, 0.5, -1]) / np.linalg.norm([0, 0.5, -1])
+    np.testing.assert_allclose(n, np.broadcast_to(expect, n.shape), atol=1e-4)
+    # a pixel with no valid neighbour has no surface: the fallback (0, 0, −1)
+    p = np.full((3, 3, 3), np.nan, np.float32)
+    p[1, 1] = (0.2, 0.1, 2.0)
+    n = depth_normals(p)
+    assert n.dtype == np.float32
+    np.testing.assert_array_equal(n[1, 1], [0, 0, -1])
+
+
+def test_lift_mesh_of_2x2_pixels_and_a_pose():
+    d = np.array([[1.0, 2.0], [3.0, 4.0]], np.float32) * 0.1 + 2.0  # one surface
+    rgb = np.arange(12, dtype=np.float32).reshape(2, 2, 3) / 12
+    T = np.eye(4)
+    T[:3, :3] = Rotation.from_euler("y", 30, degrees=True).as_matrix()
+    T[:3, 3] = (1.0, -2.0, 0.5)
+    cam = lift_mesh(d, rgb, K)
+    world = lift_mesh(d, rgb, K, T)
+    np.testing.assert_array_equal(cam.faces, [[0, 2, 1], [1, 2, 3]])
+    np.testing.assert_allclose(cam.vertices, unproject_depth(d, K).reshape(-1, 3))
+    np.testing.assert_allclose(world.vertices, cam.vertices @ T[:3, :3].T + T[:3, 3], atol=1e-6)
+    np.testing.assert_allclose(world.vertex_colors, rgb.reshape(-1, 3))
+    # one vertex gone: the face without it stays, unused vertices are dropped
+    d[0, 0] = 0.0
+    m = lift_mesh(d, None, K)
+    np.testing.assert_array_equal(m.faces, [[0, 1, 2]])
+    np.testing.assert_allclose(m.vertices, unproject_depth(d, K).reshape(-1, 3)[1:])
+    with pytest.raises(InputError, match="2×2"):
+        lift_mesh(np.ones((4, 1)), None, K)
+
+
+def test_lift_mesh_needs_the_shared_diagonal_connected():
+    # top-left quad: 00 (2 m) joins 01 (2.07) and 10 (1.93) by small jumps (< 4 %), but
+    # the diagonal 10-01 jumps 0.14 m (7 %) and 11 is far behind: no triangle there.
+    # Rows and columns of two equal pixels keep the far block's own edges cut.
+    d = np.array([[2.0, 2.07, 2.07], [1.93, 10, 10], [1.93, 10, 10]], np.float32)
+    faces = lift_mesh(d, None, K).faces
+    m = lift_mesh(d, None, K)
+    assert len(m.faces) == 2 and (m.vertices[m.faces][..., 2] == 10).all()  # the far quad
+    # a diagonal jump of 0.06 m (3 %) keeps the first triangle
+    d[0, 1], d[1, 0] = 2.03, 1.97
+    faces = lift_mesh(d, None, K).faces
+    assert len(faces) == 3 and sorted(faces[0].tolist()) == [0, 1, 2]
+    # a quad whose four sides are joined is one surface, whatever its diagonal
+    # (2 × 2 pixels: each side is the only step of its row or column, so "steady")
+    d = np.array([[2.0, 2.3], [1.7, 2.0]], np.float32)
+    np.testing.assert_array_equal(lift_mesh(d, None, K).faces, [[0, 2, 1], [1, 2, 3]])
+
+
+def test_surfels_on_a_plane_by_hand():
+    k = np.array([[40.0, 0, 3.0], [0, 40.0, 2.0], [0, 0, 1]])
+    d = np.full((4, 6), 3.0, np.float32)
+    rgb = np.random.default_rng(5).random((4, 6, 3)).astype(np.float32)
+    rgb[0, 0] = (1.5, -0.5, 0.2)  # out of range colours are clipped after the mean
+    g = lift_surfels(d, rgb, k, stride=2)
+    assert len(g) == 2 * 3
+    # each 2×2 block's surfel sits on its pixel (1, 1) of the block: centre (+1.5, +1.5)
+    rows, cols = np.meshgrid([1.5, 3.5], [1.5, 3.5, 5.5], indexing="ij")
+    want = np.stack([(cols - 3.0) / 40 * 3, (rows - 2.0) / 40 * 3, np.full_like(rows, 3)], -1)
+    np.testing.assert_allclose(g.means, want.reshape(-1, 3), atol=1e-6)
+    block = rgb.reshape(2, 2, 3, 2, 3).mean(axis=(1, 3)).reshape(-1, 3)
+    np.testing.assert_allclose(g.colors, np.clip(block, 0, 1), atol=1e-6)
+    # σ = 0.4 of the 2-pixel footprint (3 m · 2 / 40) in the plane, 5 % of that across it
+    s = 0.4 * 3.0 * 2 / 40
+    np.testing.assert_allclose(np.sort(g.stds, 1), [[0.05 * s, s, s]] * 6, rtol=1e-5)
+    # the thin axis is the normal, facing the camera (−z), and the frame is right-handed
+    R = Rotation.from_quat(g.quats[:, [1, 2, 3, 0]]).as_matrix()
+    thin = R[np.arange(6), :, np.argmin(g.stds, 1)]
+    np.testing.assert_allclose(thin, [[0, 0, -1]] * 6, atol=1e-6)
+    np.testing.assert_allclose(np.linalg.det(R), 1.0, atol=1e-6)
+    np.testing.assert_allclose(g.alphas, 0.99, atol=1e-6)
+    np.testing.assert_allclose(lift_surfels(d, rgb, k, opacity=0.25).alphas, 0.25, atol=1e-6)
+
+
+def test_surfel_stretch_is_capped_at_4x_on_grazing_floors():
+    # a floor 1.5 m below the camera; column 15 looks straight ahead (x = 0). A surfel's
+    # long side is (z / f) / |n · r| with n · r = −1.5 / z, capped at 4× its short side
+    k = np.array([[40.0, 0, 15.5], [0, 40.0, 0.0], [0, 0, 1]])
+    ys = (np.arange(16) + 0.5) / 40
+    z = 1.5 / ys
+    d = np.repeat(z[:, None], 32, 1).astype(np.float32)
+    g = lift_surfels(d, np.full((16, 32, 3), 0.5, np.float32), k)
+    mid = g.means[:, 0] == 0
+    s = np.sort(g.stds[mid], 1)
+    zs = g.means[mid, 2]
+    want = np.minimum(zs / 1.5, 4.0)
+    np.testing.assert_allclose(s[:, 2] / s[:, 1], want, rtol=1e-3)
+    np.testing.assert_allclose(s[:, 1], 0.4 * zs / 40, rtol=1e-3)
+    assert (want == 4.0).sum() >= 6 and (want < 4.0).sum() >= 3
+
+
+@pytest.mark.parametrize("stride", [0, -1, True, 1.5, "2"])
+def test_bad_stride_and_opacity_are_input_errors(stride):
+    d, rgb = np.ones((4, 4)), np.zeros((4, 4, 3))
+    with pytest.raises(InputError, match="stride"):
+        lift_surfels(d, rgb, K, stride=stride)
+    with pytest.raises(InputError, match="stride"):
+        lift_points(d, rgb, K, stride=stride)
+    assert len(lift_points(d, rgb, K, stride=np.int64(2))) == 4
+
+
+@pytest.mark.parametrize("opacity", [0.0, 1.0, -0.5, 1.5])
+def test_opacity_must_be_inside_0_1(opacity):
+    with pytest.raises(InputError, match="opacity"):
+        lift_surfels(np.ones((4, 4)), np.zeros((4, 4, 3)), K, opacity=opacity)
+
+
+def test_lift_points_takes_block_centres_and_mean_colours():
+    d = np.arange(1, 25, dtype=np.float32).reshape(4, 6) * 0.1 + 1.0
+    rgb = np.random.default_rng(6).random((4, 6, 3)).astype(np.float32) * 1.4 - 0.2
+    valid = np.ones((4, 6), bool)
+    valid[3, 3] = False  # the centre of the block at rows 2–3, columns 2–3
+    pc = lift_points(d, rgb, K, stride=2, valid=valid)
+    centres = unproject_depth(d, K)[1::2, 1::2].reshape(-1, 3)
+    block = np.clip(rgb.reshape(2, 2, 3, 2, 3).mean(axis=(1, 3)).reshape(-1, 3), 0, 1)
+    keep = np.arange(6) != 4
+    np.testing.assert_allclose(pc.xyz, centres[keep], atol=1e-6)
+    np.testing.assert_allclose(pc.rgb, block[keep], atol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(pc.normals, axis=1), 1, atol=1e-6)
+    assert (np.sum(pc.normals * pc.xyz, 1) < 0).all()  # facing the camera
+    assert len(lift_points(d, None, K)) == 24
