@@ -3,6 +3,8 @@ reference (values and gradients), float64 gradcheck, SH, bands, bad input."""
 
 from __future__ import annotations
 
+import math
+
 # gsplat is a test dependency (pyproject [test]): a missing reference fails, never skips.
 import gsplat.cuda._torch_impl as gsplat_impl
 import pytest
@@ -209,3 +211,71 @@ def test_work_stays_on_the_means_device_whatever_torchs_default(make_gaussians, 
         for a, b in zip(got[:3], want[:3], strict=True):
             assert a.device.type == "cpu"
             torch.testing.assert_close(a, b, atol=0, rtol=0)
+
+
+def test_allow_large_lets_a_large_image_through(make_K, monkeypatch):
+    monkeypatch.setattr("worldnb.rendering._common.MAX_PIXELS", 8 * 8)
+    args = _one_gaussian(make_K, 10, 10)
+    with pytest.raises(InputError, match="allow_large"):
+        rasterize_gaussians(*args)
+    out = rasterize_gaussians(*args, allow_large=True)
+    assert out.rgb.shape == (10, 10, 3) and float(out.alpha[5, 5]) > 0.4
+
+
+def _stack(opacities, depths, colors):
+    """Tiny Gaussians, each projecting exactly onto the centre of pixel (5, 5) of a
+    10 × 10 image (f = 10, c = 5): there σ = 0, so α = min(0.999, opacity)."""
+    n = len(opacities)
+    z = torch.tensor(depths, dtype=torch.float64)
+    means = torch.stack([0.05 * z, 0.05 * z, z], 1)
+    return [
+        means,
+        torch.tensor([[1.0, 0, 0, 0]] * n, dtype=torch.float64),
+        torch.full((n, 3), 1e-3, dtype=torch.float64),
+        torch.tensor(opacities, dtype=torch.float64),
+        torch.tensor(colors, dtype=torch.float64),
+        torch.tensor([[10.0, 0, 5], [0, 10, 5], [0, 0, 1]], dtype=torch.float64),
+        torch.eye(4, dtype=torch.float64),
+        10,
+        10,
+    ]
+
+
+def test_front_to_back_compositing_worked_out_by_hand():
+    # given in back-to-front order: the rasterizer sorts by depth
+    out = rasterize_gaussians(
+        *_stack([0.98, 0.6, 0.5], [4.0, 3.0, 2.0], [[0, 0, 1.0], [0, 1.0, 0], [1.0, 0, 0]]),
+        background=torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64),
+    )
+    w = [0.5, 0.5 * 0.6, 0.5 * 0.4 * 0.98]  # α·T front to back: 0.5, 0.3, 0.196
+    alpha = sum(w)
+    assert float(out.alpha[5, 5]) == pytest.approx(alpha, abs=1e-12)
+    bg = 1 - alpha
+    want = [w[0] + 0.1 * bg, w[1] + 0.2 * bg, w[2] + 0.3 * bg]
+    torch.testing.assert_close(out.rgb[5, 5], torch.tensor(want, dtype=torch.float64))
+    depth = (w[0] * 2 + w[1] * 3 + w[2] * 4) / alpha
+    assert float(out.depth[5, 5]) == pytest.approx(depth, abs=1e-12)
+
+
+def test_alpha_is_clamped_and_compositing_stops_before_transmittance_1e4():
+    # α is capped at 0.999; after the first Gaussian T = 0.001, the second would leave
+    # 1e-6 ≤ 1e-4, so it and everything behind it are skipped at this pixel
+    out = rasterize_gaussians(
+        *_stack([1.0, 0.999, 0.7], [2.0, 3.0, 4.0], [[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]])
+    )
+    assert float(out.alpha[5, 5]) == pytest.approx(0.999, abs=1e-12)
+    torch.testing.assert_close(
+        out.rgb[5, 5], torch.tensor([0.999, 0, 0], dtype=torch.float64), atol=1e-12, rtol=0
+    )
+    assert float(out.depth[5, 5]) == pytest.approx(2.0, abs=1e-12)
+    # 0.98 then 0.98: T after both is 4e-4 > 1e-4, so both count
+    out = rasterize_gaussians(*_stack([0.98, 0.98], [2.0, 3.0], [[1.0, 0, 0], [0, 1.0, 0]]))
+    assert float(out.alpha[5, 5]) == pytest.approx(0.98 + 0.02 * 0.98, abs=1e-12)
+
+
+def test_alpha_below_1_over_255_is_skipped():
+    for opacity, seen in ((0.0035, False), (0.0045, True)):  # 1/255 = 0.00392
+        out = rasterize_gaussians(*_stack([opacity], [2.0], [[1.0, 1.0, 1.0]]))
+        assert float(out.alpha[5, 5]) == pytest.approx(opacity if seen else 0.0, abs=1e-12)
+        depth = float(out.depth[5, 5])
+        assert depth == pytest.approx(2.0, abs=1e-12) if seen else depth == math.inf

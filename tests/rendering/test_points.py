@@ -159,3 +159,13 @@ def test_work_stays_on_the_inputs_device_whatever_torchs_default(make_K):
         got = splat_points(empty, K, T, 12, 10, colors=empty_cols)
     assert all(t.device.type == "cpu" for t in got)
     assert (got.point == -1).all() and torch.isinf(got.depth).all() and (got.rgb == 0).all()
+
+
+def test_allow_large_lets_a_large_image_through(monkeypatch):
+    # 4096² pixels is the limit; lower it so "large" is cheap to test
+    monkeypatch.setattr("worldnb.rendering._common.MAX_PIXELS", 8 * 8)
+    K = [[10.0, 0, 5.0], [0, 10.0, 5.0], [0, 0, 1]]
+    with pytest.raises(InputError, match="allow_large=True"):
+        splat_points([[0.0, 0, 2]], K, torch.eye(4), 10, 10)
+    frags = splat_points([[0.0, 0, 2]], K, torch.eye(4), 10, 10, allow_large=True)
+    assert frags.point.shape == (10, 10) and frags.point[5, 5] == 0
