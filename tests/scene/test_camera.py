@@ -157,3 +157,96 @@ def test_bad_look_at_and_fov():
         Camera.from_fov(60, 10, 10).project(np.zeros((3, 2)))
     with pytest.raises(InputError, match="depth"):
         Camera.from_fov(60, 10, 10).unproject(np.zeros((5, 5)))
+
+
+# ---- exact fields, defaults, equality tolerances and messages ---------------------------
+
+
+def test_camera_equality_compares_every_field():
+    T = np.eye(4)
+    T[:3, 3] = (1.0, 2.0, 3.0)
+    cam = Camera.from_fov(60, 64, 48, T, near=0.5, far=20.0)
+    assert cam == Camera.from_fov(60, 64, 48, T, near=0.5, far=20.0)
+    assert cam != Camera(cam.K, 65, 48, T, 0.5, 20.0)  # only the width differs
+    assert cam != Camera(cam.K, 64, 49, T, 0.5, 20.0)  # only the height
+    assert cam != Camera.from_fov(50, 64, 48, T, near=0.5, far=20.0)  # only K
+    assert cam != cam.with_pose(np.eye(4))  # only the pose
+    assert cam != Camera(cam.K, 64, 48, T, 0.25, 20.0)  # only near
+    assert cam != Camera(cam.K, 64, 48, T, 0.5, 30.0)  # only far
+    # K and the pose match within 1e-5, also for entries that are 0
+    K = cam.K.copy()
+    K[0, 1] = 5e-6
+    assert cam == Camera(K, 64, 48, T, 0.5, 20.0)
+    K[0, 1] = 5e-5
+    assert cam != Camera(K, 64, 48, T, 0.5, 20.0)
+    K = cam.K.copy()
+    K[0, 2] += 0.5  # principal point half a pixel off
+    assert cam != Camera(K, 64, 48, T, 0.5, 20.0)
+    T2 = T.copy()
+    T2[0, 3] = 1.0 + 5e-6
+    assert cam == cam.with_pose(T2)
+    T2[0, 3] = 1.5
+    assert cam != cam.with_pose(T2)
+    moved = np.eye(4)
+    moved[:3, 3] = (5e-6, 0.0, 0.0)
+    assert Camera.from_fov(60, 8, 8) == Camera.from_fov(60, 8, 8, moved)
+    moved[0, 3] = 5e-5
+    assert Camera.from_fov(60, 8, 8) != Camera.from_fov(60, 8, 8, moved)
+    assert cam.__eq__("camera") is NotImplemented
+
+
+def test_camera_defaults_and_keyword_passing():
+    cam = Camera.look_at((0, 1.6, 3), (0, 1, 0))
+    assert (cam.width, cam.height) == (512, 512) and cam.fov_y_deg == pytest.approx(60.0)
+    assert (cam.near, cam.far) == (0.01, 100.0)
+    cam = Camera.look_at((0, 1.6, 3), (0, 1, 0), width=64, height=48, near=0.5, far=20.0)
+    assert (cam.near, cam.far) == (0.5, 20.0)
+    d = cam.to_dict()
+    del d["near"], d["far"]
+    assert (Camera.from_dict(d).near, Camera.from_dict(d).far) == (0.01, 100.0)
+    assert repr(cam) == "Camera(64×48, fov_y=60.0°, position=(0, 1.6, 3))"
+
+
+def test_resized_and_with_pose_keep_everything_else():
+    T = np.eye(4)
+    T[:3, 3] = (1.0, 2.0, 3.0)
+    cam = Camera.from_fov(60, 64, 48, T, near=0.5, far=20.0)
+    small = cam.resized(32, 24)
+    np.testing.assert_array_equal(small.T_world_camera, cam.T_world_camera)
+    assert (small.near, small.far, small.width, small.height) == (0.5, 20.0, 32, 24)
+    np.testing.assert_allclose(small.K, [[cam.fx / 2, 0, 16], [0, cam.fy / 2, 12], [0, 0, 1]])
+    other = cam.with_pose(np.eye(4))
+    assert (other.near, other.far) == (0.5, 20.0)
+    np.testing.assert_array_equal(other.K, cam.K)
+    for args, name in (((0, 24), "width"), ((32, 0), "height")):
+        with pytest.raises(InputError, match=rf"^{name}: expected an integer >= 1"):
+            cam.resized(*args)
+
+
+def test_threejs_near_far_and_opengl_dtype():
+    cam = Camera.look_at((0, 0, 5), (0, 0, 0), width=40, height=20, near=0.25, far=50.0)
+    t = cam.to_threejs()
+    assert set(t) == {"position", "quaternion", "up", "fov", "aspect", "near", "far"}
+    assert (t["near"], t["far"]) == (0.25, 50.0)
+    gl = opencv_to_opengl(np.eye(4))
+    assert gl.dtype == np.float32
+    with pytest.raises(InputError, match=r"^T_world_cv: expected shape \(4, 4\)"):
+        opencv_to_opengl(np.eye(3))
+
+
+def test_camera_messages_name_the_argument():
+    with pytest.raises(InputError) as err:
+        Camera.look_at((1, 1, 1), (1, 1, 1))
+    assert str(err.value) == "look_at: eye and target coincide; give a target away from the eye"
+    with pytest.raises(InputError) as err:
+        Camera.look_at((0, 0, 0), (0, 5, 0))
+    assert str(err.value) == "look_at: the view direction is parallel to `up`; pass another up"
+    for kw, name in (
+        ({"eye": (0, 0), "target": (0, 0, 1)}, "eye"),
+        ({"eye": (0, 0, 0), "target": (0, 1)}, "target"),
+        ({"eye": (0, 0, 0), "target": (0, 0, 1), "up": (0, 1)}, "up"),
+    ):
+        with pytest.raises(InputError, match=rf"^{name}: expected shape"):
+            Camera.look_at(**kw)
+    with pytest.raises(InputError, match=r"^camera dict is missing or has a bad field: 'K'"):
+        Camera.from_dict({"width": 4, "height": 4})
