@@ -55,12 +55,27 @@ def test_defaults_are_five_rounds_keeping_80_percent():
     # the arguments are honoured
     got = align_depth(x[None], y[None], np.ones((1, 101), bool), iters=2, keep=0.5)
     np.testing.assert_allclose(got, _trimmed_fit(x, y, 2, 51), rtol=1e-9, atol=1e-12)
+    # rounds go on while exactly min_pixels are kept (81 of 101), and stop below that
+    got = align_depth(x[None], y[None], np.ones((1, 101), bool), min_pixels=81)
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    got = align_depth(x[None], y[None], np.ones((1, 101), bool), min_pixels=82)
+    np.testing.assert_allclose(got, _trimmed_fit(x, y, 1, 81), rtol=1e-9, atol=1e-12)
+    # no rounds: no fit, the identity, and its error over every pixel
+    s, t, rmse = align_depth(x[None], y[None], np.ones((1, 101), bool), iters=0)
+    assert (s, t) == (1.0, 0.0) and rmse == pytest.approx(np.sqrt(np.mean((x - y) ** 2)))
+
+
+def test_a_scale_below_one_is_a_usable_fit():
+    x = np.linspace(1.0, 5.0, 100)
+    s, t, rmse = align_depth(x[None], (0.5 * x + 1.0)[None], np.ones((1, 100), bool))
+    assert s == pytest.approx(0.5, abs=1e-9) and t == pytest.approx(1.0, abs=1e-9)
+    assert rmse == pytest.approx(0.0, abs=1e-9)
 
 
 def _fifty_good_pixels_and_bad_ones():
-    """50 pixels on target = 1.7 d + 0.3 (some depths below 1 m), then one pixel of each
-    kind that must be ignored, its target far off the line."""
-    d = np.concatenate([np.linspace(0.5, 5.0, 50), [2.0] * 9])
+    """50 pixels on target = 1.7 d + 0.3 (some depths and targets below 1 m), then one
+    pixel of each kind that must be ignored, its target far off the line."""
+    d = np.concatenate([np.linspace(0.3, 5.0, 50), [2.0] * 9])
     target = 1.7 * d + 0.3
     known = np.ones(len(d), bool)
     bad = [
