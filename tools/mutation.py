@@ -49,7 +49,8 @@ CHUNKS: dict[str, tuple[list[str], list[str], list[str]]] = {
             "tests/layout/test_constraints.py",
             "tests/layout/test_critique.py",
             "tests/layout/test_hard_rules.py",
-            "tests/layout/test_plan.py",
+            # test_plan.py is left out: plan()'s 5 s time limit runs out under mutmut's
+            # tracing on a loaded machine, so the stats run fails before any mutant
             "tests/layout/test_soft_rules.py",
         ],
         [],
