@@ -482,3 +482,26 @@ def test_unary_groups_need_every_item_and_add_only_the_failing_costs():
         one = layout(("desk", BOX, 0, -2 + d + 0.2, 0))
         assert measure(NearWindow("desk"), one)[0] is passes
         assert measure(NearWindow("desk"), one)[2] == pytest.approx(0.0 if passes else 0.1)
+
+
+def test_limits_are_inclusive_at_exact_ties():
+    # binary-exact figures, so each measured value equals its limit exactly
+    half = (1.0, 0.8, 0.5)  # half depth 0.25
+    lay = layout(("desk", half, 0, -2 + 0.5 + 0.25, 0))  # back edge 0.5 m from the window
+    assert measure(NearWindow("desk", max=0.5), lay) == (True, 0.5, 0.0)
+    assert measure(AwayFromWindow("desk", min=0.5), lay) == (True, 0.5, 0.0)
+    lay = layout(("dresser", half, 0, -2 + 0.25 + 0.125, 0))  # back 0.125 m off the wall
+    assert measure(AgainstWall("dresser", max_gap=0.125), lay) == (True, 0.125, 0.0)
+    # the centre 0.375 m east and 0.5 m south of the floor's centroid: 0.625 m away
+    lay = layout(("dining table", half, 2.375, 2.5, 0), room=OFFSET_ROOM)
+    assert measure(Centered("dining table", max_offset=0.625), lay) == (True, 0.625, 0.0)
+    # the footprint's corner 0.375 m and 0.5 m from the walls: 0.625 m from the room's
+    lay = layout(("plant", half, 0.375 + 0.5, 0.5 + 0.25, 0), room=OFFSET_ROOM)
+    assert measure(InCorner("plant", max_gap=0.625), lay) == (True, 0.625, 0.0)
+
+
+def test_centred_keeps_the_default_offset():
+    from worldnb.layout import Centred
+
+    with pytest.warns(DeprecationWarning):
+        assert Centred("a").max_offset == Centered("a").max_offset == 0.4
