@@ -322,3 +322,24 @@ def test_lift_points_takes_block_centres_and_mean_colours():
     np.testing.assert_allclose(np.linalg.norm(pc.normals, axis=1), 1, atol=1e-6)
     assert (np.sum(pc.normals * pc.xyz, 1) < 0).all()  # facing the camera
     assert len(lift_points(d, None, K)) == 24
+
+
+def test_normals_and_surfels_of_a_plane_tilted_both_ways():
+    # plane m · p = m · (0, 0, 2) with m = (0.3, −0.4, 1): along the pixel ray r (r_z = 1)
+    # the depth is t = 2 m_z / (m · r); the normal facing the camera is −m / |m|
+    m = np.array([0.3, -0.4, 1.0])
+    vs, us = np.meshgrid(np.arange(24) + 0.5, np.arange(32) + 0.5, indexing="ij")
+    rays = np.stack([(us - 16) / 40, (vs - 12) / 40, np.ones_like(us)], -1)
+    d = (2 * m[2] / (rays @ m)).astype(np.float32)
+    want = -m / np.linalg.norm(m)
+    n = depth_normals(unproject_depth(d, K))
+    np.testing.assert_allclose(n, np.broadcast_to(want, n.shape), atol=1e-3)
+    g = lift_surfels(d, np.full((24, 32, 3), 0.5, np.float32), K, stride=4)
+    R = Rotation.from_quat(g.quats[:, [1, 2, 3, 0]]).as_matrix()
+    thin = R[np.arange(len(g)), :, np.argmin(g.stds, 1)]
+    np.testing.assert_allclose(thin, np.broadcast_to(want, thin.shape), atol=1e-3)
+    # the long and short axes lie in the plane and are perpendicular
+    axes = np.sort(np.argsort(g.stds, 1)[:, 1:], 1)
+    for i in range(len(g)):
+        e1, e2 = R[i][:, axes[i, 0]], R[i][:, axes[i, 1]]
+        assert abs(e1 @ want) < 1e-3 and abs(e2 @ want) < 1e-3 and abs(e1 @ e2) < 1e-6
