@@ -13,8 +13,9 @@ TORCH_PIN := torch==2.13.0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: lab test install browser lint bench bundle clean mutation fuzz
+.PHONY: lab test install browser lint bench bundle clean mutation fuzz docs
 
 install: $(STAMP)
 
@@ -56,8 +57,16 @@ lab: $(STAMP)
 # PYTEST_ARGS picks a subset (the default is every test).
 PYTEST_ARGS ?= tests notebooks worldnb
 test: $(STAMP) $(VALIDATOR) $(BUNDLE_DEPS) browser
-	$(VENV)/bin/ruff check worldnb tests benchmarks tools
+	$(VENV)/bin/ruff check worldnb tests benchmarks tools docs
 	$(PY) -m pytest $(PYTEST_ARGS) --nbval-lax -p no:cacheprovider
+	$(MAKE) --no-print-directory docs
+
+# The docs site (mkdocs.yml) into build/site, strict: a broken link, a griffe warning or
+# a public class or function without a docstring fails it. Runs nothing, fetches nothing.
+# (Never --quiet: mkdocs then stops counting the warnings, and strict passes them.)
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict
+	@echo "docs: build/site/index.html"
 
 # Longer fuzzing of every public entry point (tests/robustness; `make test` runs a
 # bounded version): 40x the cases, another seed, counts in test-artifacts/fuzz.
@@ -70,8 +79,8 @@ fuzz: $(STAMP)
 	$(PY) tests/robustness/report.py test-artifacts/fuzz
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check worldnb tests benchmarks tools
-	$(VENV)/bin/ruff format --check worldnb tests benchmarks tools
+	$(VENV)/bin/ruff check worldnb tests benchmarks tools docs
+	$(VENV)/bin/ruff format --check worldnb tests benchmarks tools docs
 
 # Mutation testing (not part of `make test`; tests/MUTATION.md has the last results).
 # `make mutation CHUNKS="layout scene" JOBS=2` runs some chunks, two side by side.

@@ -233,9 +233,11 @@ def generate_many(
         images: paths, PIL images, numpy arrays or tensors (as :func:`worldnb.generate`).
         out_dir: output folder (created; may already hold an earlier run's results).
         config: :class:`~worldnb.GenerationConfig` for every image (defaults when None).
-        depth, inpaint, segment: backends, as :func:`worldnb.generate` takes them; each
-            worker loads them once. On a cluster a model folder must exist on every
+        depth: the depth backend, as :func:`worldnb.generate` takes it; each worker
+            loads the backends once. On a cluster a model folder must exist on every
             node (or be a Hugging Face id cached there).
+        inpaint: the inpainting backend, as ``depth``.
+        segment: the segmentation backend, as ``depth``.
         executor: ``"local"`` (this process) or ``"ray"``.
         address: Ray cluster address (default: the Ray running in this process, else a
             new local one on 127.0.0.1).

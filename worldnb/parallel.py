@@ -184,8 +184,8 @@ def imap_unordered(
         total: the bar's length when ``items`` has no ``len``.
 
     Raises:
-        The first exception a task raises (the rest are cancelled); InputError for
-        bad executor arguments.
+        Exception: the first exception a task raises (the rest are cancelled).
+        InputError: bad executor arguments.
     """
     from tqdm.auto import tqdm
 

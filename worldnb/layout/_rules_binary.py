@@ -165,10 +165,16 @@ class _Side(_Binary):
 
 
 class LeftOf(_Side):
+    """A is on B's left in B's own frame (B's local +X, as seen by someone using B
+    facing its front), within ``max_gap`` m."""
+
     sign, word = 1.0, "left"
 
 
 class RightOf(_Side):
+    """A is on B's right in B's own frame (B's local −X, as seen by someone using B
+    facing its front), within ``max_gap`` m."""
+
     sign, word = -1.0, "right"
 
 

@@ -201,7 +201,8 @@ def turn_direction(
     """'left', 'right', 'back' or 'straight' for a change of heading on the floor.
 
     Args:
-        heading_in, heading_out: (2,) (x, z) directions (need not be unit).
+        heading_in: (2,) (x, z) direction before the turn (need not be unit).
+        heading_out: (2,) (x, z) direction after the turn (need not be unit).
         back_deg: turns of at least this many degrees are 'back'.
         straight_deg: turns of less than this many degrees are 'straight'.
 

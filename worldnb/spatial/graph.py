@@ -28,7 +28,8 @@ def relation(a: SceneObject, b: SceneObject, frame: Frame | None = None, **thres
     """Every relation from A to B, with the numbers behind them.
 
     Args:
-        a, b: the two objects.
+        a: the first object.
+        b: the second object.
         frame: frame for left/right/front/behind (default :class:`RoomFrame`).
         thresholds: ``near`` (1.0 m), ``next_to`` (0.5 m), ``facing`` (45°).
 

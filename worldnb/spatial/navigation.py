@@ -196,8 +196,10 @@ def route(
     """Shortest walk from ``start`` to ``goal`` around the furniture.
 
     Args:
-        start, goal: objects (the walk begins/ends at the nearest walkable spot beside
-            them) or (x, z) points.
+        start: an object (the walk begins at the nearest walkable spot beside it) or an
+            (x, z) point.
+        goal: an object (the walk ends at the nearest walkable spot beside it) or an
+            (x, z) point.
         facing: where the walker looks at the start (object, point); default the first leg.
         body_width: the walker's width (m).
 

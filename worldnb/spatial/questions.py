@@ -58,6 +58,8 @@ def ask(scene: Scene, question: str, *, frame=None, near: float = 1.0, **options
             or a :class:`~worldnb.spatial.frames.Frame`. A phrase in the question
             ("from the camera's view", "from the sofa's point of view") overrides it.
         near: distance (m) that counts as "near".
+
+    Other Parameters:
         exact_labels: count and name objects by their exact label only, as benchmarks
             with fixed label sets do (VSI-Bench); by default a category covers its
             kinds ("chairs" counts armchairs too, and the answer says so).
