@@ -343,3 +343,21 @@ def test_normals_and_surfels_of_a_plane_tilted_both_ways():
     for i in range(len(g)):
         e1, e2 = R[i][:, axes[i, 0]], R[i][:, axes[i, 1]]
         assert abs(e1 @ want) < 1e-3 and abs(e2 @ want) < 1e-3 and abs(e1 @ e2) < 1e-6
+
+
+def test_normals_of_a_cylinder_up_to_the_image_border():
+    # a vertical cylinder of radius 1.2 m around (0, ·, 3.2), seen from the front: the
+    # one-sided differences at the left and right borders must stay local: a few degrees
+    # off the true normal (x, 0, z − 3.2) / 1.2, not a chord across the image
+    k = np.array([[40.0, 0, 16.0], [0, 40.0, 12.0], [0, 0, 1]])
+    us = np.broadcast_to(np.arange(32) + 0.5, (24, 32))
+    rx = (us - 16) / 40
+    # (t rx)² + (t − 3.2)² = 1.2², the nearer root
+    a, b, c = rx**2 + 1, -6.4, 3.2**2 - 1.2**2
+    t = (-b - np.sqrt(b * b - 4 * a * c)) / (2 * a)
+    d = t.astype(np.float32)
+    p = unproject_depth(d, k).astype(np.float64)
+    want = np.stack([p[..., 0], np.zeros_like(t), p[..., 2] - 3.2], -1) / 1.2
+    n = depth_normals(unproject_depth(d, k))
+    err = np.degrees(np.arccos(np.clip(np.sum(n * want, -1), -1, 1)))
+    assert err.max() < 6.0, err.max()  # 3.9° at the borders (one pixel step)
