@@ -257,3 +257,137 @@ def test_without_floor_pixels_the_pieces_standing_on_it_give_the_floor():
     assert est.meta["understand"]["floor_from"] == "objects standing on it"
     assert est.room is not None and abs(est.meta["understand"]["tilt_deg"] - 4) < 0.5
     assert est.cameras["input"].position[1] == pytest.approx(1.5, abs=0.03)
+
+
+def _floor_in_true_frame(est: Scene, cam: Camera):
+    import shapely
+
+    T, _ = _to_true(est, cam)
+    xz = est.room.floor_xz.astype(np.float64)
+    p = np.c_[xz[:, 0], np.zeros(len(xz)), xz[:, 1]] @ T[:3, :3].T + T[:3, 3]
+    return shapely.Polygon(p[:, [0, 2]])
+
+
+def test_a_camera_pitched_down_past_35_degrees_still_finds_the_floor():
+    # generate takes such a camera as level (its floor search stops at 35°): the floor
+    # pixels must still give the floor, not the top of the desk or no room at all
+    true = _room(("crate", OrientedBox((0.2, 0.4, -0.6), (1.0, 0.8, 0.6), yaw=0.5)))
+    cam = _cam(eye=(0.2, 1.5, 0.6), target=(0.2, 0.0, -0.5))  # 54° down
+    est = _understand(true, cam)
+    u = est.meta["understand"]
+    assert u["floor_from"] == "floor pixels" and u["tilt_deg"] > 40
+    assert est.cameras["input"].position[1] == pytest.approx(1.5, abs=0.03)
+    (obj,) = est.objects
+    T, dyaw = _to_true(est, cam)
+    assert box_iou(_in_true_frame(obj.box, T, dyaw), true.objects[0].box) > 0.7
+
+
+def test_unseen_sides_are_closed_at_a_typical_room_length():
+    from worldnb.generation.understanding import TYPICAL_SIDE
+
+    # a 5 × 5 m room seen from its middle: the far walls are seen, the side behind the
+    # camera is not; the floor polygon still holds what was seen and the camera
+    true = _room(("crate", OrientedBox((0.2, 0.4, -1.2), (1.0, 0.8, 0.6), yaw=0.5)))
+    cam = _cam(eye=(0.3, 1.6, 0.5), target=(0.0, 0.3, -1.5))
+    est = _understand(true, cam)
+    u = est.meta["understand"]
+    poly = _floor_in_true_frame(est, cam)
+    import shapely
+
+    assert poly.contains(shapely.Point(cam.position[[0, 2]]))
+    closed = u["closed"]
+    assert closed and all(v > 0 for v in closed.values())
+    assert all(u["sides"][k] == "floor extent" for k in closed)
+    # no side is shorter than the typical length unless both its walls were seen
+    minx, minz, maxx, maxz = est.room.polygon.bounds
+    assert min(maxx - minx, maxz - minz) >= TYPICAL_SIDE - 1e-6
+    # the walls that were seen stay where they are: the estimate lies inside the room
+    # on those sides, and covers most of the floor in view
+    assert poly.intersection(true.room.polygon).area / poly.area > 0.85
+
+
+@pytest.mark.parametrize(
+    ("lo_wall", "hi_wall", "behind", "expect"),
+    [
+        (True, True, 0.0, (-1.0, 1.0)),  # both walls seen: as seen
+        (True, False, 0.0, (-1.0, 3.0)),  # one seen: grown on the other side
+        (False, True, 0.0, (-3.0, 1.0)),
+        (False, False, 1.0, (-1.0, 3.0)),  # neither: behind the camera (+ side here)
+        (False, False, -1.0, (-3.0, 1.0)),
+        (False, False, 0.0, (-2.0, 2.0)),  # the view across the axis: both ways
+    ],
+)
+def test_closing_an_axis(lo_wall, hi_wall, behind, expect):
+    from worldnb.generation.understanding import TYPICAL_SIDE, _close_axis
+
+    assert TYPICAL_SIDE == 4.0
+    lo, hi = _close_axis(-1.0, 1.0, lo_wall, hi_wall, behind, {}, ("-x", "+x"))
+    assert (lo, hi) == pytest.approx(expect)
+    # a room seen longer than typical keeps what was seen
+    assert _close_axis(-3.0, 3.0, False, False, 0.0, {}, ("-x", "+x")) == (-3.0, 3.0)
+
+
+def _l_room() -> Scene:
+    # 6 × 5 m with the (+x, −z) corner, 2.2 × 2 m, cut out (worlds.sample_shell's shape)
+    floor = [(-3, 2.5), (3, 2.5), (3, -0.5), (0.8, -0.5), (0.8, -2.5), (-3, -2.5)]
+    scene = Scene(room=Room(floor, 2.6))
+    scene.add_object("crate", OrientedBox((-1.0, 0.4, -1.2), (1.0, 0.8, 0.6), yaw=0.2))
+    scene.layers["room"] = catalog.room_mesh(scene.room, ceiling=True)
+    return scene
+
+
+def test_an_l_shaped_room_seen_at_its_inner_corner_keeps_its_recess():
+    import shapely
+
+    true = _l_room()
+    cam = Camera.look_at((-1.5, 1.6, 2.0), (1.5, 0.5, -1.5), fov_y_deg=70, width=W, height=H)
+    est = _understand(true, cam)
+    u = est.meta["understand"]
+    assert u["room"] == "found" and "recess" in u.get("shape", "")
+    assert len(est.room.floor_xz) == 6 and est.room.polygon.is_valid
+    poly = _floor_in_true_frame(est, cam)
+    recess = shapely.box(0.8, -2.5, 3.0, -0.5)
+    # the recess is (mostly) outside the estimate, the room around it inside
+    assert poly.intersection(recess).area < 0.15 * recess.area
+    # over the floor in view (the frustum's footprint), the estimate is the true floor
+    g = np.stack(np.meshgrid(np.linspace(-4, 4, 81), np.linspace(-3.5, 3.5, 71)), -1)
+    g = g.reshape(-1, 2)
+    uv, z = cam.project(np.c_[g[:, 0], np.zeros(len(g)), g[:, 1]])
+    inview = (z > 0.05) & (uv[:, 0] >= 0) & (uv[:, 0] < W) & (uv[:, 1] >= 0) & (uv[:, 1] < H)
+    a = shapely.contains_xy(poly, *g[inview].T)
+    b = shapely.contains_xy(true.room.polygon, *g[inview].T)
+    assert (a & b).sum() / (a | b).sum() > 0.85
+
+
+def test_an_l_shaped_room_seen_from_its_long_arm_gives_a_room_around_what_was_seen():
+    import shapely
+
+    true = _l_room()
+    cam = Camera.look_at((-2.0, 1.5, 1.8), (-2.0, 0.6, -2.5), fov_y_deg=60, width=W, height=H)
+    est = _understand(true, cam)
+    assert est.meta["understand"]["room"] == "found" and est.room.polygon.is_valid
+    poly = _floor_in_true_frame(est, cam)
+    assert poly.contains(shapely.Point(cam.position[[0, 2]]))
+    assert [o.label for o in est.objects] == ["crate"]
+
+
+def test_apply_rigid_turns_gaussians_with_their_covariances():
+    from worldnb.scene import Gaussians
+    from worldnb.transforms import gaussian_covariances, quat_to_matrix
+
+    rng = np.random.default_rng(0)
+    q = rng.normal(size=(5, 4)).astype(np.float32)
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    means, scales = rng.normal(size=(2, 5, 3)).astype(np.float32)
+    g = Gaussians(means, 0.3 * scales, q, np.zeros(5, np.float32), np.full((5, 3), 0.5, np.float32))
+    s = Scene(layers={"g": g})
+    before = gaussian_covariances(g.quats, g.scales)
+    T = np.eye(4)
+    T[:3, :3] = quat_to_matrix(np.array([0.9, 0.1, -0.3, 0.2]))
+    T[:3, 3] = (0.5, -1.0, 2.0)
+    means = g.means @ T[:3, :3].T + T[:3, 3]
+    apply_rigid(s, T)
+    after = gaussian_covariances(s.layers["g"].quats, s.layers["g"].scales)
+    assert np.allclose(s.layers["g"].means, means, atol=1e-5)
+    assert np.allclose(after, T[:3, :3] @ before @ T[:3, :3].T, atol=1e-5)
+    assert np.allclose(np.linalg.norm(s.layers["g"].quats, axis=1), 1, atol=1e-6)

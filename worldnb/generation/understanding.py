@@ -31,6 +31,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..scene import Opening, Room, Scene, SceneObject
+from ..transforms import yaw_rotation
 from .fit import complete_box, fit_box, fit_plane
 from .lift import _rotate, depth_normals, unproject_depth
 from .segment import Segmentation, _is_segmentation, as_segmenter
@@ -42,6 +43,9 @@ NONE, FLOOR, WALL, CEILING, DOOR, WINDOW, OBJECT = range(7)
 _CODE = {"floor": FLOOR, "wall": WALL, "ceiling": CEILING, "door": DOOR, "window": WINDOW}
 #: ceiling height (m) assumed when the ceiling is not in view
 ASSUMED_HEIGHT = 2.6
+#: length (m) of a room's side where its walls are not seen (rooms in homes are mostly
+#: 3–5 m a side): the floor polygon is closed at this length, or at what was seen
+TYPICAL_SIDE = 4.0
 
 
 def understand(
@@ -165,34 +169,13 @@ def _rotation_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.eye(3) + vx + vx @ vx / (1 + c)
 
 
-def _yaw_matrix(beta: float) -> np.ndarray:
-    """Rotation about +Y taking the xz direction at angle α (atan2(z, x)) to α − β."""
-    c, s = math.cos(beta), math.sin(beta)
-    return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
-
-
-def _quat_mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hamilton product of wxyz quaternions (broadcast)."""
-    w1, x1, y1, z1 = np.moveaxis(a, -1, 0)
-    w2, x2, y2, z2 = np.moveaxis(b, -1, 0)
-    return np.stack(
-        [
-            w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
-            w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
-            w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2,
-            w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2,
-        ],
-        axis=-1,
-    )
-
-
 def apply_rigid(scene: Scene, T: np.ndarray) -> None:
     """Move every layer and camera of ``scene`` (in place) by the rigid (4, 4) ``T``.
 
     Gaussians' higher-order SH coefficients are not rotated (a generated scene has
     none)."""
     from ..scene import Gaussians, Mesh, PointCloud
-    from ..transforms import matrix_to_quat
+    from ..transforms import matrix_to_quat, quat_to_matrix
 
     R, t = T[:3, :3], T[:3, 3]
 
@@ -211,8 +194,7 @@ def apply_rigid(scene: Scene, T: np.ndarray) -> None:
                 lay.normals = turn(lay.normals)
         elif isinstance(lay, Gaussians):
             lay.means = move(lay.means)
-            q = matrix_to_quat(R).astype(np.float64)
-            lay.quats = _quat_mul(q[None], lay.quats.astype(np.float64)).astype(np.float32)
+            lay.quats = matrix_to_quat(R @ quat_to_matrix(lay.quats)).astype(np.float32)
     for name, cam in list(scene.cameras.items()):
         scene.cameras[name] = cam.with_pose(T @ cam.T_world_camera.astype(np.float64))
 
@@ -299,10 +281,14 @@ def understand_scene(scene: Scene, seg=None, *, min_confidence: float = 0.3, see
     # floor pixels named by the segmenter need less support than a guess among all
     need = max(20, int(0.3 * len(cand))) if has_classes else max(50, int(0.01 * valid.sum()))
     if len(cand) >= 20:
+        # pixels named floor may lie on a plane far from generate's guess of up: it takes
+        # a camera pitched down past 35° (looking at a low piece from near it) as level
         plane = fit_plane(
-            cand, tol=tol, direction=(0, 1, 0), max_angle_deg=35.0, lowest=lowest,
-            min_inliers=need, seed=seed,
+            cand, tol=tol, direction=(0, 1, 0), max_angle_deg=80.0 if has_classes else 35.0,
+            lowest=lowest, min_inliers=need, seed=seed,
         )  # fmt: skip
+        if plane is not None and plane.distance(T[None, :3, 3])[0] < 0:
+            plane = None  # the camera is below it: not a floor seen from above
     info["floor_from"] = "floor pixels" if has_classes else "lowest plane"
     if plane is None and has_classes:
         plane = _floor_from_objects(P, valid, inst, label_of, tol, seed)
@@ -336,7 +322,7 @@ def understand_scene(scene: Scene, seg=None, *, min_confidence: float = 0.3, see
     if wall_px.sum() >= 50:
         a = np.arctan2(N[..., 2][wall_px], N[..., 0][wall_px])
         beta = float(np.arctan2(np.sin(4 * a).mean(), np.cos(4 * a).mean()) / 4)
-    R2 = _yaw_matrix(beta)
+    R2 = yaw_rotation(beta)  # the xz direction at angle α = atan2(z, x) goes to α − β
     T2 = np.eye(4)
     T2[:3, :3] = R2
     P, N = P @ R2.T, N @ R2.T
@@ -360,7 +346,10 @@ def understand_scene(scene: Scene, seg=None, *, min_confidence: float = 0.3, see
     if plane is not None:
         T_cam = cam.T_world_camera.astype(np.float64)
         rays = (cam.pixel_rays().astype(np.float64) @ T_cam[:3, :3].T, T_cam[:3, 3])
-        room, rinfo = _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes, rays)
+        view_xz = T_cam[[0, 2], 2] / max(1e-9, float(np.linalg.norm(T_cam[[0, 2], 2])))
+        room, rinfo = _fit_room(
+            P, N, valid, cls, wall_px, cam_xz, view_xz, objects, has_classes, rays
+        )
         info.update(rinfo)
     info["objects"] = len(objects)
     info["dropped"] = dropped
@@ -520,20 +509,56 @@ def _orient(box, entry, cam_xz):
     return OrientedBox(box.center, size, yaw)
 
 
-def _wall_bound(coord, normal_sign, min_support):
-    """The strongest plane (a peak of ``coord``) among wall points; None when weak."""
+def _wall_planes(coord, other, min_support):
+    """Wall planes among the points of one side: peaks of ``coord`` (5 cm bins, at least
+    30 cm apart) holding ``min_support`` points, strongest first, each as
+    ``(position, points, other_lo, other_hi)`` (the span of ``other`` it covers)."""
     if len(coord) < min_support:
-        return None
+        return []
     edges = np.arange(coord.min() - 0.05, coord.max() + 0.1, 0.05)
     if len(edges) < 2:
-        return float(np.median(coord))
+        return [(float(np.median(coord)), len(coord), *np.percentile(other, [2, 98]))]
     hist, edges = np.histogram(coord, edges)
-    k = int(np.argmax(hist))
-    if hist[k] < min_support:
-        return None
-    c = 0.5 * (edges[k] + edges[k + 1])
-    near = coord[np.abs(coord - c) < 0.08]
-    return float(np.median(near))
+    out = []
+    for k in np.argsort(-hist, kind="stable"):
+        if hist[k] < min_support:
+            break
+        c = 0.5 * (edges[k] + edges[k + 1])
+        if any(abs(c - q[0]) < 0.3 for q in out):
+            continue
+        near = np.abs(coord - c) < 0.08
+        lo, hi = np.percentile(other[near], [2, 98])
+        out.append((float(np.median(coord[near])), int(near.sum()), float(lo), float(hi)))
+    return out
+
+
+def _notches(planes, bounds):
+    """Rectangles to cut from the room's bounding rectangle where both walls of a
+    recess (an L-shaped room's inner corner) were seen: an inner plane on an x side and
+    one on a z side that meet at a corner, each lying on the other's outer side.
+
+    ``planes[k]``: the inner planes of side k (−x, +x, −z, +z) as from
+    :func:`_wall_planes`; ``bounds``: xmin, xmax, zmin, zmax. Returns shapely boxes."""
+    import shapely
+
+    out = []
+    for kx, kz in ((0, 2), (0, 3), (1, 2), (1, 3)):
+        sx, sz = (1, -1)[kx], (1, -1)[kz - 2]  # +1 on the min side
+        for a, _, zlo, zhi in planes[kx]:
+            for c, _, xlo, xhi in planes[kz]:
+                # the x-side plane runs from the z bound to c, the z-side one from a to
+                # the x bound: they meet at (a, c)
+                z_ok = (zhi <= c + 0.2) if sz == 1 else (zlo >= c - 0.2)
+                x_ok = (xhi <= a + 0.2) if sx == 1 else (xlo >= a - 0.2)
+                if not (z_ok and x_ok):
+                    continue
+                if min(abs(bounds[kx] - a), abs(bounds[kz] - c)) < 0.3:
+                    continue
+                # past the room's outline by 5 cm, so that no sliver is left along it
+                x0, x1 = sorted((bounds[kx] - 0.05 * sx, a))
+                z0, z1 = sorted((bounds[kz] - 0.05 * sz, c))
+                out.append(shapely.box(x0, z0, x1, z1))
+    return out
 
 
 def _ray_wall_hits(dirs: np.ndarray, origin: np.ndarray, room: Room) -> np.ndarray:
@@ -554,7 +579,28 @@ def _ray_wall_hits(dirs: np.ndarray, origin: np.ndarray, room: Room) -> np.ndarr
     return out
 
 
-def _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes, rays):
+def _close_axis(lo, hi, lo_wall, hi_wall, behind, info, names):
+    """Close one axis of the room where its walls were not seen: the room is as long as
+    :data:`TYPICAL_SIDE` (or what was seen, if longer), grown on the unseen side(s);
+    ``behind`` (the view direction's component, negated) says which side is behind the
+    camera: it takes the growth when both are unseen and the view runs along the axis."""
+    if lo_wall and hi_wall:
+        return lo, hi
+    grow = max(0.0, TYPICAL_SIDE - (hi - lo))
+    if lo_wall:
+        share_lo = 0.0
+    elif hi_wall:
+        share_lo = 1.0
+    else:  # behind > 0: +axis is behind the camera
+        share_lo = float(np.clip(0.5 - behind, 0.0, 1.0))
+    if grow > 0:
+        for name, share in zip(names, (share_lo, 1.0 - share_lo), strict=True):
+            if share > 0:
+                info.setdefault("closed", {})[name] = round(grow * share, 3)
+    return lo - grow * share_lo, hi + grow * (1.0 - share_lo)
+
+
+def _fit_room(P, N, valid, cls, wall_px, cam_xz, view_xz, objects, has_classes, rays):
     """Rectangle from the wall planes on each side, else the visible floor's extent."""
     from scipy import ndimage
 
@@ -571,18 +617,31 @@ def _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes, rays):
     support = max(40, int(0.02 * len(Wp)))
     sides = {}
     bounds = [lo_e[0], hi_e[0], lo_e[1], hi_e[1]]  # xmin, xmax, zmin, zmax
+    inner: list[list] = [[], [], [], []]
     for k, (axis, sign) in enumerate(((0, 1), (0, -1), (2, 1), (2, -1))):
         sel = Wn[:, axis] * sign > 0.8  # inward normal: +x on the xmin side, ...
-        b = _wall_bound(Wp[sel, axis], sign, support)
         cam_c = cam_xz[0 if axis == 0 else 1]
-        if b is not None and (b - cam_c) * sign < -0.2:  # on the far side of the camera
-            bounds[k] = b
+        # planes on the far side of the camera; the side is the outermost strong one
+        # (an L-shaped room shows a nearer, inner wall on the same side too)
+        planes = [
+            q for q in _wall_planes(Wp[sel, axis], Wp[sel, 2 - axis], support)
+            if (q[0] - cam_c) * sign < -0.2
+        ]  # fmt: skip
+        strong = [q for q in planes if q[1] >= 0.25 * planes[0][1]] if planes else []
+        if strong:
+            outer = min(strong, key=lambda q: q[0] * sign)
+            bounds[k] = outer[0]
+            inner[k] = [q for q in planes if (q[0] - outer[0]) * sign >= 0.3]
             sides[("-x", "+x", "-z", "+z")[k]] = "wall"
         else:
             sides[("-x", "+x", "-z", "+z")[k]] = "floor extent"
     xmin, xmax, zmin, zmax = bounds
     xmin, xmax = min(xmin, cam_xz[0] - 0.3), max(xmax, cam_xz[0] + 0.3)
     zmin, zmax = min(zmin, cam_xz[1] - 0.3), max(zmax, cam_xz[1] + 0.3)
+    info["seen_bounds"] = [round(float(v), 3) for v in (xmin, xmax, zmin, zmax)]
+    known = [sides[k] == "wall" for k in ("-x", "+x", "-z", "+z")]
+    xmin, xmax = _close_axis(xmin, xmax, known[0], known[1], -view_xz[0], info, ("-x", "+x"))
+    zmin, zmax = _close_axis(zmin, zmax, known[2], known[3], -view_xz[1], info, ("-z", "+z"))
     info["walls_seen"] = sum(v == "wall" for v in sides.values())
     info["sides"] = sides
     ceil = P[valid & (cls == CEILING)][:, 1]
@@ -594,6 +653,9 @@ def _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes, rays):
     else:
         height, info["height_source"] = max(ASSUMED_HEIGHT, top + 0.05), "assumed"
     room = Room([(xmin, zmax), (xmax, zmax), (xmax, zmin), (xmin, zmin)], height)
+    cuts = _notches(inner, [xmin, xmax, zmin, zmax])
+    if cuts:
+        room = _cut(room, cuts, floor, cam_xz, info)
     openings = []
     for kind, code in (("door", DOOR), ("window", WINDOW)):
         lab, n = ndimage.label(cls == code)
@@ -613,6 +675,25 @@ def _fit_room(P, N, valid, cls, wall_px, cam_xz, objects, has_classes, rays):
         room = room.with_openings(openings)
     info["openings"] = len(openings)
     return room, info
+
+
+def _cut(room: Room, cuts, floor_xz, cam_xz, info) -> Room:
+    """The room without the recesses ``cuts`` (shapely boxes), unless that leaves more
+    than one piece, cuts off the camera or more than 2 % of the floor seen."""
+    import shapely
+
+    poly = room.polygon
+    for c in cuts:
+        if c.contains(shapely.Point(cam_xz)):
+            continue
+        if len(floor_xz) and shapely.contains_xy(c.buffer(-0.1), *floor_xz.T).mean() > 0.02:
+            continue
+        poly = poly.difference(c)
+    poly = shapely.simplify(poly, 1e-3)
+    if poly.geom_type != "Polygon" or poly.equals(room.polygon) or poly.area < 1.0:
+        return room
+    info["shape"] = f"{len(poly.exterior.coords) - 1} corners (recess seen)"
+    return Room(np.asarray(poly.exterior.coords)[:-1], room.height)
 
 
 def _opening(kind, pts, room):
