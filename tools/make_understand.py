@@ -42,9 +42,12 @@ cells = [
     md(
         "## Understand it\n"
         "The floor is found by RANSAC and the scene turned so +Y is up with the floor at "
-        "y = 0; the walls give the room's outline where they are seen, the visible floor "
-        "elsewhere. Each object gets a yaw box, completed toward the catalog's typical size "
-        "where it is cut off, with a confidence and the share of it that was seen."
+        "y = 0; the walls give the room's outline where they are seen (a recess whose two "
+        "walls are seen is cut out: L-shaped rooms keep their shape). A side whose wall is "
+        "not seen, such as the one behind the camera, is closed at a typical room length "
+        "(4 m) or at what was seen, if more; `info['closed']` says by how much. Each object "
+        "gets a yaw box, completed toward the catalog's typical size where it is cut off, "
+        "with a confidence and the share of it that was seen."
     ),
     code(
         "scene = worldnb.understand(photo, depth=OracleDepth(shown, camera),\n"
@@ -52,6 +55,7 @@ cells = [
         "info = scene.meta['understand']\n"
         "print(info['room'], '| walls seen:', info['walls_seen'], '| height from',\n"
         "      info['height_source'], f\"{scene.room.height:.2f} m\")\n"
+        "print('sides:', info['sides'], '| closed (m):', info.get('closed'))\n"
         "for o in scene.objects:\n"
         "    print(f\"{o.label:12s} confidence {o.attrs['confidence']:.2f}  \"\n"
         "          f\"seen {o.attrs['visible_fraction']:.0%}  size {np.round(o.box.size, 2)}\")"
