@@ -200,5 +200,6 @@ def test_free_floor_area_counts_only_objects_on_the_floor():
     # with a higher contact limit the shelf counts too; exactly at the limit counts
     assert free_floor_area(s, floor_contact=0.375) == pytest.approx(16 - 2.5, abs=1e-9)
     assert free_floor_area(s, floor_contact=0.0) == pytest.approx(16 - 1.0, abs=1e-9)
-    with pytest.raises(QueryError, match=r"^free floor area needs a room outline"):
+    with pytest.raises(QueryError) as err:
         free_floor_area(Scene())
+    assert str(err.value) == "free floor area needs a room outline (scene.room is None)"

@@ -288,6 +288,12 @@ def test_viewer_frame_axes_name_and_things_behind_the_camera():
     down = ViewerFrame(Camera.look_at(eye=(0, 5, 0), target=(0, 0, 0), up=(0, 0, -1)))
     np.testing.assert_allclose(down.forward, [0.0, -1.0], atol=1e-6)
     np.testing.assert_allclose(down.right, [1.0, 0.0], atol=1e-6)
+    # looking straight down with east up in the image: forward is east
+    east = ViewerFrame(Camera.look_at(eye=(0, 5, 0), target=(0, 0, 0), up=(1, 0, 0)))
+    np.testing.assert_allclose(east.forward, [1.0, 0.0], atol=1e-6)
+    with pytest.raises(QueryError) as err:
+        ViewerFrame("cam")
+    assert str(err.value) == "ViewerFrame: expected a Camera, got str"
 
 
 def test_object_frame_axes_follow_the_front():
@@ -325,6 +331,7 @@ def test_ego_direction_levels_and_exact_limits():
     assert f.direction(_at(134.5)) == "right" and f.direction(_at(-134.5)) == "left"
     assert f.direction(_at(150), back_deg=160) == "right"
     assert f.direction(_at(150), "left-right") == "right"
+    assert f.direction(_at(0.5)) == "right" and f.direction(_at(-0.5)) == "left"
     assert f.direction(_at(-150), "left-right") == "left"
     # quadrants: exactly ahead or exactly beside counts as front and as right
     assert f.direction((0.0, -2.0), "quadrant") == "front-right"
@@ -352,6 +359,8 @@ def test_turn_direction_signed_angles_and_limits():
     assert turn_direction(north, (1.0, -1.0), straight_deg=45.0) == ("right", 45.0)  # not less
     assert turn_direction(north, (1.0, 0.0), back_deg=90.0) == ("back", 90.0)
     assert turn_direction(north, _at(30), straight_deg=31)[0] == "straight"
+    assert turn_direction(north, _at(0.5), straight_deg=0.0)[0] == "right"
+    assert turn_direction(north, _at(-0.5), straight_deg=0.0)[0] == "left"
     ang = turn_direction(north, _at(60))[1]
     assert ang == pytest.approx(60.0)
 
@@ -439,6 +448,12 @@ def test_between_limits():
     # close neighbours (b and c 0.5 m apart): t is measured in units of |bc|
     assert not between(_box(1.0, 0.0), b, _box(0.5, 0.0))  # t = 2
     assert not between(_box(1.0, 0.0), b, _box(0.0, 0.0))  # b and c coincide
+    # points work for the centres, but the footprints need objects or boxes
+    for args, name in (((2.0, 0.0), b, c), "a"), ((_box(2.0, 0), (0.0, 0.0), c), "b"):
+        with pytest.raises(QueryError, match=rf"^{name}: expected a SceneObject"):
+            between(*args)
+    with pytest.raises(QueryError, match=r"^c: expected a SceneObject"):
+        between(_box(2.0, 0), b, (4.0, 0.0))
 
 
 def test_facing_angle_and_facing_by_hand():
@@ -483,6 +498,12 @@ def test_front_ray_hits_nearest_first():
     left, right = _box(-0.25, 2.0), _box(0.25, 2.0)
     assert [id(x) for x in front_ray_hits(me, [right, left])] == [id(right), id(left)]
     assert front_ray_hits(me, []) == []
+    assert front_ray_hits(me, [_box(0, 20.75)]) == []  # beyond the default 20 m reach
+    east = s.add_object("tv", _box(0, 0, yaw=math.pi / 2), front=True)  # faces +X
+    ahead = _box(3.0, 0.0)
+    assert [id(x) for x in front_ray_hits(east, [far, side, wide, ahead])] == [id(ahead)]
+    with pytest.raises(QueryError, match=r"^a: expected a SceneObject"):
+        front_ray_hits((0.0, 0.0), [far])
 
 
 def test_inside_boxes_and_rooms_by_volume_fraction():
