@@ -1,4 +1,5 @@
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -250,3 +251,43 @@ def test_camera_messages_name_the_argument():
             Camera.look_at(**kw)
     with pytest.raises(InputError, match=r"^camera dict is missing or has a bad field: 'K'"):
         Camera.from_dict({"width": 4, "height": 4})
+
+
+def test_skewed_intrinsics_rays_and_projection_by_hand():
+    K = [[100.0, 10.0, 32.0], [0.0, 100.0, 24.0], [0.0, 0.0, 1.0]]  # skew 10 px
+    cam = Camera(K, 64, 48)
+    rays = cam.pixel_rays()
+    assert rays.dtype == np.float32 and rays.shape == (48, 64, 3)
+    # pixel (row 0, col 0): v = u = 0.5; y = (0.5 − 24) / 100, x = (0.5 − 32 − 10 y) / 100
+    np.testing.assert_allclose(rays[0, 0], [-0.2915, -0.235, 1.0], rtol=1e-6)
+    uv, z = cam.project([[0.2, 0.1, 2.0]])  # u = (100·0.2 + 10·0.1) / 2 + 32, v = 100·0.1/2 + 24
+    np.testing.assert_allclose(uv[0], [42.5, 29.0], rtol=1e-6)
+    assert z[0] == 2.0
+    uv, _ = cam.project(rays[0, 0][None].astype(np.float64) * 3.0)
+    np.testing.assert_allclose(uv[0], [0.5, 0.5], atol=1e-4)
+
+
+def test_project_in_float64_and_points_in_the_camera_plane():
+    T = np.eye(4)
+    T[0, 3] = 1e6  # far from the origin: float32 input would lose the 0.3 m
+    cam = Camera([[100.0, 0.0, 32.0], [0.0, 100.0, 24.0], [0.0, 0.0, 1.0]], 64, 48, T)
+    uv, _ = cam.project(np.array([[1e6 + 0.3, 0.0, 1.0]]))
+    assert uv[0, 0] == pytest.approx(100 * 0.3 + 32, abs=1e-3)
+    # a point in the camera plane (z = 0) lands far off the image, not at inf or NaN
+    uv, z = cam.project([[1e6 + 1e-3, 0.0, 0.0]])
+    assert np.isfinite(uv).all() and abs(uv[0, 0]) > 1e6 and z[0] == 0.0
+    with pytest.raises(InputError, match=r"^xyz: expected shape"):
+        cam.project([1.0, 2.0, 3.0])
+
+
+def test_unproject_empty_pixels_quietly_and_in_float32():
+    cam = Camera([[2.0, 0.0, 1.5], [0.0, 2.0, 1.5], [0.0, 0.0, 1.0]], 4, 3)  # a ray with x = 0
+    depth = np.full((3, 4), np.inf)
+    depth[0, 0] = 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pts = cam.unproject(depth)
+    assert pts.dtype == np.float32 and not np.isfinite(pts[1:]).all()
+    np.testing.assert_allclose(pts[0, 0], [(0.5 - 1.5) / 2 * 2, (0.5 - 1.5) / 2 * 2, 2.0])
+    with pytest.raises(InputError, match=r"^depth: expected shape \(3, 4\)"):
+        cam.unproject(np.ones((4, 3)))
