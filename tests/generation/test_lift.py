@@ -361,3 +361,38 @@ def test_normals_of_a_cylinder_up_to_the_image_border():
     n = depth_normals(unproject_depth(d, k))
     err = np.degrees(np.arccos(np.clip(np.sum(n * want, -1), -1, 1)))
     assert err.max() < 6.0, err.max()  # 3.9° at the borders (one pixel step)
+
+
+def test_pose_and_valid_mask_reach_points_and_surfels():
+    # explicit (not property-based) check of the camera→world pose and the valid mask
+    T = np.eye(4)
+    T[:3, :3] = Rotation.from_euler("yx", [40, -25], degrees=True).as_matrix()
+    T[:3, 3] = (0.5, 1.5, -2.0)
+    d = np.random.default_rng(7).uniform(1.5, 2.5, (6, 8)).astype(np.float32)
+    rgb = np.full((6, 8, 3), 0.5, np.float32)
+    valid = np.ones((6, 8), bool)
+    valid[2, 3] = False
+    cam_p, world_p = lift_points(d, rgb, K, valid=valid), lift_points(d, rgb, K, T, valid=valid)
+    cam_g, world_g = lift_surfels(d, rgb, K, valid=valid), lift_surfels(d, rgb, K, T, valid=valid)
+    assert len(cam_p) == len(cam_g) == 47
+    np.testing.assert_allclose(world_p.xyz, cam_p.xyz @ T[:3, :3].T + T[:3, 3], atol=1e-5)
+    np.testing.assert_allclose(world_p.normals, cam_p.normals @ T[:3, :3].T, atol=1e-5)
+    np.testing.assert_allclose(world_g.means, cam_g.means @ T[:3, :3].T + T[:3, 3], atol=1e-5)
+    R0 = Rotation.from_quat(cam_g.quats[:, [1, 2, 3, 0]]).as_matrix()
+    R1 = Rotation.from_quat(world_g.quats[:, [1, 2, 3, 0]]).as_matrix()
+    np.testing.assert_allclose(R1, T[:3, :3] @ R0, atol=1e-5)
+    with pytest.raises(InputError, match=r"^rgb: surfels need colours, got None$"):
+        lift_surfels(d, None, K)
+
+
+def test_surfels_of_a_curved_surface_take_the_block_centre_normal():
+    # stride 2 on a cylinder: the thin axis is the normal at each block's pixel (1, 1)
+    us = np.broadcast_to(np.arange(32) + 0.5, (24, 32))
+    rx = (us - 16) / 40
+    a, b, c = rx**2 + 1, -6.4, 3.2**2 - 1.2**2
+    d = ((-b - np.sqrt(b * b - 4 * a * c)) / (2 * a)).astype(np.float32)
+    g = lift_surfels(d, np.full((24, 32, 3), 0.5, np.float32), K, stride=2)
+    want = depth_normals(unproject_depth(d, K))[1::2, 1::2].reshape(-1, 3)
+    R = Rotation.from_quat(g.quats[:, [1, 2, 3, 0]]).as_matrix()
+    thin = R[np.arange(len(g)), :, np.argmin(g.stds, 1)]
+    np.testing.assert_allclose(thin, want, atol=1e-4)
