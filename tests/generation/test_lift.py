@@ -396,3 +396,20 @@ def test_surfels_of_a_curved_surface_take_the_block_centre_normal():
     R = Rotation.from_quat(g.quats[:, [1, 2, 3, 0]]).as_matrix()
     thin = R[np.arange(len(g)), :, np.argmin(g.stds, 1)]
     np.testing.assert_allclose(thin, want, atol=1e-4)
+
+
+def test_normals_are_turned_to_the_camera_for_a_mirrored_point_map():
+    # a point map whose columns run right to left (a mirrored camera) gives the other
+    # cross-product orientation: the normals must still face the camera, also within 1 m
+    ys = (np.arange(12) + 0.5 - 6) / 40
+    for z0 in (0.5, 2.0):
+        z = z0 / (1 - 0.5 * ys)  # the tilted plane of test_normals_of_a_tilted_plane
+        d = np.repeat(z[:, None], 16, 1).astype(np.float32)
+        p = unproject_depth(d, K)
+        want = depth_normals(p)
+        np.testing.assert_allclose(depth_normals(p[:, ::-1]), want[:, ::-1], atol=1e-6)
+        # half mirrored, half not: each half faces the camera on its own
+        both = np.concatenate([p[:, :8], p[:, ::-1][:, 8:]], 1)
+        n = depth_normals(both)
+        np.testing.assert_allclose(n[:, :6], want[:, :6], atol=1e-6)
+        np.testing.assert_allclose(n[:, 10:], want[:, ::-1][:, 10:], atol=1e-6)
