@@ -1,0 +1,193 @@
+"""Binder, verified: the notebooks run where a Binder user runs them.
+
+A clean venv is set up as repo2docker sets up a Binder image: ``pip install
+--no-cache-dir -r binder/requirements.txt``, then ``binder/postBuild`` run from the
+repository's root with that venv's ``python`` first on ``PATH``. Every notebook
+(``notebooks/*.ipynb``, ``notebooks/tutorials/*.ipynb``) is then executed there by the
+venv's own ``jupyter nbconvert --execute`` and kernel: nothing of the test's own
+environment (``PYTHONPATH``, its venv, the user's Jupyter kernels) is visible.
+
+This is where ``make test`` runs the notebooks (once): a cell that raises fails its
+notebook's test, with the traceback. The executed copies, outputs and all, are written
+to ``build/notebooks/``, where ``make docs`` takes them for the site.
+``pytest notebooks/X.ipynb --nbval-lax`` still runs one notebook in the dev venv.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BINDER = REPO / "binder"
+EXECUTED = REPO / "build" / "notebooks"
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted(
+    (REPO / "notebooks" / "tutorials").glob("*.ipynb")
+)
+
+pytestmark = pytest.mark.slow
+
+
+def _tail(proc: subprocess.CompletedProcess, n: int = 6000) -> str:
+    return (proc.stdout + proc.stderr)[-n:]
+
+
+class BinderEnv:
+    """The venv repo2docker's steps build, and an environment that sees only it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.venv = root / "venv"
+        self.bin = self.venv / "bin"
+        self.python = self.bin / "python"
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "CONDA_PREFIX")
+            and not k.startswith("JUPYTER_")
+        }
+        path = [p for p in env.get("PATH", "").split(os.pathsep) if p and ".venv" not in p]
+        env["PATH"] = os.pathsep.join([str(self.bin), *path])
+        # the user's own Jupyter folders (kernels, config) are not Binder's
+        for name, sub in (
+            ("JUPYTER_CONFIG_DIR", "config"),
+            ("JUPYTER_DATA_DIR", "data"),
+            ("JUPYTER_RUNTIME_DIR", "runtime"),
+            ("IPYTHONDIR", "ipython"),
+        ):
+            env[name] = str(root / "home" / sub)
+        # Binder reaches requirements.txt's PyTorch CPU index; where it cannot be reached
+        # (this machine has the same CPU wheel locally) fail each lookup at once rather
+        # than after pip's five retries per package
+        env["PIP_RETRIES"] = "0"
+        env["HF_HUB_OFFLINE"] = env["TRANSFORMERS_OFFLINE"] = "1"
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        self.env = env
+
+    def run(self, cmd, timeout: float, **kw) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            cmd, env=self.env, capture_output=True, text=True, timeout=timeout, **kw
+        )
+
+    def build(self) -> dict[str, float]:
+        seconds = {}
+        t = time.perf_counter()
+        proc = self.run([sys.executable, "-m", "venv", "--clear", str(self.venv)], 300)
+        assert proc.returncode == 0, _tail(proc)
+        # repo2docker: `pip install --no-cache-dir -r binder/requirements.txt`
+        proc = self.run(
+            [str(self.python), "-m", "pip", "install", "--no-cache-dir", "-q", "-r",
+             str(BINDER / "requirements.txt")],
+            1800,
+            cwd=REPO,
+        )  # fmt: skip
+        assert proc.returncode == 0, f"binder/requirements.txt:\n{_tail(proc)}"
+        seconds["requirements"] = time.perf_counter() - t
+        t = time.perf_counter()
+        # repo2docker: postBuild, executable, run from the repository's root
+        proc = self.run([str(BINDER / "postBuild")], 1800, cwd=REPO)
+        assert proc.returncode == 0, f"binder/postBuild:\n{_tail(proc)}"
+        seconds["postBuild"] = time.perf_counter() - t
+        return seconds
+
+    def execute(self, notebook: Path, out_dir: Path, timeout: float = 900):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return self.run(
+            [
+                str(self.bin / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
+                "--ExecutePreprocessor.kernel_name=python3",
+                "--ExecutePreprocessor.timeout=600",
+                # no widget state in the copies: the site's pages stay small and load
+                # nothing from a CDN (a widget shows its text form there)
+                "--ExecutePreprocessor.store_widget_state=False",
+                "--output-dir", str(out_dir), str(notebook),
+            ],
+            timeout,
+            cwd=notebook.parent,
+        )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def binder(tmp_path_factory):
+    if not (BINDER / "postBuild").stat().st_mode & 0o111:
+        pytest.fail("binder/postBuild must be executable: repo2docker runs it as a program")
+    root = tmp_path_factory.mktemp("binder")
+    env = BinderEnv(root)
+    seconds = env.build()
+    print(f"Binder environment built: {json.dumps({k: round(v) for k, v in seconds.items()})} s")
+    yield env
+    shutil.rmtree(root, ignore_errors=True)  # a few GB: not kept for later runs
+
+
+def test_binder_files_are_repo2docker_files():
+    names = sorted(p.name for p in BINDER.iterdir())
+    assert names == ["postBuild", "requirements.txt", "runtime.txt"], names
+    runtime = (BINDER / "runtime.txt").read_text().strip()
+    assert re.fullmatch(r"python-3\.\d+", runtime), runtime
+    reqs = (BINDER / "requirements.txt").read_text()
+    make = (REPO / "Makefile").read_text()
+    pin = re.search(r"^TORCH_PIN := (\S+)$", make, re.M).group(1)
+    assert re.search(rf"^{re.escape(pin)}$", reqs, re.M), f"Binder's torch is not {pin}"
+
+
+def test_binder_environment(binder, tmp_path):
+    probe = (
+        "import json, sys, torch, worldnb, ipywidgets, pythreejs, ray;"
+        "print(json.dumps({'exe': sys.executable, 'torch': torch.__version__,"
+        " 'worldnb': worldnb.__file__, 'cuda': torch.version.cuda}))"
+    )
+    proc = binder.run([str(binder.python), "-c", probe], 300, cwd=tmp_path)
+    assert proc.returncode == 0, _tail(proc)
+    info = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert Path(info["exe"]).parent == binder.bin
+    assert info["torch"].startswith("2.13.0") and info["cuda"] is None, info
+    assert Path(info["worldnb"]).resolve().is_relative_to(REPO), info
+    # the live view needs both front-end extensions in JupyterLab
+    proc = binder.run([str(binder.bin / "jupyter"), "labextension", "list"], 300)
+    listing = proc.stdout + proc.stderr
+    assert "jupyter-threejs" in listing, listing
+    assert "@jupyter-widgets/jupyterlab-manager" in listing, listing
+    # a notebook's kernel is the venv's python, not one the user has registered
+    nb = tmp_path / "probe.ipynb"
+    code = "import sys; print(sys.executable)"
+    cell = {"cell_type": "code", "metadata": {}, "source": code, "outputs": [],
+            "execution_count": None}  # fmt: skip
+    nb.write_text(json.dumps({"cells": [cell], "nbformat": 4, "nbformat_minor": 5,
+                              "metadata": {"kernelspec": {"name": "python3",
+                                                          "display_name": "Python 3",
+                                                          "language": "python"}}}))  # fmt: skip
+    proc = binder.execute(nb, tmp_path / "out", timeout=300)
+    assert proc.returncode == 0, _tail(proc)
+    out = json.loads((tmp_path / "out" / "probe.ipynb").read_text())
+    printed = "".join(out["cells"][0]["outputs"][0]["text"]).strip()
+    assert Path(printed).parent == binder.bin, printed
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 10
+    for nb in NOTEBOOKS:
+        kernel = json.loads(nb.read_text())["metadata"].get("kernelspec", {})
+        assert kernel.get("name") == "python3", f"{nb.name}: kernel {kernel}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_notebook_runs_on_binder(binder, notebook):
+    out_dir = EXECUTED / notebook.parent.relative_to(REPO / "notebooks")
+    target = out_dir / notebook.name
+    target.unlink(missing_ok=True)  # a failed run leaves no stale copy for the docs
+    t = time.perf_counter()
+    proc = binder.execute(notebook, out_dir)
+    seconds = time.perf_counter() - t
+    assert proc.returncode == 0, f"{notebook.name} failed on Binder:\n{_tail(proc)}"
+    print(f"{notebook.relative_to(REPO)}: {seconds:.0f} s")
+    executed = json.loads(target.read_text())
+    code = [c for c in executed["cells"] if c["cell_type"] == "code" and c["source"]]
+    assert all(c.get("execution_count") for c in code), "a code cell did not run"
