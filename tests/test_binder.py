@@ -138,6 +138,16 @@ def test_binder_files_are_repo2docker_files():
     assert re.search(rf"^{re.escape(pin)}$", reqs, re.M), f"Binder's torch is not {pin}"
 
 
+def test_readme_badge_opens_the_first_tutorial():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    badge = re.search(r"\(https://mybinder\.org/v2/gh/[^)]*urlpath=lab/tree/([^)&]+)\)", readme)
+    assert badge, "README has no Binder badge with a urlpath"
+    target = REPO / badge.group(1)
+    assert target.is_file(), f"the Binder badge opens {badge.group(1)}, which does not exist"
+    tutorials = sorted((REPO / "notebooks" / "tutorials").glob("*.ipynb"))
+    assert tutorials and target == tutorials[0], "the badge should open the first tutorial"
+
+
 def test_binder_environment(binder, tmp_path):
     probe = (
         "import json, sys, torch, worldnb, ipywidgets, pythreejs, ray;"
