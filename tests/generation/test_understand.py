@@ -391,3 +391,18 @@ def test_apply_rigid_turns_gaussians_with_their_covariances():
     assert np.allclose(s.layers["g"].means, means, atol=1e-5)
     assert np.allclose(after, T[:3, :3] @ before @ T[:3, :3].T, atol=1e-5)
     assert np.allclose(np.linalg.norm(s.layers["g"].quats, axis=1), 1, atol=1e-6)
+
+
+def test_a_sliver_of_floor_is_levelled_by_the_upright_walls():
+    # the camera looks up at the far wall: the floor is a thin strip at the bottom, and
+    # with noisy depth its plane alone tilts the room; the walls stand upright
+    true = _room(("crate", OrientedBox((0.2, 0.4, -1.9), (1.0, 0.8, 0.6), yaw=0.5)))
+    cam = _cam(eye=(0.6, 1.5, 1.5), target=(-0.4, 2.0, -2.5))
+    noisy = PerturbedDepth(OracleDepth(true, cam), 1.0, 0.02, seed=3)
+    est = _understand(true, cam, depth=noisy)
+    u = est.meta["understand"]
+    assert u["room"] == "found" and u.get("levelled_by_walls_deg", 0) > 0.2
+    T, _ = _to_true(est, cam)
+    up = T[:3, :3] @ np.array([0.0, 1.0, 0.0])
+    assert math.degrees(math.acos(min(1.0, up[1]))) < 1.5  # 2.6° from the floor alone
+    assert est.cameras["input"].position[1] == pytest.approx(1.5, abs=0.1)  # 1.33 alone

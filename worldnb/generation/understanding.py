@@ -293,6 +293,9 @@ def understand_scene(scene: Scene, seg=None, *, min_confidence: float = 0.3, see
     if plane is None and has_classes:
         plane = _floor_from_objects(P, valid, inst, label_of, tol, seed)
         info["floor_from"] = "objects standing on it"
+    if plane is not None and has_classes and plane.inliers.sum() < 0.03 * H * W:
+        plane = _level_by_walls(plane, cand if info["floor_from"] == "floor pixels" else None,
+                                P[valid & (cls == WALL)], tol, seed, info)  # fmt: skip
     Tfix = np.eye(4)
     if plane is not None:
         R1 = _rotation_between(plane.normal, np.array([0.0, 1.0, 0.0]))
@@ -365,6 +368,42 @@ def understand_scene(scene: Scene, seg=None, *, min_confidence: float = 0.3, see
     info["seconds"] = time.perf_counter() - t0
     out.meta["understand"] = info
     return out
+
+
+def _level_by_walls(plane, floor_pts, wall_pts, tol, seed, info):
+    """Correct a floor seen on few pixels with the walls, which stand upright: up is
+    turned (by at most 10°) to be perpendicular to the normals of the wall planes
+    (RANSAC on the wall pixels' points, so depth noise averages out), then the floor's
+    height is taken again along it. Two wall directions fix up; one fixes the floor's
+    tilt toward that wall."""
+    n0 = plane.normal.astype(np.float64)
+    pts = wall_pts[np.isfinite(wall_pts).all(1)]
+    normals = []
+    for _ in range(3):
+        if len(pts) < 200:
+            break
+        w = fit_plane(pts, tol=tol, min_inliers=max(150, len(pts) // 6), seed=seed)
+        if w is None:
+            break
+        pts = pts[~w.inliers]
+        if abs(w.normal @ n0) < 0.3 and all(abs(w.normal @ m) < 0.9 for m in normals):
+            normals.append(w.normal)
+    if not normals:
+        return plane
+    if len(normals) >= 2:
+        up = np.cross(normals[0], normals[1])
+    else:  # keep the floor's tilt along the wall, drop its tilt toward it
+        up = n0 - (n0 @ normals[0]) * normals[0]
+    up = up / np.linalg.norm(up) * (1.0 if up @ n0 >= 0 else -1.0)
+    turn = math.degrees(math.acos(min(1.0, float(up @ n0))))
+    if turn > 10.0 or turn < 0.2:
+        return plane
+    if floor_pts is not None and len(floor_pts):
+        off = -float(np.median(floor_pts @ up))  # all of them: the old inliers lean
+    else:  # the plane's height under the origin (the camera's foot) stays
+        off = plane.offset
+    info["levelled_by_walls_deg"] = round(turn, 2)
+    return type(plane)(up, off, plane.inliers)
 
 
 def _floor_from_objects(P, valid, inst, label_of, tol, seed):
