@@ -105,29 +105,79 @@ def _loopback_only(ray):
             os.environ[key] = old_env
 
 
+def _ray_children(ray) -> set[int]:
+    """Process ids of this process's descendants that are Ray's (servers, agents, workers)."""
+    import psutil  # Ray ships it (ray/thirdparty_files) and puts it on sys.path
+
+    out = set()
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if "ray" in " ".join(p.cmdline()):
+                out.add(p.pid)
+        except psutil.Error:  # it ended meanwhile
+            pass
+    return out
+
+
+def _stop_processes(pids: set[int]) -> None:
+    """Terminate these processes (then kill those that linger)."""
+    import psutil
+
+    procs = []
+    for pid in pids:
+        try:
+            procs.append(psutil.Process(pid))
+        except psutil.Error:
+            continue
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            p.terminate()
+    _, alive = psutil.wait_procs(procs, timeout=5)
+    for p in alive:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+
+
 def _start_local(ray, num_cpus: int, opts: dict, tries: int = 3) -> None:
     """``ray.init`` for a local Ray, tried again when its processes miss Ray's fixed 30 s
-    start-up window (it happens on an overloaded machine)."""
+    start-up window (it happens on an overloaded machine). A start that failed leaves
+    its servers running (``ray.shutdown`` does not know them): they are stopped before
+    the next try, so each try does not add to the load that made the last one fail."""
     for attempt in range(tries):
+        before = _ray_children(ray)
         try:
             ray.init(num_cpus=num_cpus, **opts)
             return
         except Exception as exc:
+            ray.shutdown()
+            _stop_processes(_ray_children(ray) - before)
             if "timed out during startup" not in str(exc) or attempt == tries - 1:
                 raise
-            ray.shutdown()
 
 
 @contextlib.contextmanager
-def ray_session(address: str | None = None, num_workers: int | None = None):
+def ray_session(
+    address: str | None = None, num_workers: int | None = None, *, num_gpus: int | None = None
+):
     """Yield the ``ray`` module with a Ray connection for the block.
 
     A Ray already initialised in this process is used as it is (and left running).
     Otherwise ``address`` connects to a cluster (``"auto"``, ``"ray://host:10001"``,
     ``"host:6379"``), and with no address a local Ray is started with ``num_workers``
-    CPUs (default: all cores), on 127.0.0.1 only, without dashboard or usage stats;
-    what was started or connected here is shut down at the end.
+    CPUs (default: all cores) and ``num_gpus`` GPUs (default: those Ray finds), on
+    127.0.0.1 only, without dashboard or usage stats; what was started or connected
+    here is shut down at the end.
+
+    Raises:
+        InputError: bad ``address`` / ``num_workers`` / ``num_gpus`` (``num_gpus`` with
+            an address: a cluster's GPUs are its nodes'), or Ray not installed.
     """
+    check_executor("ray", address, num_workers)
+    if num_gpus is not None:
+        if isinstance(num_gpus, bool) or not isinstance(num_gpus, int) or num_gpus < 0:
+            raise InputError(f"num_gpus: expected a whole number >= 0, got {num_gpus!r}")
+        if address is not None:
+            raise InputError("num_gpus: only for a local Ray (a cluster declares its own GPUs)")
     ray = import_ray()
     if ray.is_initialized():
         yield ray
@@ -137,6 +187,8 @@ def ray_session(address: str | None = None, num_workers: int | None = None):
     host = None if address is None else address.split("://")[-1].rsplit(":", 1)[0]
     if address is None:
         with _loopback_only(ray):
+            if num_gpus is not None:
+                opts["num_gpus"] = num_gpus
             _start_local(ray, num_workers or os.cpu_count() or 1, opts)
     elif host in ("127.0.0.1", "localhost"):  # a cluster on this machine, on loopback
         with _loopback_only(ray):
@@ -185,17 +237,41 @@ def imap_unordered(
 
     Raises:
         Exception: the first exception a task raises (the rest are cancelled).
-        InputError: bad executor arguments.
+        InputError: bad arguments (checked when called, before anything runs), and an
+            item that is not a tuple (or list) of arguments, when it is reached.
     """
-    from tqdm.auto import tqdm
-
     check_executor(executor, address, num_workers)
+    if not callable(fn):
+        raise InputError(f"fn: expected a function to call on each item's arguments, "
+                         f"got {type(fn).__name__}")  # fmt: skip
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        raise InputError(f"items: expected an iterable of argument tuples such as "
+                         f"[(1, 2), (3, 4)], got {type(items).__name__}")  # fmt: skip
+    for name, value, low in (("max_in_flight", max_in_flight, 1), ("total", total, 0)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < low
+        ):
+            raise InputError(f"{name}: expected a whole number >= {low} or None, got {value!r}")
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
+    return _imap(fn, items, executor, address, num_workers, max_in_flight, progress, desc,
+                 total)  # fmt: skip
+
+
+def _arguments(i: int, args) -> tuple:
+    if not isinstance(args, tuple | list):
+        raise InputError(f"items[{i}]: expected a tuple of arguments, got "
+                         f"{type(args).__name__} (one argument x is written (x,))")  # fmt: skip
+    return tuple(args)
+
+
+def _imap(fn, items, executor, address, num_workers, max_in_flight, progress, desc, total):
+    from tqdm.auto import tqdm
+
     with tqdm(total=total, desc=desc, disable=not progress) as bar:
         if executor == "local":
             for i, args in enumerate(items):
-                out = fn(*args)
+                out = fn(*_arguments(i, args))
                 bar.update(1)
                 yield i, out
             return
@@ -207,7 +283,7 @@ def imap_unordered(
             it = enumerate(items)
             try:
                 for i, args in it:
-                    pending[remote.remote(*args)] = i
+                    pending[remote.remote(*_arguments(i, args))] = i
                     if len(pending) >= limit:
                         break
                 while pending:
@@ -217,7 +293,7 @@ def imap_unordered(
                     bar.update(1)
                     yield i, out
                     for j, args in it:
-                        pending[remote.remote(*args)] = j
+                        pending[remote.remote(*_arguments(j, args))] = j
                         break
             finally:
                 for ref in pending:

@@ -48,6 +48,32 @@ def test_bad_executor_arguments_are_input_errors(kwargs, match):
         check_executor(**kwargs)
 
 
+@pytest.mark.parametrize(
+    ("fn", "items", "kwargs", "match"),
+    [
+        (None, [(1,)], {}, "fn: expected a function"),
+        (abs, None, {}, "items: expected an iterable of argument tuples"),
+        (abs, "abc", {}, "items: expected an iterable"),
+        (abs, [(1,)], {"max_in_flight": 0}, "max_in_flight"),
+        (abs, [(1,)], {"max_in_flight": 1.5}, "max_in_flight"),
+        (abs, [(1,)], {"total": -1}, "total"),
+        (abs, [(1,)], {"executor": "ray", "num_workers": 0}, "num_workers"),
+    ],
+)
+def test_bad_imap_arguments_are_input_errors_raised_when_called(fn, items, kwargs, match):
+    with pytest.raises(InputError, match=match):
+        imap_unordered(fn, items, progress=False, **kwargs)  # before the first next()
+
+
+def test_an_item_that_is_not_an_argument_tuple_is_an_input_error():
+    calls = []
+    it = imap_unordered(calls.append, [(1,), 2, (3,)], progress=False)
+    assert next(it) == (0, None)
+    with pytest.raises(InputError, match=r"items\[1\]: expected a tuple of arguments, got int"):
+        next(it)
+    assert calls == [1]  # nothing after the bad item ran
+
+
 @pytest.fixture
 def here_by_value(ray_cluster):
     """Ship this module's functions to the workers by value (they cannot import a test
@@ -75,6 +101,12 @@ def _fail_on_three(x):
     if x == 3:
         raise InputError("three is not allowed")
     return x
+
+
+def test_a_bad_item_on_ray_is_an_input_error_and_the_rest_are_cancelled(here_by_value):
+    with pytest.raises(InputError, match=r"items\[2\]: expected a tuple"):
+        list(imap_unordered(_square_plus, [(1, 1), (2, 1), 3, (4, 1)], executor="ray",
+                            max_in_flight=1, progress=False))  # fmt: skip
 
 
 def test_an_error_in_a_task_reaches_the_caller_as_its_own_type(here_by_value):
