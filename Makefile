@@ -92,7 +92,7 @@ mutation: $(STAMP)
 	nice -n 15 $(PY) tools/mutation.py $(CHUNKS) --jobs $(JOBS)
 
 bench: $(STAMP)
-	for f in benchmarks/*.py; do $(PY) $$f || exit 1; done
+	for f in benchmarks/[!_]*.py; do $(PY) $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(NODE_DIR)/node_modules js/node_modules

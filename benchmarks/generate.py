@@ -15,7 +15,9 @@ view the alignment fit, the points carved, refusals and the seam PSNR (the band 
 pixels around each view's filled hole, against the truth).
 
 Prints one JSON object. Usage: ``python benchmarks/generate.py [--size 256] [--quick]
-[--perturb]``.
+[--perturb [--executor ray [--num-workers N] [--address A]]]`` (ray: the perturbed cases
+run as one task each, with the same numbers; the other parts are timings of one scene
+and run here).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+import _executor
 import numpy as np
 import torch
 
@@ -205,38 +208,32 @@ def seam_psnr(scene, room, cam, view: dict, band: int = 3) -> float | None:
     return psnr(worldnb.render(scene, c, device="cpu").rgb, truth.rgb, rim)
 
 
-def perturbed(size: int, n_views: int) -> dict:
-    room, cam = true_scene(size)
-    gt = worldnb.render(room, cam, device="cpu")
-
-    def run(kind: str, amount: float, views: int):
-        depth = PerturbedDepth(
-            OracleDepth(room, cam, device="cpu"),
-            scale=amount if kind == "scale" else 1.0,
-            noise=amount if kind == "noise" else 0.0,
-            warp=amount if kind == "warp" else 0.0,
-            generated_only=True,
-        )
-        cfg = GenerationConfig(n_views=views, orbit_deg=20.0)
-        events = []
-        scene = worldnb.generate(
-            gt.rgb,
-            cfg,
-            depth=depth,
-            inpaint=OracleInpaint(room, cam, device="cpu"),
-            device="cpu",
-            progress=False,
-            callback=events.append,
-        )
-        p = psnr(worldnb.render(scene, scene.cameras["input"], device="cpu").rgb, gt.rgb)
-        return scene, p, events
-
-    _, before, _ = run("none", 0.0, 0)
-    cases = {}
-    for name, kind, amount in PERTURBATIONS:
-        t0 = time.perf_counter()
-        scene, after, events = run(kind, amount, n_views)
-        views = [
+def _perturb_case(room, cam, gt_rgb, kind: str, amount: float, views: int) -> dict:
+    """One perturbed-depth generation and its numbers (one task of ``--executor ray``)."""
+    t0 = time.perf_counter()
+    depth = PerturbedDepth(
+        OracleDepth(room, cam, device="cpu"),
+        scale=amount if kind == "scale" else 1.0,
+        noise=amount if kind == "noise" else 0.0,
+        warp=amount if kind == "warp" else 0.0,
+        generated_only=True,
+    )
+    cfg = GenerationConfig(n_views=views, orbit_deg=20.0)
+    events = []
+    scene = worldnb.generate(
+        gt_rgb,
+        cfg,
+        depth=depth,
+        inpaint=OracleInpaint(room, cam, device="cpu"),
+        device="cpu",
+        progress=False,
+        callback=events.append,
+    )
+    return {
+        "input_rerender_psnr_db": psnr(
+            worldnb.render(scene, scene.cameras["input"], device="cpu").rgb, gt_rgb
+        ),
+        "views": [
             {
                 "name": v["name"],
                 "align_scale": v["align_scale"],
@@ -247,13 +244,22 @@ def perturbed(size: int, n_views: int) -> dict:
                 "seam_psnr_db": seam_psnr(scene, room, cam, v),
             }
             for v in scene.meta["views"]
-        ]
-        cases[name] = {
-            "input_rerender_psnr_db": after,
-            "views": views,
-            "refusal_events": [e.message for e in events if "refused" in e.message],
-            "seconds": time.perf_counter() - t0,
-        }
+        ],
+        "refusal_events": [e.message for e in events if "refused" in e.message],
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def perturbed(size: int, n_views: int, args=None) -> dict:
+    """The exact run without expansion, then every case of PERTURBATIONS (on
+    ``args.executor``, one task each; see ``_executor``)."""
+    room, cam = true_scene(size)
+    gt = worldnb.render(room, cam, device="cpu")
+    tasks = [(room, cam, gt.rgb, "none", 0.0, 0)]
+    tasks += [(room, cam, gt.rgb, kind, amount, n_views) for _, kind, amount in PERTURBATIONS]
+    first, *rest = _executor.map_ordered(_perturb_case, tasks, args, "perturb")
+    before = first["input_rerender_psnr_db"]
+    cases = {name: case for (name, _, _), case in zip(PERTURBATIONS, rest, strict=True)}
     return {
         "size": size,
         "n_views": n_views,
@@ -352,6 +358,7 @@ def main() -> None:
         choices=["demo", "worlds"],
         help="ground truth: the hand-built textured room or a procedural world",
     )
+    _executor.add_arguments(ap, "perturbed-depth cases (--perturb) run")
     args = ap.parse_args()
     torch.manual_seed(0)
     # keep stdout pure JSON: the model libraries log notices while loading
@@ -408,7 +415,9 @@ def main() -> None:
         result["wnb_size"] = sz
         targets["wnb_512_compact<=10MB"] = sz["size"] == 512 and sz["compact_mb"] <= 10
     if "perturb" in parts:
-        pert = perturbed(size, 2 if args.quick else args.views)
+        with _executor.session(args):
+            pert = perturbed(size, 2 if args.quick else args.views, args)
+        result["perturb_executor"] = _executor.describe(args)
         result["perturb"] = pert
         targets.update({f"perturb_{k}": v for k, v in pert["targets"].items()})
     result["targets"] = targets

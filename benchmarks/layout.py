@@ -17,7 +17,9 @@ Sections:
   success rate and time, and the planner's speed-up over it.
 - ``catalog_vs_scannet``: catalog medians against real ScanNet boxes.
 
-Timings are wall-clock on a shared CPU; rerun for stable figures.
+Timings are wall-clock on a shared CPU; rerun for stable figures. ``--executor ray
+[--num-workers N] [--address A]`` solves the rooms and requests as Ray tasks (one each);
+every time is still taken around the one room or request, on the worker that ran it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import _executor
 
 from worldnb import catalog
 from worldnb.catalog import ROOM_KINDS
@@ -81,31 +85,35 @@ def soft_shares(constraints: list[dict]) -> tuple[float, float, int, int]:
     return ws, w, sum(c["satisfied"] for c in soft), len(soft)
 
 
-def bench_worlds(seeds: int, kinds=ROOM_KINDS) -> dict:
-    from tqdm.auto import tqdm
+def _world_row(kind: str, seed: int) -> dict | None:
+    """One room of the worlds section (None: it could not be furnished)."""
+    t0 = time.perf_counter()
+    try:
+        scene = sample_room(kind, seed=seed)
+    except InfeasibleLayoutError:
+        return None
+    dt = time.perf_counter() - t0
+    return {
+        **recheck(scene),
+        "time": dt,
+        "score": scene.meta["layout_score"],
+        "objects": len(scene.objects),
+        "dropped": len(scene.meta["dropped"]),
+        "l_shaped": len(scene.room.floor_xz) > 4,
+    }
 
+
+def bench_worlds(seeds: int, kinds=ROOM_KINDS, args=None) -> dict:
     rows = {k: [] for k in kinds}
     failures = []
     for kind in kinds:
-        for seed in tqdm(range(seeds), desc=kind, file=sys.stderr):
-            t0 = time.perf_counter()
-            try:
-                scene = sample_room(kind, seed=seed)
-            except InfeasibleLayoutError:
+        got = _executor.map_ordered(_world_row, [(kind, seed) for seed in range(seeds)], args,
+                                    desc=kind, progress=True)  # fmt: skip
+        for seed, row in enumerate(got):
+            if row is None:
                 failures.append(f"{kind} {seed}")
-                continue
-            dt = time.perf_counter() - t0
-            chk = recheck(scene)
-            rows[kind].append(
-                {
-                    **chk,
-                    "time": dt,
-                    "score": scene.meta["layout_score"],
-                    "objects": len(scene.objects),
-                    "dropped": len(scene.meta["dropped"]),
-                    "l_shaped": len(scene.room.floor_xz) > 4,
-                }
-            )
+            else:
+                rows[kind].append(row)
         # partial results survive an interrupted run
         print(json.dumps({kind: _world_summary(rows[kind])}), file=sys.stderr, flush=True)
     out = {"could_not_furnish": failures}
@@ -160,24 +168,31 @@ def requests(n: int) -> list[tuple[str, object, list]]:
     return out
 
 
-def bench_plan(reqs) -> dict:
-    from tqdm.auto import tqdm
+def _plan_row(i: int, room, names: list) -> dict:
+    """One plan request: its solve time, and its checks or why it was infeasible."""
+    t0 = time.perf_counter()
+    try:
+        res = plan(room, names, seed=i, time_limit=5.0)
+    except InfeasibleLayoutError as err:
+        return {"time": time.perf_counter() - t0, "infeasible": str(err)}
+    dt = time.perf_counter() - t0
+    return {"time": dt, "checks": recheck(res.scene), "soft": soft_shares(res.constraints)}
 
+
+def bench_plan(reqs, args=None) -> dict:
     times, solved_times, rows, infeasible, sizes = [], [], [], [], []
     w_sat = w_all = n_sat = n_all = 0.0
-    for i, (_kind, room, names) in enumerate(tqdm(reqs, desc="plan", file=sys.stderr)):
+    got = _executor.map_ordered(_plan_row, [(i, room, names) for i, (_k, room, names)
+                                            in enumerate(reqs)], args, "plan", True)  # fmt: skip
+    for i, ((_kind, _room, names), r) in enumerate(zip(reqs, got, strict=True)):
         sizes.append(len(names))
-        t0 = time.perf_counter()
-        try:
-            res = plan(room, names, seed=i, time_limit=5.0)
-        except InfeasibleLayoutError as err:
-            times.append(time.perf_counter() - t0)
-            infeasible.append({"request": i, "items": names, "reason": str(err)})
+        times.append(r["time"])
+        if "infeasible" in r:
+            infeasible.append({"request": i, "items": names, "reason": r["infeasible"]})
             continue
-        times.append(time.perf_counter() - t0)
-        solved_times.append(times[-1])
-        rows.append(recheck(res.scene))
-        a, b, c, d = soft_shares(res.constraints)
+        solved_times.append(r["time"])
+        rows.append(r["checks"])
+        a, b, c, d = r["soft"]
         w_sat, w_all, n_sat, n_all = w_sat + a, w_all + b, n_sat + c, n_all + d
     return {
         "requests": len(reqs),
@@ -238,12 +253,10 @@ def rejection_sample(room, names, seed: int, time_limit: float) -> tuple[bool, f
     return False, time.perf_counter() - t0
 
 
-def bench_baseline(reqs, planner_times, limit: float) -> dict:
-    ok, times = [], []
-    for i, (_kind, room, names) in enumerate(reqs):
-        s, t = rejection_sample(room, names, seed=i, time_limit=limit)
-        ok.append(s)
-        times.append(t)
+def bench_baseline(reqs, planner_times, limit: float, args=None) -> dict:
+    tasks = [(room, names, i, limit) for i, (_kind, room, names) in enumerate(reqs)]
+    got = _executor.map_ordered(rejection_sample, tasks, args, "baseline", True)
+    ok, times = [s for s, _ in got], [t for _, t in got]
     pt = planner_times[: len(reqs)]
     return {
         "requests": len(reqs),
@@ -269,24 +282,30 @@ def main(argv=None) -> dict:
         default=Path(__file__).resolve().parents[2] / "shared" / "data" / "vsibench-meta",
         help="VSI-Bench's scannet_meta_info_val.json or its folder (default: shared data)",
     )
+    _executor.add_arguments(ap, "rooms, plan requests and baseline requests are solved")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    out = {"benchmark": "layout"}
+    out = {"benchmark": "layout", **_executor.describe(args)}
     reqs = requests(args.requests)
+    with _executor.session(args):  # one Ray for every section
+        _sections(out, reqs, args)
+    out["wall_time_s"] = round(time.perf_counter() - t0, 1)
+    print(json.dumps(out, indent=1))
+    return out
+
+
+def _sections(out: dict, reqs, args) -> None:
     if not args.no_plan:
-        out["plan"] = bench_plan(reqs)
+        out["plan"] = bench_plan(reqs, args)
         times = out["plan"].pop("_times")
     if args.baseline and not args.no_plan:
-        out["baseline"] = bench_baseline(reqs[: args.baseline], times, args.baseline_limit)
+        out["baseline"] = bench_baseline(reqs[: args.baseline], times, args.baseline_limit, args)
     try:
         out["catalog_vs_scannet"] = catalog.compare_sizes(load_vsibench(args.vsibench))
     except InputError as exc:  # the shared data may be absent outside this checkout
         out["catalog_vs_scannet"] = f"not run: {exc}"
     if args.seeds:
-        out["worlds"] = bench_worlds(args.seeds, args.kinds)
-    out["wall_time_s"] = round(time.perf_counter() - t0, 1)
-    print(json.dumps(out, indent=1))
-    return out
+        out["worlds"] = bench_worlds(args.seeds, args.kinds, args)
 
 
 if __name__ == "__main__":

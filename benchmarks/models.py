@@ -15,7 +15,9 @@ phone). Prints one JSON object:
 - generate (``--e2e``): ``worldnb.generate`` at 256² with the built-ins, 4 views,
   offline, with per-stage seconds.
 
-Usage: ``python benchmarks/models.py [--rooms 12] [--size 256] [--models DIR] [--e2e]``.
+Usage: ``python benchmarks/models.py [--rooms 12] [--size 256] [--models DIR] [--e2e]
+[--executor ray [--num-workers N] [--address A]]`` (ray: the held-out rooms render as
+one task each, byte for byte the local files; scoring and timings run here).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import time
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+import _executor
 import numpy as np
 import torch
 
@@ -103,31 +106,35 @@ def main(argv=None) -> dict:
     p.add_argument("--threads", type=int, default=2, help="torch threads for the timings")
     p.add_argument("--e2e", action="store_true", help="also time worldnb.generate")
     p.add_argument("--data", default=None, help="keep / reuse the held-out rendering here")
+    _executor.add_arguments(p, "held-out rooms are rendered")
     args = p.parse_args(argv)
+    # the held-out rooms render on args.executor (render_dataset: one task per room, the
+    # same files as a local run); the models are scored and timed here
+    on = _executor.describe(args)
 
     def load(name):
         return models.load(os.path.join(args.models, name) if args.models else name)
 
     depth, segment, inpaint = load("depth"), load("segment"), load("inpaint")
     torch.set_num_threads(args.threads)
-    t0 = time.perf_counter()
     keep = (lambda name: os.path.join(args.data, name)) if args.data else (lambda name: None)
-    views = heldout_views(args.rooms, size=args.size, folder=keep("heldout"))[: 2 * args.rooms]
+    n_night = max(2, args.rooms // 3)
+    with _executor.session(args):  # one Ray for both renderings
+        t0 = time.perf_counter()
+        views = heldout_views(args.rooms, size=args.size, folder=keep("heldout"), **on)
+        render_s = round(time.perf_counter() - t0, 1)
+        night = heldout_views(n_night, size=args.size, seed=1_500_000,
+                              folder=keep(HELD_OUT_STYLE), lighting_styles=(HELD_OUT_STYLE,),
+                              **on)  # fmt: skip
+    views, night = views[: 2 * args.rooms], night[: 2 * n_night]
     out = {
         "heldout": {"seeds_from": 1_000_000, "rooms": args.rooms, "images": len(views),
-                    "size": args.size, "render_s": round(time.perf_counter() - t0, 1)},
+                    "size": args.size, "render_s": render_s, **on},
         "depth": evaluate_depth(depth, views),
         "segment": evaluate_segment(segment, views),
         "inpaint": evaluate_inpaint({"builtin": inpaint}, views[: args.inpaint_images]),
         "timing": timings(depth, segment, inpaint, args.threads),
     }  # fmt: skip
-    night = heldout_views(
-        max(2, args.rooms // 3),
-        size=args.size,
-        seed=1_500_000,
-        folder=keep(HELD_OUT_STYLE),
-        lighting_styles=(HELD_OUT_STYLE,),
-    )[: 2 * max(2, args.rooms // 3)]
     out["depth_lighting_heldout"] = evaluate_depth(depth, night) | {"style": HELD_OUT_STYLE}
     out["segment_lighting_heldout"] = {
         k: v for k, v in evaluate_segment(segment, night).items() if k != "per_class_iou"

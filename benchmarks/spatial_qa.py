@@ -28,6 +28,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import _executor
 import numpy as np
 import shapely
 from scipy.optimize import minimize
@@ -151,23 +152,15 @@ def random_room(seed: int, n_objects: int = 12, size=None) -> Scene:
     return scene
 
 
-def procedural_scenes(
-    n: int, executor: str = "local", num_workers: int | None = None
-) -> tuple[list[Scene], str]:
-    """``n`` procedural rooms, one task each (``executor="ray"``: in parallel on Ray)."""
+def procedural_scenes(n: int, args=None) -> tuple[list[Scene], str]:
+    """``n`` procedural rooms, one task each (``args.executor == "ray"``: in parallel on
+    Ray; see ``_executor``)."""
     try:
         from worldnb.worlds import ROOM_KINDS, sample_room
     except ImportError:
         return [random_room(s) for s in range(n)], "benchmark's random_room"
-    from worldnb.parallel import imap_unordered
-
     tasks = [(ROOM_KINDS[i % len(ROOM_KINDS)], 100 + i) for i in range(n)]
-    scenes: list = [None] * n
-    for i, scene in imap_unordered(
-        sample_room, tasks, executor=executor, num_workers=num_workers, progress=False
-    ):
-        scenes[i] = scene
-    return scenes, "worldnb.worlds.sample_room"
+    return _executor.map_ordered(sample_room, tasks, args), "worldnb.worlds.sample_room"
 
 
 # ---- question generation -------------------------------------------------------------------
@@ -614,20 +607,15 @@ def main(argv=None) -> dict:
         default=VSIBENCH_META,
         help="scannet_meta_info_val.json or its folder (default: the shared data folder)",
     )
-    ap.add_argument(
-        "--executor",
-        choices=("local", "ray"),
-        default="local",
-        help="where the procedural rooms are built (ray: one task per room)",
-    )
-    ap.add_argument("--num-workers", type=int, default=None, help="Ray workers (default: all)")
+    _executor.add_arguments(ap, "procedural rooms are built")
     args = ap.parse_args(argv)
     n_proc = args.procedural if args.procedural is not None else (3 if args.quick else 15)
     rng = np.random.default_rng(0)
     scores: dict = defaultdict(lambda: defaultdict(list))
     failures: list = []
     t0 = time.perf_counter()
-    procs, proc_source = procedural_scenes(n_proc, args.executor, args.num_workers)
+    with _executor.session(args):
+        procs, proc_source = procedural_scenes(n_proc, args)
     t_gen = time.perf_counter() - t0
     for s in procs:
         score_scene(s, "procedural", rng, shoelace(s.room.floor_xz), scores, failures)
@@ -642,7 +630,7 @@ def main(argv=None) -> dict:
         "procedural_source": proc_source,
         "procedural_scenes": len(procs),
         "procedural_gen_s": t_gen,
-        "executor": args.executor,
+        **_executor.describe(args),
         "scannet_scenes": len(scannet),
         "families": {
             src: {fam: {"n": len(v), "score": float(np.mean(v))} for fam, v in sorted(f.items())}
