@@ -82,9 +82,21 @@ def load(name: str, device: str = "cpu"):
     if not folder.is_dir():
         raise InputError(f"model: {name!r} is neither {', '.join(MODELS)} nor a model folder")
     if (folder / "model_index.json").exists():
+        from diffusers.utils import logging as diffusers_logging
+
         from .inpaint import PixelInpaintPipeline
 
-        pipe = PixelInpaintPipeline.from_pretrained(folder).to(device)
+        # Quiet, as the other models load: low_cpu_mem_usage=False says what happens anyway
+        # without `accelerate` (diffusers warns when it has to fall back), and two small
+        # components read from the package need no "Loading pipeline components" bar.
+        bar = diffusers_logging.is_progress_bar_enabled()
+        diffusers_logging.disable_progress_bar()
+        try:
+            pipe = PixelInpaintPipeline.from_pretrained(folder, low_cpu_mem_usage=False)
+        finally:
+            if bar:
+                diffusers_logging.enable_progress_bar()
+        pipe = pipe.to(device)
         pipe.set_progress_bar_config(disable=True)
         return pipe
     import json

@@ -44,11 +44,13 @@ class _DenseModel:
 
     task = ""
 
-    def __init__(self, net: DenseNet, config: dict, device: str = "cpu"):
+    def __init__(self, net: DenseNet, config: dict, device: str = "cpu", name: str | None = None):
         self.net = net.to(device).eval()
         self.config = config
         self.device = torch.device(device)
-        self.name = f"builtin:{self.task}"
+        #: what ``scene.meta["backends"]`` records: ``builtin:<task>`` for the shipped
+        #: weights only, the folder for others, ``custom:<task>`` for a network in memory
+        self.name = name or f"custom:{self.task}"
 
     @classmethod
     def from_net(cls, net: DenseNet, device: str = "cpu"):
@@ -70,7 +72,8 @@ class _DenseModel:
             raise InputError(f"{folder}: holds a {config.get('model')!r} model, not {cls.task!r}")
         net = DenseNet(DenseNetConfig.from_dict(config["net"]))
         net.load_state_dict(tensors)
-        return cls(net, config, device)
+        shipped = Path(folder).resolve() == (Path(__file__).parent / "weights" / cls.task).resolve()
+        return cls(net, config, device, name=f"builtin:{cls.task}" if shipped else str(folder))
 
     def save_pretrained(self, folder: str | Path) -> Path:
         """Write ``config.json`` + ``model.safetensors`` (and keep a model card there)."""
