@@ -122,3 +122,49 @@ def test_builtin_names():
     assert not builtin_name("org/model", "depth") and not builtin_name(None, "depth")
     with pytest.raises(InputError, match="another built-in"):
         builtin_name("builtin:inpaint", "depth")
+
+
+def test_coarse_to_fine_fills_at_the_coarse_size_and_keeps_its_config(tmp_path):
+    from worldnb.models.inpaint import (
+        PixelInpaintPipeline,
+        build_unet,
+        make_scheduler,
+        sample,
+        sample_coarse_to_fine,
+    )
+
+    torch.manual_seed(0)
+    unet = build_unet(widths=(8, 16), attention=False, sample_size=16)
+    pipe = PixelInpaintPipeline(unet, make_scheduler())
+    assert pipe.config.coarse_size == 32 and pipe.config.detail_strength == 0.0
+    img = torch.rand(1, 3, 64, 96) * 2 - 1
+    mask = torch.zeros(1, 1, 64, 96)
+    mask[..., 16:40, 20:70] = 1
+    calls = []
+    real = unet.forward
+    unet.forward = lambda x, t, **kw: (calls.append(tuple(x.shape[-2:])), real(x, t, **kw))[1]
+    g = torch.Generator()
+    c2f = {"coarse_size": pipe.config.coarse_size}
+    out = sample_coarse_to_fine(
+        unet, pipe.scheduler, img, mask, 4, generator=g.manual_seed(0), **c2f
+    )
+    # the longer side goes to 32 px (then 2x unshuffled): 4 steps at 16x32 (U-Net input 8x16)
+    assert calls == [(8, 16)] * 4
+    assert torch.equal(out * (1 - mask), img * (1 - mask))
+    calls.clear()
+    sample_coarse_to_fine(
+        unet, pipe.scheduler, img, mask, 4, generator=g.manual_seed(0), detail_strength=0.5, **c2f
+    )
+    assert calls == [(8, 16)] * 4 + [(32, 48)] * 2  # and half the steps at full size
+    calls.clear()
+    small = img[..., :32, :32]
+    a = sample_coarse_to_fine(
+        unet, pipe.scheduler, small, mask[..., :32, :32], 3, generator=g.manual_seed(1), **c2f
+    )
+    b = sample(unet, pipe.scheduler, small, mask[..., :32, :32], 3, generator=g.manual_seed(1))
+    assert torch.equal(a, b)  # no larger than the coarse size: filled directly
+    unet.forward = real
+    saved = PixelInpaintPipeline(unet, make_scheduler(), coarse_size=48, detail_strength=0.3)
+    saved.save_pretrained(tmp_path / "p")
+    again = PixelInpaintPipeline.from_pretrained(tmp_path / "p")
+    assert again.config.coarse_size == 48 and again.config.detail_strength == 0.3

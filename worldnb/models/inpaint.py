@@ -5,7 +5,14 @@
 mask]`` after a 2× pixel-unshuffle (so a 256² image costs what a 128² one would, and
 the output keeps full-resolution detail) and predicts the clean image (DDIM then
 gives coherent fills early in training, where noise predictions still paint noise).
-Known pixels are kept exactly. It satisfies the :class:`~worldnb.generation.Inpainter`
+Known pixels are kept exactly.
+
+Coarse to fine: the U-Net learns on small crops (``sample_size · 2`` pixels, most of
+a room view), so an image larger than ``coarse_size`` is first filled at that size,
+where rooms look as they did in training (20 DDIM steps from noise); the fill is
+upsampled into the hole, and with ``detail_strength > 0`` re-noised to that level
+and denoised at full size (SDEdit) to add detail. Without it a 256² hole is filled
+at 4× the scale the model knows. It satisfies the :class:`~worldnb.generation.Inpainter`
 protocol and saves and loads with ``save_pretrained`` / ``from_pretrained``.
 
 Example:
@@ -28,7 +35,14 @@ from diffusers.utils.torch_utils import randn_tensor
 
 from ..errors import InputError
 
-__all__ = ["PixelInpaintPipeline", "build_unet", "inpaint_loss", "make_scheduler", "sample"]
+__all__ = [
+    "PixelInpaintPipeline",
+    "build_unet",
+    "inpaint_loss",
+    "make_scheduler",
+    "sample",
+    "sample_coarse_to_fine",
+]
 
 PATCH = 2  # pixel-unshuffle factor
 
@@ -100,12 +114,14 @@ def inpaint_loss(unet, scheduler, image, mask, generator=None) -> torch.Tensor:
 
 
 @torch.no_grad()
-def sample(unet, scheduler, image, mask, steps=20, strength=1.0, generator=None, progress=None):
+def sample(
+    unet, scheduler, image, mask, steps=20, strength=1.0, generator=None, progress=None, init=None
+):
     """Fill ``mask`` (B, 1, H, W) of ``image`` (B, 3, H, W) in [−1, 1] with DDIM.
 
-    ``strength < 1`` starts from the noised input instead of pure noise (the masked
-    pixels of ``image`` then seed the fill). Returns (B, 3, H, W) in [−1, 1] with the
-    known pixels kept.
+    ``strength < 1`` starts from the noised ``init`` (default: the input, whose masked
+    pixels then seed the fill) instead of pure noise, and runs that fraction of the
+    steps. Returns (B, 3, H, W) in [−1, 1] with the known pixels kept.
     """
     scheduler.set_timesteps(int(steps), device=image.device)
     timesteps = scheduler.timesteps
@@ -113,11 +129,53 @@ def sample(unet, scheduler, image, mask, steps=20, strength=1.0, generator=None,
     if strength < 1.0:
         keep = max(1, round(len(timesteps) * strength))
         timesteps = timesteps[len(timesteps) - keep :]
-        x = scheduler.add_noise(image, x, timesteps[:1].repeat(image.shape[0]))
+        start = image if init is None else init
+        x = scheduler.add_noise(start, x, timesteps[:1].repeat(image.shape[0]))
     for t in progress(timesteps) if progress else timesteps:
         v = _predict(unet, x, image, mask, t)
         x = scheduler.step(v, t, x, eta=0.0, generator=generator).prev_sample
     return image * (1 - mask) + x.clamp(-1, 1) * mask
+
+
+def _shrink(image, mask, size):
+    """Area-average the known pixels to ``size`` (h, w); a coarse pixel is a hole when
+    any pixel it covers is."""
+    known = 1 - mask
+    num = F.adaptive_avg_pool2d(image * known, size)
+    den = F.adaptive_avg_pool2d(known, size)
+    hole = F.adaptive_max_pool2d(mask, size)
+    return (num / den.clamp_min(1e-6)) * (1 - hole), hole
+
+
+@torch.no_grad()
+def sample_coarse_to_fine(
+    unet,
+    scheduler,
+    image,
+    mask,
+    steps=20,
+    strength=1.0,
+    generator=None,
+    progress=None,
+    coarse_size=64,
+    detail_strength=0.0,
+):
+    """:func:`sample` at ``coarse_size`` (the longer side, the scale the model learned),
+    upsampled into the hole, then (``detail_strength > 0``) re-noised to that level and
+    denoised at full size. Images no larger than ``coarse_size`` are filled directly."""
+    h, w = image.shape[-2:]
+    if max(h, w) <= coarse_size:
+        return sample(unet, scheduler, image, mask, steps, strength, generator, progress)
+    unit = 8 * PATCH
+    ch = max(unit, round(h * coarse_size / max(h, w) / unit) * unit)
+    cw = max(unit, round(w * coarse_size / max(h, w) / unit) * unit)
+    small, hole = _shrink(image, mask, (ch, cw))
+    fill = sample(unet, scheduler, small, hole, steps, strength, generator, progress)
+    up = F.interpolate(fill, size=(h, w), mode="bilinear", align_corners=False)
+    init = image * (1 - mask) + up * mask
+    if detail_strength <= 0:
+        return init
+    return sample(unet, scheduler, image, mask, steps, detail_strength, generator, init=init)
 
 
 class PixelInpaintPipeline(DiffusionPipeline):
@@ -126,13 +184,33 @@ class PixelInpaintPipeline(DiffusionPipeline):
     Args:
         unet: from :func:`build_unet`.
         scheduler: a ``DDIMScheduler`` (see :func:`make_scheduler`).
+        coarse_size: larger images are filled at this size first (see the module
+            docstring); default: the U-Net's training crop, ``sample_size · 2``.
+        detail_strength: how far the upsampled coarse fill is re-noised before the
+            full-size pass (0: no full-size pass).
     """
 
     model_cpu_offload_seq = "unet"
 
-    def __init__(self, unet: UNet2DModel, scheduler: DDIMScheduler):
+    def __init__(
+        self,
+        unet: UNet2DModel,
+        scheduler: DDIMScheduler,
+        coarse_size: int | None = None,
+        detail_strength: float = 0.0,
+    ):
         super().__init__()
         self.register_modules(unet=unet, scheduler=scheduler)
+        if coarse_size is None:
+            coarse_size = int(unet.config.sample_size) * PATCH
+        if int(coarse_size) < 8 * PATCH or not 0 <= float(detail_strength) <= 1:
+            raise InputError(
+                f"inpaint pipeline: expected coarse_size >= {8 * PATCH} and detail_strength "
+                f"in [0, 1], got {coarse_size} and {detail_strength}"
+            )
+        self.register_to_config(
+            coarse_size=int(coarse_size), detail_strength=float(detail_strength)
+        )
 
     def __call__(
         self,
@@ -174,7 +252,7 @@ class PixelInpaintPipeline(DiffusionPipeline):
         m = torch.from_numpy(mask)[None, None].to(dev, dt)
         img = F.pad(img, (0, pw, 0, ph), mode="replicate")
         m = F.pad(m, (0, pw, 0, ph))
-        out = sample(
+        out = sample_coarse_to_fine(
             self.unet,
             self.scheduler,
             img,
@@ -183,6 +261,8 @@ class PixelInpaintPipeline(DiffusionPipeline):
             float(strength),
             generator,
             progress=self.progress_bar,
+            coarse_size=self.config.coarse_size,
+            detail_strength=self.config.detail_strength,
         )
         out = ((out[0, :, :h, :w].float().permute(1, 2, 0).cpu().numpy() + 1) / 2).clip(0, 1)
         return np.where(mask[..., None], out, image).astype(np.float32)
