@@ -25,7 +25,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
+from datetime import datetime, timezone
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -111,6 +113,7 @@ def main(argv=None) -> dict:
     # the held-out rooms render on args.executor (render_dataset: one task per room, the
     # same files as a local run); the models are scored and timed here
     on = _executor.describe(args)
+    argv = sys.argv[1:] if argv is None else list(argv)
 
     def load(name):
         return models.load(os.path.join(args.models, name) if args.models else name)
@@ -128,6 +131,9 @@ def main(argv=None) -> dict:
                               **on)  # fmt: skip
     views, night = views[: 2 * args.rooms], night[: 2 * n_night]
     out = {
+        "command": " ".join(["python benchmarks/models.py", *argv]),
+        "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_average": round(os.getloadavg()[0], 1),  # timings depend on what else runs
         "heldout": {"seeds_from": 1_000_000, "rooms": args.rooms, "images": len(views),
                     "size": args.size, "render_s": render_s, **on},
         "depth": evaluate_depth(depth, views),
