@@ -124,6 +124,7 @@ def weights_bytes() -> int:
 
 def bench(args) -> dict:
     """Run benchmarks/models.py on the shipped weights; keep its JSON in BENCH."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))  # its helpers (_executor)
     spec = importlib.util.spec_from_file_location("bench_models", ROOT / "benchmarks" / "models.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
