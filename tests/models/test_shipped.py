@@ -1,8 +1,16 @@
 """The shipped models: offline loading, protocols, round trips, metric floors.
 
 The floors are regression guards on a small fixed held-out set (3 rooms × 2 views at
-128², seeds from 1,000,000), set below what the shipped weights measure. The shipped
-weights are far from the issue's targets (see the model cards), so the floors are low.
+128², seeds from 1,000,000), set a margin below what the shipped weights measure and
+above what the weights shipped before them (700 CPU steps) measured on the same set:
+
+| metric | shipped (6000 / 500 steps) | before (700 steps) | floor |
+|---|---|---|---|
+| depth AbsRel / δ1 | 0.179 / 0.754 | 0.377 / 0.589 | < 0.23 / > 0.67 |
+| segment mIoU / pixel accuracy | 0.565 / 0.801 | 0.217 / 0.633 | > 0.45 / > 0.72 |
+| inpaint PSNR − mean-fill (dB), 3 views | 1.64 | −0.01 | > 0.8 |
+
+Both still miss the issue's targets (see the model cards).
 """
 
 from __future__ import annotations
@@ -112,19 +120,18 @@ def test_inpaint_round_trip(shipped, tmp_path):
 @pytest.mark.slow
 def test_depth_floor(shipped, heldout):
     res = evaluate_depth(shipped["depth"], heldout)
-    assert res["abs_rel"] < 0.8 and res["delta1"] > 0.25, res
+    assert res["abs_rel"] < 0.23 and res["delta1"] > 0.67, res
 
 
 @pytest.mark.slow
 def test_segment_floor(shipped, heldout):
     res = evaluate_segment(shipped["segment"], heldout)
-    assert res["miou"] > 0.05 and res["pixel_acc"] > 0.35, res
+    assert res["miou"] > 0.45 and res["pixel_acc"] > 0.72, res
 
 
 @pytest.mark.slow
 def test_inpaint_floor(shipped, heldout):
     res = evaluate_inpaint({"builtin": shipped["inpaint"]}, heldout[:3], steps=10)
-    # the shipped model does not beat mean-fill yet (see its model card): floors only.
-    # Coarse-to-fine sampling gives a smooth fill (15.2 dB, gradient ratio 0.10 here)
-    assert res["builtin"]["psnr_db"] > 14, res
-    assert res["builtin"]["grad_energy_ratio"] > 0.04, res
+    # above mean-fill, below Telea (see its model card); a smooth fill, but not a flat one
+    assert res["builtin"]["psnr_db"] - res["mean"]["psnr_db"] > 0.8, res
+    assert res["builtin"]["grad_energy_ratio"] > 0.02, res
