@@ -33,6 +33,7 @@ def test_refinement_lowers_the_loss_and_raises_psnr(room_render, room_camera):
     assert after > before + 2
     assert np.allclose(np.linalg.norm(res.gaussians.quats, axis=1), 1, atol=1e-5)
     assert g.colors.max() == 0.5  # input untouched
+    assert np.array_equal(g.means, _blurred_start(room_render, cam).means)
 
 
 def test_early_stop_and_cancel(room_render, room_camera):
@@ -54,12 +55,43 @@ def test_rasterizer_choice_on_a_cpu(room_render, room_camera):
     cam = room_camera
     g = _blurred_start(room_render, cam)
     t = [RefineTarget(cam, room_render.rgb)]
-    assert refine_gaussians(g, t, iters=2).rasterizer == "torch"  # auto: no CUDA here
+    assert refine_gaussians(g, t, iters=2).rasterizer == "tiles"  # auto: no CUDA here
     assert refine_gaussians(g, t, iters=2, rasterizer="torch").rasterizer == "torch"
     with pytest.raises(InputError, match="needs a CUDA device"):
         refine_gaussians(g, t, iters=2, rasterizer="gsplat")
     with pytest.raises(InputError, match="rasterizer"):
         refine_gaussians(g, t, iters=2, rasterizer="opengl")
+    with pytest.raises(InputError, match="coarse_fraction"):
+        refine_gaussians(g, t, iters=2, coarse_fraction=1.5)
+
+
+def test_tiles_and_the_reference_path_refine_alike(room_render, room_camera):
+    """Same math: the same seeded steps end at nearly the same Gaussians."""
+    cam = room_camera
+    g = _blurred_start(room_render, cam)
+    t = [RefineTarget(cam, room_render.rgb)]
+    a = refine_gaussians(g, t, iters=4, lr=0.05, rasterizer="tiles")
+    b = refine_gaussians(g, t, iters=4, lr=0.05, rasterizer="torch")
+    np.testing.assert_allclose(a.losses, b.losses, rtol=1e-3)
+    # Adam normalises each gradient, so a Gaussian whose gradient is ~0 can step either
+    # way on float rounding; nearly all agree, and the renders do
+    diff = np.abs(a.gaussians.colors - b.gaussians.colors)
+    assert np.mean(diff < 1e-3) > 0.9
+    pa = psnr(render(a.gaussians, cam, device="cpu").rgb, room_render.rgb)
+    pb = psnr(render(b.gaussians, cam, device="cpu").rgb, room_render.rgb)
+    assert abs(pa - pb) < 0.1
+
+
+def test_coarse_to_fine_refines_too(room_render, room_camera):
+    cam = room_camera
+    g = _blurred_start(room_render, cam)
+    before = psnr(render(g, cam, device="cpu").rgb, room_render.rgb)
+    res = refine_gaussians(
+        g, [RefineTarget(cam, room_render.rgb)], iters=12, lr=0.05, patience=100,
+        coarse_fraction=0.5,
+    )  # fmt: skip
+    after = psnr(render(res.gaussians, cam, device="cpu").rgb, room_render.rgb)
+    assert after > before + 2
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")

@@ -72,12 +72,15 @@ def _grads(out, params, seed=0):
     return torch.autograd.grad(loss, params)
 
 
+@pytest.mark.parametrize("compositor", ["tiles", "pairs"])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-def test_fast_equals_dense_reference_values_and_gradients(dtype, make_gaussians, make_K):
+def test_fast_equals_dense_reference_values_and_gradients(
+    dtype, compositor, make_gaussians, make_K
+):
     params = [p.requires_grad_() for p in make_gaussians(60, seed=3, dtype=dtype)]
     K, T = make_K(W, H).to(dtype), _viewmat(dtype=dtype)
     bg = torch.tensor([0.2, 0.3, 0.4], dtype=dtype)
-    fast = rasterize_gaussians(*params, K, T, W, H, background=bg)
+    fast = rasterize_gaussians(*params, K, T, W, H, background=bg, compositor=compositor)
     ref_rgb, ref_alpha, ref_depth = reference_gaussians(*params, K, T, W, H, background=bg)
     assert fast.n_pairs > 1000
     torch.testing.assert_close(fast.rgb.reshape(-1, 3), ref_rgb, atol=1e-4, rtol=0)
@@ -96,23 +99,26 @@ def test_fast_equals_dense_reference_values_and_gradients(dtype, make_gaussians,
 def test_bands_and_checkpointing_change_nothing(make_gaussians, make_K):
     params = [p.requires_grad_() for p in make_gaussians(50, seed=4)]
     K, T = make_K(W, H), _viewmat(dtype=torch.float32)
-    one = rasterize_gaussians(*params, K, T, W, H)
-    many = rasterize_gaussians(*params, K, T, W, H, max_pairs=300, checkpointing=True)
+    one = rasterize_gaussians(*params, K, T, W, H, compositor="pairs")
+    many = rasterize_gaussians(
+        *params, K, T, W, H, max_pairs=300, checkpointing=True, compositor="pairs"
+    )
     torch.testing.assert_close(one.rgb, many.rgb, atol=1e-6, rtol=0)
     for a, b in zip(_grads((one.rgb, one.alpha), params), _grads((many.rgb, many.alpha), params),
                     strict=True):  # fmt: skip
         torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
 
 
-def test_gradcheck_float64(make_gaussians, make_K):
+@pytest.mark.parametrize("compositor", ["tiles", "pairs"])
+def test_gradcheck_float64(compositor, make_gaussians, make_K):
     params = [p.requires_grad_() for p in make_gaussians(4, seed=5, dtype=torch.float64)]
     K, T = make_K(10, 8, f=8.0).double(), torch.eye(4, dtype=torch.float64)
 
     def f(*p):
-        out = rasterize_gaussians(*p, K, T, 10, 8)
-        return out.rgb, out.alpha
+        out = rasterize_gaussians(*p, K, T, 10, 8, compositor=compositor)
+        return out.rgb, out.alpha, torch.where(out.alpha > 0.05, out.depth, 0.0)
 
-    assert rasterize_gaussians(*params, K, T, 10, 8).n_pairs > 40
+    assert rasterize_gaussians(*params, K, T, 10, 8, compositor=compositor).n_pairs > 40
     assert torch.autograd.gradcheck(f, params, eps=1e-6, atol=1e-5, rtol=1e-4)
 
 

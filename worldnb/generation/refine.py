@@ -74,8 +74,9 @@ class RefineTarget:
 @dataclass
 class RefineResult:
     """The refined Gaussians, the loss history (one value per step), and which
-    rasterizer ran (``"torch"``: :func:`worldnb.rendering.rasterize_gaussians`;
-    ``"gsplat"``: ``gsplat.rasterization``'s CUDA kernels)."""
+    rasterizer ran (``"tiles"``: :func:`worldnb.rendering.rasterize_gaussians` with its
+    tile kernels; ``"torch"``: with its vectorised pair path; ``"gsplat"``:
+    ``gsplat.rasterization``'s CUDA kernels)."""
 
     gaussians: Gaussians
     losses: list[float]
@@ -85,8 +86,8 @@ class RefineResult:
 
 def _gsplat_or_none(dev: torch.device, rasterizer: str):
     """``gsplat.rasterization`` when asked for (or ``"auto"``) on a CUDA device with
-    gsplat installed; None means the torch path. Never imported on a CPU."""
-    if rasterizer == "torch" or dev.type != "cuda":
+    gsplat installed; None means a torch path. Never imported on a CPU."""
+    if rasterizer in ("torch", "tiles") or dev.type != "cuda":
         if rasterizer == "gsplat":
             raise InputError("rasterizer='gsplat' needs a CUDA device (device='cuda')")
         return None
@@ -101,7 +102,20 @@ def _gsplat_or_none(dev: torch.device, rasterizer: str):
     return rasterization
 
 
-def _render_rgb(gs, params, cam: Camera, bg: torch.Tensor) -> torch.Tensor:
+def _compositor(dev: torch.device, rasterizer: str) -> str:
+    """The torch-side compositor: ``"tiles"`` (numba, CPU) or ``"pairs"`` (the old path)."""
+    from ..rendering import _tiles
+
+    if rasterizer == "tiles":
+        if dev.type != "cpu" or not _tiles.available():
+            raise InputError("rasterizer='tiles' needs device='cpu' and numba (pip install numba)")
+        return "tiles"
+    if rasterizer == "auto" and dev.type == "cpu" and _tiles.available():
+        return "tiles"
+    return "pairs"
+
+
+def _render_rgb(gs, params, cam: Camera, bg: torch.Tensor, compositor: str = "auto"):
     """(H, W, 3) render of the Gaussians at ``cam``, by gsplat's kernels or in torch."""
     from ..rendering import rasterize_gaussians
 
@@ -110,6 +124,7 @@ def _render_rgb(gs, params, cam: Camera, bg: torch.Tensor) -> torch.Tensor:
         return rasterize_gaussians(
             means, quats, scales, opacities, colors, cam.K, cam.T_camera_world,
             cam.width, cam.height, background=bg, near=cam.near, far=cam.far,
+            compositor=compositor,
         ).rgb  # fmt: skip
     dev, dt = means.device, means.dtype
     K = torch.as_tensor(np.asarray(cam.K, np.float32), device=dev, dtype=dt)
@@ -120,6 +135,20 @@ def _render_rgb(gs, params, cam: Camera, bg: torch.Tensor) -> torch.Tensor:
         rasterize_mode="classic", backgrounds=bg[None],
     )  # fmt: skip
     return img[0]
+
+
+def _half(cam: Camera, rgb: torch.Tensor, mask: torch.Tensor | None):
+    """The target at half resolution: camera resized, colours 2×2-averaged, a pixel
+    counted where all four of its fine pixels count (odd last rows/columns dropped)."""
+    h, w = rgb.shape[0] // 2, rgb.shape[1] // 2
+    c = Camera(
+        np.diag([0.5, 0.5, 1.0]) @ cam.K, w, h, cam.T_world_camera, cam.near, cam.far
+    )  # exact halving even for odd sizes (the dropped row/column is outside)
+    small = F.avg_pool2d(rgb[: 2 * h, : 2 * w].permute(2, 0, 1)[None], 2)[0].permute(1, 2, 0)
+    m = None
+    if mask is not None:
+        m = F.avg_pool2d(mask[: 2 * h, : 2 * w].float()[None, None], 2)[0, 0] > 0.999
+    return c, small.contiguous(), m
 
 
 def refine_gaussians(
@@ -134,6 +163,7 @@ def refine_gaussians(
     seed: int = 0,
     callback: Callable[[int, float], bool | None] | None = None,
     rasterizer: str = "auto",
+    coarse_fraction: float = 0.0,
 ) -> RefineResult:
     """Fit Gaussians to images with Adam through :func:`worldnb.rendering.rasterize_gaussians`.
 
@@ -152,7 +182,11 @@ def refine_gaussians(
         seed: seeds the order of the targets.
         callback: ``callback(step, loss)``; returning False cancels.
         rasterizer: ``"auto"`` (gsplat's CUDA kernels on a CUDA device when gsplat is
-            installed, else the torch path), ``"torch"`` or ``"gsplat"``.
+            installed; on a CPU the tile kernels when numba is installed; else the torch
+            pair path), ``"tiles"`` (tile-binned numba kernels, CPU), ``"torch"`` (the
+            vectorised pair path: the slow reference, any device) or ``"gsplat"``.
+        coarse_fraction: the first ``coarse_fraction × iters`` steps fit the targets at
+            half resolution (a coarse-to-fine pyramid: about 3x cheaper steps).
 
     Returns:
         :class:`RefineResult`.
@@ -160,16 +194,20 @@ def refine_gaussians(
     Raises:
         CancelledError: when the callback returns False.
     """
-    if rasterizer not in ("auto", "torch", "gsplat"):
-        raise InputError(f"rasterizer: expected auto, torch or gsplat, got {rasterizer!r}")
+    if rasterizer not in ("auto", "tiles", "torch", "gsplat"):
+        raise InputError(f"rasterizer: expected auto, tiles, torch or gsplat, got {rasterizer!r}")
+    if not 0.0 <= coarse_fraction <= 1.0:
+        raise InputError(f"coarse_fraction: expected a value in [0, 1], got {coarse_fraction!r}")
     if not targets:
         raise InputError("targets: expected at least one image to refine against")
     dev = torch.device(device)
     gs = _gsplat_or_none(dev, rasterizer)
+    compositor = "pairs" if gs is not None else _compositor(dev, rasterizer)
     g = gaussians
 
     def p(a):
-        return torch.nn.Parameter(torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev))
+        # a copy: Adam steps in place, and the caller's Gaussians must stay as they were
+        return torch.nn.Parameter(torch.tensor(np.asarray(a), dtype=torch.float32, device=dev))
 
     means, log_s, quats = p(g.means), p(g.scales), p(g.quats)
     logit_o, colors = p(g.opacities), p(np.clip(g.colors, 1e-3, 1 - 1e-3))
@@ -196,12 +234,16 @@ def refine_gaussians(
     if not w.sum() > 0:
         raise InputError("targets: at least one weight must be > 0")
     draws = rng.choice(len(tgt), size=iters, p=w / w.sum())
+    n_coarse = round(coarse_fraction * iters)
+    coarse = [_half(*t) for t in tgt] if n_coarse else []
     losses: list[float] = []
     best, since, epoch_losses, stopped = float("inf"), 0, [], False
     for step in range(iters):
-        cam, rgb, mask = tgt[draws[step]]
+        if n_coarse and step == n_coarse:  # a finer loss: early stopping starts afresh
+            best, since, epoch_losses = float("inf"), 0, []
+        cam, rgb, mask = (coarse if step < n_coarse else tgt)[draws[step]]
         params = (means, quats, torch.exp(log_s), torch.sigmoid(logit_o), colors.clamp(0, 1))
-        render_rgb = _render_rgb(gs, params, cam, bg)
+        render_rgb = _render_rgb(gs, params, cam, bg, compositor)
         diff = (render_rgb - rgb).abs()
         s_map = ssim(render_rgb, rgb, reduce=False)
         if mask is not None:
@@ -239,4 +281,5 @@ def refine_gaussians(
             logit_o.detach().cpu().numpy(),
             colors.detach().clamp(0, 1).cpu().numpy(),
         )
-    return RefineResult(out_g, losses, stopped, "torch" if gs is None else "gsplat")
+    used = "gsplat" if gs is not None else ("tiles" if compositor == "tiles" else "torch")
+    return RefineResult(out_g, losses, stopped, used)

@@ -25,6 +25,7 @@ from torch.utils.checkpoint import checkpoint
 from ..errors import InputError
 from ..scene.geometry import MAX_LOG_SCALE
 from ..transforms import gaussian_covariances
+from . import _tiles
 from ._common import as_tensor, camera_tensors, check_size
 from ._sh import view_dependent_colors
 
@@ -179,6 +180,7 @@ def rasterize_gaussians(
     max_pairs: int = 1 << 22,
     checkpointing: bool | None = None,
     allow_large: bool = False,
+    compositor: str = "auto",
 ) -> GaussianImage:
     """Render 3D Gaussians: EWA projection, then front-to-back alpha compositing.
 
@@ -209,6 +211,10 @@ def rasterize_gaussians(
         checkpointing: recompute each band in backward instead of storing it;
             ``None`` = when gradients are on and the frame needs more than one band.
         allow_large: allow images over 4096².
+        compositor: ``"tiles"`` (tile-binned numba kernels with a hand-written
+            backward; CPU), ``"pairs"`` (vectorised torch over sorted
+            (Gaussian, pixel) pairs; any device, the reference the tiles are tested
+            against) or ``"auto"`` (tiles on a CPU when numba is installed, else pairs).
 
     Returns:
         :class:`GaussianImage` with ``rgb (H, W, C)``, ``alpha (H, W)``, ``depth (H, W)``.
@@ -227,6 +233,8 @@ def rasterize_gaussians(
         True
     """
     width, height = check_size(width, height, allow_large=allow_large)
+    if compositor not in ("auto", "tiles", "pairs"):
+        raise InputError(f"compositor: expected auto, tiles or pairs, got {compositor!r}")
     means = as_tensor("means", means, (None, 3))
     n = means.shape[0]
     dtype, device = means.dtype, means.device
@@ -263,14 +271,31 @@ def rasterize_gaussians(
             "depth_limit", depth_limit, (height, width), dtype=dtype, device=device, finite=False
         )
 
-    proj = project_gaussians(
-        means, gaussian_covariances(quats, scales), K, T, width, height,
-        eps2d=eps2d, near=near, far=far,
-    )  # fmt: skip
-    acc, n_pairs = composite(
-        proj, opacities, colors, width, height,
-        depth_limit=depth_limit, max_pairs=max_pairs, checkpointing=checkpointing,
-    )  # fmt: skip
+    if compositor == "auto":
+        compositor = "tiles" if device.type == "cpu" and _tiles.available() else "pairs"
+    if compositor == "tiles":
+        if device.type != "cpu" or not _tiles.available():
+            raise InputError("compositor='tiles' needs a CPU tensor and numba (pip install numba)")
+        if K.requires_grad or T.requires_grad:  # the fused projection has no camera gradient
+            proj = project_gaussians(
+                means, gaussian_covariances(quats, scales), K, T, width, height,
+                eps2d=eps2d, near=near, far=far,
+            )  # fmt: skip
+        else:
+            m2d, conics, depths, radii = _tiles.project(
+                means, quats, scales, K, T, width, height, eps2d, near, far
+            )
+            proj = ProjectedGaussians(m2d, conics, depths, radii, None)
+        acc, n_pairs = _tiles.tile_composite(proj, opacities, colors, width, height, depth_limit)
+    else:
+        proj = project_gaussians(
+            means, gaussian_covariances(quats, scales), K, T, width, height,
+            eps2d=eps2d, near=near, far=far,
+        )  # fmt: skip
+        acc, n_pairs = composite(
+            proj, opacities, colors, width, height,
+            depth_limit=depth_limit, max_pairs=max_pairs, checkpointing=checkpointing,
+        )  # fmt: skip
     acc = acc.reshape(height, width, channels + 2)
     rgb, alpha, wz = acc[..., :channels], acc[..., channels], acc[..., channels + 1]
     if background is not None:
