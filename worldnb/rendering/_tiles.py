@@ -522,7 +522,7 @@ class _TileComposite(torch.autograd.Function):
         out, t_final, last, count = _forward(g2d, feats, z, lim, offsets, ids, width, height, TILE)
         ctx.state = (g2d, feats, z, lim, offsets, ids, width, height, t_final, last)
         ctx.n_gaussians = means2d.shape[0]
-        n_pairs = torch.tensor(int(count.sum()))
+        n_pairs = torch.tensor(int(count.sum()), device=features.device)
         ctx.mark_non_differentiable(n_pairs)
         return torch.from_numpy(out).to(device=features.device, dtype=features.dtype), n_pairs
 
@@ -534,7 +534,7 @@ class _TileComposite(torch.autograd.Function):
             g2d, feats, z, lim, offsets, ids, width, height, TILE, t_final, last, v
         )
         dev, dt = v_out.device, v_out.dtype
-        total = torch.zeros(ctx.n_gaussians, per_entry.shape[1], dtype=torch.float64)
+        total = torch.zeros(ctx.n_gaussians, per_entry.shape[1], dtype=torch.float64, device="cpu")
         total.index_add_(0, torch.from_numpy(ids), torch.from_numpy(per_entry))
         total = total.to(device=dev, dtype=dt)
         return (
