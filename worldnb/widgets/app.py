@@ -19,6 +19,11 @@ from ..errors import InputError, WorldnbError
 
 __all__ = ["IMAGE_SUFFIXES", "serve_studio", "studio_notebook"]
 
+#: JupyterLab extensions the studio app does not load: jupytext's (pulled in by
+#: mkdocs-jupyter) fails in Voilà's page with "the getter for the shared module is not
+#: a function"; the studio needs only the widget extensions
+STUDIO_DENIED_EXTENSIONS = ("jupyterlab-jupytext",)
+
 #: What ``worldnb studio IMAGE`` accepts as an image (anything else is a scene file).
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 
@@ -140,7 +145,11 @@ def serve_studio(
         paths = os.environ.get("JUPYTER_PATH", "")
         os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (here, paths) if p)
         argv.append("--template=worldnb")
-        app = Voila.instance()
+        from traitlets.config import Config
+
+        config = Config()
+        config.VoilaConfiguration.extension_denylist = list(STUDIO_DENIED_EXTENSIONS)
+        app = Voila.instance(config=config)
         app.initialize(argv)
         app.start()
         return 0
