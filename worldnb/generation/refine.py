@@ -104,15 +104,11 @@ def _gsplat_or_none(dev: torch.device, rasterizer: str):
 
 def _compositor(dev: torch.device, rasterizer: str) -> str:
     """The torch-side compositor: ``"tiles"`` (numba, CPU) or ``"pairs"`` (the old path)."""
-    from ..rendering import _tiles
+    from ..rendering import resolve_compositor
 
     if rasterizer == "tiles":
-        if dev.type != "cpu" or not _tiles.available():
-            raise InputError("rasterizer='tiles' needs device='cpu' and numba (pip install numba)")
-        return "tiles"
-    if rasterizer == "auto" and dev.type == "cpu" and _tiles.available():
-        return "tiles"
-    return "pairs"
+        return resolve_compositor("tiles", dev)
+    return resolve_compositor("auto", dev) if rasterizer == "auto" else "pairs"
 
 
 def _render_rgb(gs, params, cam: Camera, bg: torch.Tensor, compositor: str = "auto"):

@@ -13,6 +13,7 @@ from .gaussians import (
     gaussian_covariances,
     project_gaussians,
     rasterize_gaussians,
+    resolve_compositor,
 )
 from .mesh import MeshFragments, rasterize_mesh
 from .output import RenderOutput
@@ -39,6 +40,7 @@ __all__ = [
     "rasterize_mesh",
     "render",
     "render_video",
+    "resolve_compositor",
     "resolve_device",
     "splat_points",
     "walk",

@@ -160,6 +160,23 @@ def project_gaussians(
     return ProjectedGaussians(means2d, conics, tz, radius, cov2d)
 
 
+def resolve_compositor(compositor: str, device: torch.device) -> str:
+    """The compositor ``rasterize_gaussians`` will use: ``"tiles"`` or ``"pairs"``.
+
+    ``"auto"`` picks the numba tile kernels on a CPU when numba is importable and
+    the vectorised pair path otherwise; ``"tiles"`` off a CPU or without numba is
+    an :class:`InputError`.
+    """
+    if compositor not in ("auto", "tiles", "pairs"):
+        raise InputError(f"compositor: expected auto, tiles or pairs, got {compositor!r}")
+    tiles_ok = torch.device(device).type == "cpu" and _tiles.available()
+    if compositor == "tiles" and not tiles_ok:
+        raise InputError("compositor='tiles' needs a CPU tensor and numba (pip install numba)")
+    if compositor == "auto":
+        return "tiles" if tiles_ok else "pairs"
+    return compositor
+
+
 def rasterize_gaussians(
     means: torch.Tensor,
     quats: torch.Tensor,
@@ -233,11 +250,10 @@ def rasterize_gaussians(
         True
     """
     width, height = check_size(width, height, allow_large=allow_large)
-    if compositor not in ("auto", "tiles", "pairs"):
-        raise InputError(f"compositor: expected auto, tiles or pairs, got {compositor!r}")
     means = as_tensor("means", means, (None, 3))
     n = means.shape[0]
     dtype, device = means.dtype, means.device
+    compositor = resolve_compositor(compositor, device)
     quats = as_tensor("quats", quats, (n, 4), dtype=dtype, device=device)
     scales = as_tensor("scales", scales, (n, 3), dtype=dtype, device=device)
     opacities = as_tensor("opacities", opacities, (n,), dtype=dtype, device=device)
@@ -271,11 +287,7 @@ def rasterize_gaussians(
             "depth_limit", depth_limit, (height, width), dtype=dtype, device=device, finite=False
         )
 
-    if compositor == "auto":
-        compositor = "tiles" if device.type == "cpu" and _tiles.available() else "pairs"
     if compositor == "tiles":
-        if device.type != "cpu" or not _tiles.available():
-            raise InputError("compositor='tiles' needs a CPU tensor and numba (pip install numba)")
         if K.requires_grad or T.requires_grad:  # the fused projection has no camera gradient
             proj = project_gaussians(
                 means, gaussian_covariances(quats, scales), K, T, width, height,
