@@ -12,7 +12,7 @@ Usage:
     python tools/mutation.py --jobs 2 --max-children 1
     python tools/mutation.py --report             # per-module table of the last results
     python tools/mutation.py --survivors layout   # list unkilled mutants (mutmut names)
-    python tools/mutation.py --retest layout      # re-run only those, after adding tests
+    python tools/mutation.py --retest layout      # re-run those + never-run ones (new tests)
     python tools/mutation.py layout --only "worldnb.layout._rules_unary*"   # one module
     python -m mutmut show NAME                    # (in .mutation/<chunk>/) a mutant's diff
 
@@ -124,6 +124,8 @@ def prepare(chunk: str) -> Path:
     d.mkdir(parents=True, exist_ok=True)
     for name, target in (("worldnb", REPO / "worldnb"), ("shared", REPO.parent / "shared")):
         link = d / name
+        if link.is_symlink() and link.resolve() != target.resolve():
+            link.unlink()  # a cache copied from another worktree: test this tree's code
         if not link.is_symlink() and target.exists():
             link.symlink_to(target)
     # tests/: the root conftest plus only this chunk's test folders/files
@@ -174,9 +176,10 @@ def prepare(chunk: str) -> Path:
 
 
 def run_chunk(chunk: str, max_children: int, retest: bool = False, only: str = "") -> float:
-    """Run mutmut over a chunk; with ``retest``, only its survivors (after new tests);
+    """Run mutmut over a chunk; with ``retest``, only the mutants not yet killed (after
+    new tests: survivors, timeouts and those a stopped run never reached);
     with ``only``, only the mutants whose names match that mutmut pattern."""
-    names = _unkilled(chunk) if retest else []
+    names = _unkilled(chunk, unrun=True) if retest else []
     if only:
         names = [n for n in names if fnmatch.fnmatch(n, only)] if retest else [only]
     if retest and not names:  # nothing left to re-run (no names would mean "all")
@@ -222,12 +225,11 @@ def results(chunk: str) -> dict[str, dict[str, list[str]]]:
     return out
 
 
-def _unkilled(chunk: str) -> list[str]:
-    return sorted(
-        k
-        for by in results(chunk).values()
-        for k in by.get("survived", []) + by.get("no tests", []) + by.get("timeout", [])
-    )
+def _unkilled(chunk: str, unrun: bool = False) -> list[str]:
+    """Survivors, timeouts and mutants without tests; with ``unrun``, also the mutants
+    never run (a stopped run), so that ``--retest`` finishes what is not yet killed."""
+    keep = ["survived", "no tests", "timeout"] + (["not checked"] if unrun else [])
+    return sorted(k for by in results(chunk).values() for s in keep for k in by.get(s, []))
 
 
 def report(chunks: list[str]) -> str:
@@ -261,7 +263,7 @@ def main(argv=None) -> int:
     ap.add_argument("--max-children", type=int, default=1, help="mutmut workers per chunk")
     ap.add_argument("--report", action="store_true", help="print the results table only")
     ap.add_argument("--survivors", action="store_true", help="list surviving mutants only")
-    ap.add_argument("--retest", action="store_true", help="re-run only the unkilled mutants")
+    ap.add_argument("--retest", action="store_true", help="re-run unkilled and never-run mutants")
     ap.add_argument(
         "--only", default="", help='mutant name pattern, e.g. "worldnb.rendering.points*"'
     )
