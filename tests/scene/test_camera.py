@@ -291,3 +291,23 @@ def test_unproject_empty_pixels_quietly_and_in_float32():
     np.testing.assert_allclose(pts[0, 0], [(0.5 - 1.5) / 2 * 2, (0.5 - 1.5) / 2 * 2, 2.0])
     with pytest.raises(InputError, match=r"^depth: expected shape \(3, 4\)"):
         cam.unproject(np.ones((4, 3)))
+
+
+def test_from_fov_limits_and_messages():
+    # 180° or more has no pinhole (f = 0.5 h / tan(90°) = 0); just under is allowed
+    for fov in (180, 180.5):
+        with pytest.raises(InputError) as err:
+            Camera.from_fov(fov, 10, 10)
+        assert str(err.value) == f"fov_y_deg: expected a value in (0, 180), got {fov}"
+    assert Camera.from_fov(179.0, 10, 10).fy == pytest.approx(5 / math.tan(math.radians(89.5)))
+    with pytest.raises(InputError, match=r"^fov_y_deg: "):
+        Camera.from_fov(-5, 10, 10)
+    for w, h, name in ((0, 10, "width"), (10, 2.5, "height")):
+        with pytest.raises(InputError, match=rf"^{name}: expected an integer"):
+            Camera.from_fov(60, w, h)
+
+
+def test_project_returns_float32():
+    cam = Camera.from_fov(60, 8, 6)
+    uv, z = cam.project(np.array([[0.1, 0.2, 3.0]], np.float64))
+    assert uv.dtype == np.float32 and z.dtype == np.float32 and uv.shape == (1, 2)

@@ -212,6 +212,13 @@ def test_walkable_grid_axes_defaults_and_cells():
     h = walkable_grid(alone, cell=0.5)
     assert h.mask.shape == (4, 4) and h.origin.tolist() == [-0.75, -0.75]
     assert not h.mask.any()  # 1.5 m wide floor, a 1 m box in the middle
+    assert h.mask.dtype == bool and h.mask.shape == (4, 4)  # nothing free: still a bool mask
+    # ignore= takes objects off the floor: the box no longer blocks the middle cells
+    # (free: x, z in (−0.75, 0.75); the outer centres ±0.75 lie on its edge)
+    box = alone.objects[0]
+    kept = np.zeros((4, 4), bool)
+    kept[1:3, 1:3] = True
+    np.testing.assert_array_equal(walkable_grid(alone, cell=0.5, ignore=[box]).mask, kept)
     with pytest.raises(QueryError, match=r"^this scene has no room and no objects, so it has"):
         walkable_grid(Scene())
     # an L-shaped room keeps a mitred (square) margin at its inner corner

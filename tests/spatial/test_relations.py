@@ -423,6 +423,18 @@ def test_above_below_on_tolerances():
         on(cup, "table")
 
 
+@pytest.mark.parametrize("pred", [above, below, on, next_to])
+def test_two_box_predicates_name_the_bad_argument(pred):
+    box = _box(0, 0)
+    # below(a, b) is above(b, a): its 'a' is above's 'b'
+    first, second = ("b", "a") if pred is below else ("a", "b")
+    msg = "expected a SceneObject or an OrientedBox, got"
+    with pytest.raises(QueryError, match=rf"^{first}: {msg} str"):
+        pred("sofa", box)
+    with pytest.raises(QueryError, match=rf"^{second}: {msg} int"):
+        pred(box, 3)
+
+
 def test_near_and_next_to_limits():
     a = _box(0, 0)
     assert near(a, _box(2.0, 0))  # exactly 1 m apart
