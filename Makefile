@@ -54,9 +54,9 @@ browser:
 lab: $(STAMP)
 	@$(PY) tools/lab.py
 
-# PYTEST_ARGS picks a subset (the default is every test). The notebooks run once, in
-# tests/test_binder.py: a clean venv set up as Binder does (their executed copies go to
-# build/notebooks, where the site takes them from).
+# PYTEST_ARGS picks a subset (the default is every test). The notebooks run once, under
+# nbval, in tests/test_binder.py: a clean venv set up as Binder does (their executed
+# copies go to build/notebooks, where the site takes them from).
 PYTEST_ARGS ?= tests worldnb
 test: $(STAMP) $(VALIDATOR) $(BUNDLE_DEPS) browser
 	$(VENV)/bin/ruff check worldnb tests benchmarks tools docs

@@ -1,15 +1,19 @@
-"""Binder, verified: the notebooks run where a Binder user runs them.
+"""Binder, verified: the notebooks run where a Binder user runs them, under nbval.
 
 A clean venv is set up as repo2docker sets up a Binder image: ``pip install
 --no-cache-dir -r binder/requirements.txt``, then ``binder/postBuild`` run from the
-repository's root with that venv's ``python`` first on ``PATH``. Every notebook
-(``notebooks/*.ipynb``, ``notebooks/tutorials/*.ipynb``) is then executed there by the
-venv's own ``jupyter nbconvert --execute`` and kernel: nothing of the test's own
-environment (``PYTHONPATH``, its venv, the user's Jupyter kernels) is visible.
+repository's root with that venv's ``python`` first on ``PATH``. Nothing of the
+test's own environment (``PYTHONPATH``, its venv, the user's Jupyter kernels) is
+visible there; ``test_binder_environment`` checks that.
 
-This is where ``make test`` runs the notebooks (once): a cell that raises fails its
-notebook's test, with the traceback. The executed copies, outputs and all, are written
-to ``build/notebooks/``, where ``make docs`` takes them for the site.
+Then the harness, pytest and nbval, is added to that venv (Binder's image does not
+have it; the notebooks import neither), and every notebook (``notebooks/*.ipynb``,
+``notebooks/tutorials/*.ipynb``) runs once under nbval (``--nbval-lax``: each cell
+must run without error) in one pytest run, with the venv's own kernel. This is where
+``make test`` runs the notebooks: ``test_notebook_runs_on_binder[X]`` fails with
+the failing cells' tracebacks. The plugin ``tests/nbval_copies.py`` writes the
+executed copies, outputs and all, to ``build/notebooks/`` (only for notebooks whose
+every cell passed), where ``make docs`` takes them for the site.
 ``pytest notebooks/X.ipynb --nbval-lax`` still runs one notebook in the dev venv.
 """
 
@@ -127,6 +131,45 @@ def binder(tmp_path_factory):
     shutil.rmtree(root, ignore_errors=True)  # a few GB: not kept for later runs
 
 
+@pytest.fixture(scope="module")
+def nbval_run(binder, tmp_path_factory):
+    """Every notebook, once, under nbval in the Binder venv: ``{notebook: report line}``."""
+    root = tmp_path_factory.mktemp("nbval")
+    proc = binder.run(
+        [str(binder.python), "-m", "pip", "install", "--no-cache-dir", "-q",
+         "pytest>=8", "nbval>=0.11"],
+        900,
+    )  # fmt: skip
+    assert proc.returncode == 0, f"pytest and nbval in the Binder venv:\n{_tail(proc)}"
+    plugin_dir = root / "plugins"
+    plugin_dir.mkdir()
+    shutil.copy(REPO / "tests" / "nbval_copies.py", plugin_dir)
+    (root / "pytest.ini").write_text("[pytest]\n")  # not the repository's options
+    for nb in NOTEBOOKS:  # a failed run leaves no stale copy for the docs
+        (EXECUTED / nb.relative_to(REPO / "notebooks")).unlink(missing_ok=True)
+    report = root / "report.jsonl"
+    env = dict(
+        binder.env,
+        PYTHONPATH=str(plugin_dir),
+        WORLDNB_EXECUTED_DIR=str(EXECUTED),
+        WORLDNB_NOTEBOOKS_ROOT=str(REPO / "notebooks"),
+        WORLDNB_NBVAL_REPORT=str(report),
+    )
+    proc = subprocess.run(
+        [str(binder.python), "-m", "pytest", "-p", "nbval_copies", "-p", "no:cacheprovider",
+         "-c", str(root / "pytest.ini"), "--rootdir", str(REPO), "-q",
+         "--nbval-lax", "--nbval-current-env",
+         "--nbval-cell-timeout", "1800",  # a cell; a loaded CI machine is slow
+         "--nbval-kernel-startup-timeout", "300",
+         *map(str, NOTEBOOKS)],
+        env=env, capture_output=True, text=True, timeout=5400, cwd=REPO,
+    )  # fmt: skip
+    print(_tail(proc, 3000))
+    lines = report.read_text().splitlines() if report.exists() else []
+    results = {json.loads(line)["notebook"]: json.loads(line) for line in lines}
+    yield results, proc
+
+
 def test_binder_files_are_repo2docker_files():
     names = sorted(p.name for p in BINDER.iterdir())
     assert names == ["postBuild", "requirements.txt", "runtime.txt"], names
@@ -189,15 +232,14 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.relative_to(REPO).as_posix())
-def test_notebook_runs_on_binder(binder, notebook):
-    out_dir = EXECUTED / notebook.parent.relative_to(REPO / "notebooks")
-    target = out_dir / notebook.name
-    target.unlink(missing_ok=True)  # a failed run leaves no stale copy for the docs
-    t = time.perf_counter()
-    proc = binder.execute(notebook, out_dir)
-    seconds = time.perf_counter() - t
-    assert proc.returncode == 0, f"{notebook.name} failed on Binder:\n{_tail(proc)}"
-    print(f"{notebook.relative_to(REPO)}: {seconds:.0f} s")
-    executed = json.loads(target.read_text())
+def test_notebook_runs_on_binder(nbval_run, notebook):
+    results, proc = nbval_run
+    rel = notebook.relative_to(REPO / "notebooks").as_posix()
+    assert rel in results, f"{rel} did not run under nbval:\n{_tail(proc)}"
+    result = results[rel]
+    assert not result["failures"], f"{rel} failed on Binder:\n" + "\n".join(result["failures"])
+    print(f"{notebook.relative_to(REPO)}: {result['seconds']:.0f} s, {result['cells']} cells")
+    executed = json.loads((EXECUTED / rel).read_text())
     code = [c for c in executed["cells"] if c["cell_type"] == "code" and c["source"]]
     assert all(c.get("execution_count") for c in code), "a code cell did not run"
+    assert any(c.get("outputs") for c in code), "the executed copy carries no outputs"
