@@ -57,10 +57,13 @@ lab: $(STAMP)
 # PYTEST_ARGS picks a subset (the default is every test). The notebooks run once, under
 # nbval, in tests/test_binder.py: a clean venv set up as Binder does (their executed
 # copies go to build/notebooks, where the site takes them from).
+# PYTEST_WORKERS: pytest-xdist workers (1 runs in one process); the browser tests, the
+# Ray clusters and the Binder run each stay on one worker (tests/conftest.py).
 PYTEST_ARGS ?= tests worldnb
+PYTEST_WORKERS ?= 2
 test: $(STAMP) $(VALIDATOR) $(BUNDLE_DEPS) browser
 	$(VENV)/bin/ruff check worldnb tests benchmarks tools docs
-	$(PY) -m pytest $(PYTEST_ARGS) -p no:cacheprovider
+	$(PY) -m pytest $(PYTEST_ARGS) -p no:cacheprovider $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
 	$(MAKE) --no-print-directory docs
 
 # The docs site (mkdocs.yml) into build/site, strict: a broken link, a griffe warning or

@@ -33,6 +33,35 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
+# `make test` runs the suite on pytest-xdist workers (PYTEST_WORKERS, 2 by default): each
+# worker gets its share of the cores for torch (and so for the numba tile kernels, which
+# follow torch's thread count), rather than every worker starting a thread per core.
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _WORKERS > 1:
+    import torch
+
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) // _WORKERS))
+
+# Tests that must not run beside their own kind, each group on one worker in turn: the
+# real-browser tests (a JupyterLab or Voilà server and Chromium each), the local Ray
+# clusters, and the Binder venv (its build and the notebooks, the longest single piece:
+# it is collected first so that a worker starts it at once).
+_GROUPS = {"tests/test_binder.py": "binder", "tests/browser/": "browser", "tests/scale/": "ray"}
+
+
+def pytest_collection_modifyitems(config, items):
+    def group(item) -> str | None:
+        path = Path(str(item.path)).resolve().relative_to(REPO).as_posix()
+        return next((g for prefix, g in _GROUPS.items() if path.startswith(prefix)), None)
+
+    items.sort(key=lambda item: group(item) != "binder")  # stable: otherwise as collected
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            name = group(item)
+            if name is not None:
+                item.add_marker(pytest.mark.xdist_group(name))
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)
