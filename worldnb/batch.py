@@ -77,6 +77,7 @@ class BatchItem:
     """``host:pid`` of the process that ran it"""
 
     def to_dict(self) -> dict:
+        """This item as a plain dict (one line of ``manifest.jsonl``)."""
         return dict(vars(self))
 
 
@@ -94,6 +95,7 @@ class BatchResult:
 
     @property
     def failed(self) -> list[BatchItem]:
+        """The items that failed, in input order (their ``error`` says why)."""
         return [it for it in self.items if it.status == "failed"]
 
     @property

@@ -38,11 +38,13 @@ class Geometry:
     points: list[PointCloud] = field(default_factory=list)
 
     def add(self, mesh: Mesh, gaussians: Gaussians, points: PointCloud) -> None:
+        """Append the mesh, Gaussians and points lifted from one view."""
         self.meshes.append(mesh)
         self.gaussians.append(gaussians)
         self.points.append(points)
 
     def mesh_layers(self) -> dict[str, Mesh]:
+        """The non-empty meshes as layers ``{"part0": mesh, ...}``, in the order added."""
         return {f"part{i}": m for i, m in enumerate(self.meshes) if len(m)}
 
 
@@ -67,6 +69,8 @@ class ExpandedView:
     refused: str | None = None
 
     def meta(self) -> dict:
+        """The view's numbers as a JSON-ready dict (for ``scene.meta``): angle, dolly, seed,
+        hole and new-pixel shares, depth alignment; no images."""
         return {
             "name": self.name,
             "angle_deg": self.angle_deg,

@@ -49,10 +49,12 @@ class InputImage:
 
     @property
     def height(self) -> int:
+        """Height of :attr:`rgb` in pixels."""
         return int(self.rgb.shape[0])
 
     @property
     def width(self) -> int:
+        """Width of :attr:`rgb` in pixels."""
         return int(self.rgb.shape[1])
 
     @property

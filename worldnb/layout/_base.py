@@ -40,6 +40,8 @@ class Constraint:
 
     @property
     def involves(self) -> set[str]:
+        """Names of the items it speaks of (empty until :meth:`bind`; a global constraint
+        involves every item and returns the empty set)."""
         return {n for group in self.bound for n in group}
 
     def ready(self, layout: Layout) -> bool:
@@ -61,6 +63,7 @@ class Constraint:
         raise NotImplementedError
 
     def describe(self) -> str:
+        """The constraint in plain words, as reports and :func:`repr` show it."""
         raise NotImplementedError
 
     def __repr__(self) -> str:

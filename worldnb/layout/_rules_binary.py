@@ -76,6 +76,12 @@ class Distance(_Binary):
         return viol == 0.0, d, viol
 
     def describe(self):
+        """The allowed distance range in words.
+
+        Example:
+            >>> Near("chair", "desk", max=0.5).describe()
+            'the chair is within 0.50 m from the desk'
+        """
         hi = "" if math.isinf(self.max) else f" and {self.max:.2f} m"
         lo = f"between {self.min:.2f} m{hi}" if hi else f"at least {self.min:.2f} m"
         if self.min == 0 and hi:
@@ -119,6 +125,12 @@ class Facing(_Binary):
         return ang <= self.max_angle, ang, (ang - self.max_angle) / 45.0
 
     def describe(self):
+        """The constraint in words.
+
+        Example:
+            >>> Facing("sofa", "tv stand").describe()
+            'the sofa faces the tv stand'
+        """
         return f"{self.a} faces {self.b}"
 
 
@@ -139,6 +151,12 @@ class InFrontOf(_Binary):
         return viol == 0.0, gap, viol
 
     def describe(self):
+        """The constraint in words, with the allowed gap.
+
+        Example:
+            >>> InFrontOf("coffee table", "sofa", max=0.6).describe()
+            'the coffee table stands 0.00–0.60 m in front of the sofa'
+        """
         return f"{self.a} stands {self.min:.2f}–{self.max:.2f} m in front of {self.b}"
 
 
@@ -199,6 +217,12 @@ class Beside(_Binary):
         return viol == 0.0, gap, viol
 
     def describe(self):
+        """The constraint in words.
+
+        Example:
+            >>> Beside("nightstand", "bed").describe()
+            'the nightstand stands beside the bed'
+        """
         return f"{self.a} stands beside {self.b}"
 
 
@@ -223,6 +247,12 @@ class AlignedWith(_Binary):
         return diff <= self.tol, diff, diff / 45
 
     def describe(self):
+        """The constraint in words.
+
+        Example:
+            >>> AlignedWith("nightstand", "bed").describe()
+            'the nightstand is aligned with the bed'
+        """
         return f"{self.a} is aligned with {self.b}"
 
 
@@ -238,6 +268,12 @@ class OnTopOf(_Binary):
         return v <= 0.01, v, v
 
     def describe(self):
+        """The constraint in words.
+
+        Example:
+            >>> OnTopOf("lamp", "desk").describe()
+            'the lamp stands on the desk'
+        """
         return f"{self.a} stands on {self.b}"
 
 
@@ -256,6 +292,12 @@ class Around(_Binary):
         return viol == 0.0, d, viol
 
     def describe(self):
+        """The constraint in words.
+
+        Example:
+            >>> Around("chair", "table").describe()
+            'the chair is drawn up to the table'
+        """
         return f"{self.a} is drawn up to {self.b}"
 
 

@@ -48,6 +48,9 @@ class InsideRoom(GlobalConstraint):
     unit = "m² outside"
 
     def violations(self, layout, only=None):
+        """One ``(problem, size)`` per piece that reaches outside the floor (size: the area
+        outside, m²) or above the ceiling (size: the overshoot, m); with ``only``, that
+        piece alone."""
         room = layout.room
         floor = room.polygon.buffer(1e-3, join_style="mitre")
         out = []
@@ -62,6 +65,7 @@ class InsideRoom(GlobalConstraint):
         return out
 
     def describe(self):
+        """The constraint in plain words."""
         return "every piece stands inside the room, under the ceiling"
 
 
@@ -89,6 +93,8 @@ class NoOverlap(GlobalConstraint):
     unit = "m² overlap"
 
     def violations(self, layout, only=None):
+        """One ``(problem, size)`` per overlapping pair (size: the overlap, m²); with
+        ``only``, the pairs that include that piece."""
         names = layout.placed
         out = []
         for i, a in enumerate(names):
@@ -101,6 +107,7 @@ class NoOverlap(GlobalConstraint):
         return out
 
     def describe(self):
+        """The constraint in plain words."""
         return "no two pieces overlap"
 
 
@@ -118,6 +125,8 @@ class OpeningsClear(GlobalConstraint):
         self._zones: tuple = (None, [])
 
     def zones(self, room):
+        """The clear zone of each opening of ``room``: ``(opening, floor polygon, y0, y1)``
+        tuples, y0–y1 the height band it keeps free (cached for the last room)."""
         if self._zones[0] is not room:
             zs = []
             for o in room.openings:
@@ -128,6 +137,8 @@ class OpeningsClear(GlobalConstraint):
         return self._zones[1]
 
     def violations(self, layout, only=None):
+        """One ``(problem, size)`` per piece standing in a door's or window's clear zone (size:
+        the area inside it, m²); flat pieces and pieces on top of others are exempt."""
         out = []
         for n in [only] if only else layout.placed:
             it = layout.items[n]
@@ -144,6 +155,7 @@ class OpeningsClear(GlobalConstraint):
         return out
 
     def describe(self):
+        """The constraint in plain words, with the door depth."""
         return (
             f"doors keep a {self.door_depth:.1f} m deep clear zone and no tall piece stands "
             "in front of a window"
@@ -191,6 +203,9 @@ class AccessClear(GlobalConstraint):
     unit = "m² blocked"
 
     def violations(self, layout, only=None):
+        """One ``(problem, size)`` per piece whose access space (in front of a wardrobe,
+        behind a chair) is blocked by other pieces or the walls (size: the blocked area,
+        m²); with ``only``, just that piece's intrusions into the others' access spaces."""
         out = []
         names = layout.placed
         for h in names:
@@ -208,6 +223,7 @@ class AccessClear(GlobalConstraint):
         return out
 
     def describe(self):
+        """The constraint in plain words."""
         return "every piece keeps its access space clear"
 
 
@@ -291,6 +307,8 @@ class Walkway(GlobalConstraint):
             raise InputError(f"walkway width: expected 0.2–3.0 m, got {width!r}")
 
     def violations(self, layout, only=None):
+        """One ``(problem, 1.0)`` per door cut off from the room and per piece that no
+        walkway of :attr:`width` reaches from a door; none in a room without doors."""
         if not layout.room.doors:
             return []
         res = walkway_analysis(layout, self.width)
@@ -307,6 +325,7 @@ class Walkway(GlobalConstraint):
         return bad == 0, narrow, float(bad)
 
     def describe(self):
+        """The constraint in plain words, with the walkway width."""
         return f"a walkway at least {self.width:.2f} m wide links each door to every piece"
 
 
@@ -329,6 +348,8 @@ class RotationSnap(GlobalConstraint):
             )
 
     def violations(self, layout, only=None):
+        """One ``(problem, degrees off the grid)`` per piece turned more than 0.5° off a
+        multiple of the step."""
         out = []
         for n in [only] if only else layout.placed:
             deg = math.degrees(layout.placements[n].yaw) % self.step
@@ -338,4 +359,5 @@ class RotationSnap(GlobalConstraint):
         return out
 
     def describe(self):
+        """The constraint in plain words, with the step."""
         return f"rotations snap to multiples of {self.step:g}°"

@@ -86,6 +86,12 @@ class AgainstWall(_Unary):
         return gap <= self.max_gap, gap, gap
 
     def describe(self):
+        """The constraint in words, with the side that touches the wall.
+
+        Example:
+            >>> AgainstWall("bed").describe()
+            'the bed stands with its back against a wall'
+        """
         return f"{self.what} stands with its {self.side or 'back'} against a wall"
 
 
@@ -106,6 +112,12 @@ class InCorner(_Unary):
         return d <= self.max_gap, d, d
 
     def describe(self):
+        """The constraint in words.
+
+        Example:
+            >>> InCorner("plant").describe()
+            'the plant stands in a corner'
+        """
         return f"{self.what} stands in a corner"
 
 
@@ -123,6 +135,12 @@ class Centered(_Unary):
         return d <= self.max_offset, d, d
 
     def describe(self):
+        """The constraint in words.
+
+        Example:
+            >>> Centered("rug").describe()
+            'the rug stands in the middle of the room'
+        """
         return f"{self.what} stands in the middle of the room"
 
 
@@ -163,6 +181,12 @@ class NearWindow(_Unary):
         return d <= self.max, d, d - self.max
 
     def describe(self):
+        """The constraint in words.
+
+        Example:
+            >>> NearWindow("desk").describe()
+            'the desk stands near a window'
+        """
         return f"{self.what} stands near a window"
 
 
@@ -179,4 +203,10 @@ class AwayFromWindow(_Unary):
         return d >= self.min, d, self.min - d
 
     def describe(self):
+        """The constraint in words.
+
+        Example:
+            >>> AwayFromWindow("bed").describe()
+            'the bed keeps away from the windows'
+        """
         return f"{self.what} keeps away from the windows"

@@ -39,6 +39,8 @@ class Item:
 
     @property
     def placement(self) -> str:
+        """Where it stands, from its catalog entry: ``"floor"``, ``"wall"`` (hung) or
+        ``"on_top"`` (on another piece)."""
         return self.entry.placement
 
     @property
@@ -167,6 +169,8 @@ class Layout:
 
     # ---- editing ------------------------------------------------------------------
     def copy(self) -> Layout:
+        """A new layout with the same room and items and a copy of the placements (the
+        geometry cache is shared: its keys include the placement)."""
         out = Layout.__new__(Layout)
         out.room, out.items = self.room, self.items
         out.placements = dict(self.placements)
@@ -174,16 +178,20 @@ class Layout:
         return out
 
     def place(self, name: str, p: Placement) -> None:
+        """Set (or replace) the placement of item ``name``."""
         self.placements[name] = p
 
     def remove(self, name: str) -> None:
+        """Take item ``name`` out of the room (nothing happens if it is not placed)."""
         self.placements.pop(name, None)
 
     @property
     def placed(self) -> list[str]:
+        """Names of the placed items, in the order they were placed."""
         return list(self.placements)
 
     def is_placed(self, name: str) -> bool:
+        """Whether item ``name`` has a placement."""
         return name in self.placements
 
     # ---- derived geometry ---------------------------------------------------------
@@ -198,6 +206,7 @@ class Layout:
         return v
 
     def box(self, name: str) -> OrientedBox:
+        """The placed item's 3D :class:`OrientedBox` (its bottom at the placement's height)."""
         it, p = self.items[name], self.placements[name]
         return self._cached(
             "box",
@@ -206,6 +215,7 @@ class Layout:
         )
 
     def footprint(self, name: str) -> shapely.Polygon:
+        """The placed item's floor footprint: a rotated rectangle in (x, z), metres."""
         it, p = self.items[name], self.placements[name]
         return self._cached(
             "fp",
@@ -214,10 +224,13 @@ class Layout:
         )
 
     def access_zones(self, name: str) -> list[shapely.Polygon]:
+        """The floor rectangles the placed item needs kept clear to be used (in front of a
+        wardrobe, beside a bed), from its catalog entry."""
         it, p = self.items[name], self.placements[name]
         return self._cached("acc", name, lambda: access_rects(it, p))
 
     def yrange(self, name: str) -> tuple[float, float]:
+        """``(bottom, top)`` height of the placed item in metres."""
         p = self.placements[name]
         return (p.y, p.y + self.items[name].size[1])
 
@@ -227,6 +240,7 @@ class Layout:
         return np.array([math.sin(yaw), math.cos(yaw)])
 
     def center(self, name: str) -> np.ndarray:
+        """(2,) (x, z) floor position of the placed item's centre."""
         p = self.placements[name]
         return np.array([p.x, p.z])
 

@@ -126,6 +126,7 @@ class BuiltinSegmenter(_DenseModel):
 
     @property
     def labels(self) -> list[str]:
+        """The class names, in the order of the model's output channels (index = class id)."""
         return list(self.config["classes"])
 
     def __call__(self, rgb: np.ndarray, view=None) -> Segmentation:

@@ -157,9 +157,12 @@ class Question:
 
     @property
     def is_numeric(self) -> bool:
+        """Whether the answer is a number (scored by mean relative accuracy) rather than a
+        choice (scored by exact match)."""
         return self.family in NUMERIC
 
     def to_dict(self) -> dict:
+        """This question as a plain dict (a line of the benchmark's JSONL)."""
         return asdict(self)
 
 
@@ -453,6 +456,8 @@ class Evaluation:
         return "\n".join(lines)
 
     def to_dict(self, rows: bool = False) -> dict:
+        """``{"families": ..., "overall": ...}`` as JSON-ready data; ``rows=True`` adds every
+        question's row."""
         out = {"families": self.families, "overall": self.overall}
         if rows:
             out["rows"] = self.rows

@@ -31,6 +31,7 @@ class Family:
 
     @property
     def doc(self) -> str:
+        """The handler's docstring: what the family answers and how (empty if it has none)."""
         return self.handler.__doc__ or ""
 
 
