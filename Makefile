@@ -56,18 +56,22 @@ lab: $(STAMP)
 
 # PYTEST_ARGS picks a subset (the default is every test). The notebooks run once, under
 # nbval, in tests/test_binder.py: a clean venv set up as Binder does (their executed
-# copies go to build/notebooks, where the site takes them from).
+# copies go to build/notebooks, where the site takes them from). Then the site is built,
+# and the browser test of the built site runs on it (folded tutorial solutions; seconds).
 # PYTEST_WORKERS: pytest-xdist workers (1 runs in one process); the browser tests, the
 # Ray clusters and the Binder run each stay on one worker (tests/conftest.py).
 PYTEST_ARGS ?= tests worldnb
 PYTEST_WORKERS ?= 2
+SITE_TESTS := tests/browser/test_tutorial_solutions.py
 test: $(STAMP) $(VALIDATOR) $(BUNDLE_DEPS) browser
 	$(VENV)/bin/ruff check worldnb tests benchmarks tools docs
 	$(PY) -m pytest $(PYTEST_ARGS) -p no:cacheprovider $(if $(filter-out 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
 	$(MAKE) --no-print-directory docs
+	WORLDNB_SITE=build/site $(PY) -m pytest $(SITE_TESTS) -k site -p no:cacheprovider
 
-# The docs site (mkdocs.yml) into build/site, strict: a broken link, a griffe warning or
-# a public class or function without a docstring fails it. Runs nothing, fetches nothing.
+# The docs site (mkdocs.yml) into build/site, strict: a broken link, a griffe warning or a
+# public class, function, method or property without a docstring fails it. Runs nothing,
+# fetches nothing.
 # (Never --quiet: mkdocs then stops counting the warnings, and strict passes them.)
 docs: $(STAMP)
 	$(PY) -m mkdocs build --strict

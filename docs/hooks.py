@@ -6,11 +6,13 @@ They add the pages that are made from other files, so nothing is copied by hand:
   sources are stored without outputs; the Binder test (``tests/test_binder.py``)
   executes them and writes the executed copies to ``build/notebooks/``. A page shows
   the executed copy when it is newer than the source, else the source as it is (the
-  log says which). Nothing is executed here.
+  log says which). Nothing is executed here. A cell tagged ``solution`` (the tutorials'
+  solutions; JupyterLab shows them collapsed) is folded into a closed "Solution"
+  ``<details>`` box: :func:`fold_solutions`.
 - API reference: one page per module of the public-API snapshot
   (``tests/data/api_surface.json``). Each public class and function is documented on
-  the page of the package that defines it; a public class or function without a
-  docstring is a warning, so the strict build fails.
+  the page of the package that defines it; a public class, function, method or
+  property without a docstring is a warning, so the strict build fails.
 - Benchmarks: ``benchmarks/results/*.json`` (written by ``tools/record_bench.py``)
   and the built-in models' cards.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from html.parser import HTMLParser
 from pathlib import Path
 
 import griffe
@@ -36,6 +39,10 @@ CARDS = REPO / "worldnb" / "models" / "weights"
 
 _pages: dict[str, str | Path] = {}  # docs path -> text, or a file to use as it is
 
+#: the CSS class nbconvert (mkdocs-jupyter) gives a cell tagged ``solution``
+SOLUTION_CLASS = "celltag_solution"
+SOLUTION_OPEN = '<details class="success wnb-solution"><summary>Solution</summary>\n'
+
 
 def _title(path: Path) -> str:
     """A notebook's first Markdown heading, else its file name."""
@@ -49,6 +56,55 @@ def _title(path: Path) -> str:
                 if line.startswith("# "):
                     return line[2:].strip()
     return path.stem
+
+
+class _Cells(HTMLParser):
+    """Offsets ``(start, end)`` in the HTML of every ``<div>`` with a given class."""
+
+    def __init__(self, html: str, cls: str):
+        super().__init__(convert_charrefs=False)
+        self.cls, self.html, self.spans = cls, html, []
+        self._stack: list[int | None] = []  # open divs: start offset if it has the class
+        self._line_starts = [0]  # getpos() counts lines by "\n" only
+        for line in html.split("\n"):
+            self._line_starts.append(self._line_starts[-1] + len(line) + 1)
+        self.feed(html)
+        self.close()
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self._line_starts[line - 1] + col
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "div":
+            classes = (dict(attrs).get("class") or "").split()
+            self._stack.append(self._offset() if self.cls in classes else None)
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self._stack:
+            start = self._stack.pop()
+            if start is not None:
+                end = self.html.index(">", self._offset()) + 1
+                self.spans.append((start, end))
+
+
+def fold_solutions(html: str) -> tuple[str, int]:
+    """Wrap every cell tagged ``solution`` in a closed ``<details>`` box headed
+    "Solution" (the reader opens it with a click; no script needed). Returns the new
+    HTML and how many cells were folded."""
+    spans = []  # the outermost ones (mkdocs-jupyter nests two divs per cell)
+    for start, end in sorted(_Cells(html, SOLUTION_CLASS).spans, key=lambda s: (s[0], -s[1])):
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+    for start, end in reversed(spans):
+        html = f"{html[:start]}{SOLUTION_OPEN}{html[start:end]}\n</details>{html[end:]}"
+    return html, len(spans)
+
+
+def _tagged(path: str, tag: str) -> int:
+    """How many cells of the notebook at ``path`` carry ``tag``."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    return sum(tag in c.get("metadata", {}).get("tags", []) for c in nb.get("cells", []))
 
 
 def _notebooks() -> dict[str, list[tuple[str, str]]]:
@@ -70,8 +126,9 @@ def _api_members(snapshot: dict[str, list[str]], root: Path):
     """Which page documents each public object, and which objects lack a docstring.
 
     Returns ``(members, elsewhere, undocumented)``: the names each module's page
-    documents, the names it re-exports from another page, and ``module.name`` for every
-    public class or function without a docstring.
+    documents, the names it re-exports from another page, and ``module.name`` (or
+    ``module.Class.method``) for every public class, function, method or property
+    without a docstring.
     """
     top = min(snapshot, key=len)
     pkg = griffe.load(top, search_paths=[str(root)], resolve_aliases=True)
@@ -102,9 +159,25 @@ def _api_members(snapshot: dict[str, list[str]], root: Path):
                 continue
             home[path] = module
             members[module].append(name)
-            if target.kind in (griffe.Kind.CLASS, griffe.Kind.FUNCTION) and not target.docstring:
-                undocumented.append(f"{module}.{name}")
+            undocumented += [f"{module}.{name}{rest}" for rest in _undocumented(target)]
     return members, elsewhere, undocumented
+
+
+def _undocumented(obj, prefix: str = "") -> list[str]:
+    """``obj`` itself (as ``""``) and its public methods, properties and nested classes
+    (as ``".name"``) that have no docstring: mkdocstrings leaves those off the page."""
+    out = []
+    documentable = obj.kind in (griffe.Kind.CLASS, griffe.Kind.FUNCTION) or (
+        obj.kind is griffe.Kind.ATTRIBUTE and "property" in obj.labels
+    )
+    if documentable and not obj.docstring:
+        out.append(prefix)
+    if obj.kind is griffe.Kind.CLASS:
+        for name, member in obj.members.items():
+            if name.startswith("_") or member.is_alias:
+                continue  # private, or imported into the class body (documented at home)
+            out += _undocumented(member, f"{prefix}.{name}")
+    return out
 
 
 def _api() -> list[tuple[str, str]]:
@@ -206,6 +279,17 @@ def on_config(config):
     nav.append({"Benchmarks": [{t: p} for t, p in _benchmarks()]})
     config["nav"] = nav
     return config
+
+
+def on_page_content(html, page, config, files):
+    src = page.file.abs_src_path or ""
+    if not src.endswith(".ipynb"):
+        return html
+    html, folded = fold_solutions(html)
+    want = _tagged(src, "solution")
+    if folded != want:
+        log.warning("%s: %d solution cells but %d folded", page.file.src_path, want, folded)
+    return html
 
 
 @event_priority(100)  # before mkdocs-jupyter's on_files, which picks up the .ipynb files
