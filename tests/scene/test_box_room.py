@@ -394,3 +394,19 @@ def test_box_dicts_and_repr():
     with pytest.raises(InputError, match=r"^box dict is missing or has a bad field: 'size'"):
         OrientedBox.from_dict({"center": [0, 0, 0]})
     assert repr(box) == "OrientedBox(center=(1, 0.5, -2), size=2 × 1 × 0.5 m, yaw=90.0°)"
+
+
+def test_box_copies_its_inputs_and_names_bad_ones_exactly():
+    center = np.array([0.0, 0.5, 0.0], np.float32)  # already float32: no cast, no copy
+    size = np.array([1.0, 1.0, 2.0], np.float32)
+    b = OrientedBox(center, size)
+    center[0], size[0] = 5.0, 9.0  # later edits to the caller's arrays do not leak in
+    assert b.center.tolist() == [0.0, 0.5, 0.0] and b.size.tolist() == [1.0, 1.0, 2.0]
+    assert b.corners().dtype == np.float32
+    with pytest.raises(InputError, match=r"^center: expected shape \(3\), got \(2,\)"):
+        OrientedBox((0, 0), (1, 1, 1))
+    with pytest.raises(InputError, match=r"^size: expected shape \(3\), got \(2,\)"):
+        OrientedBox((0, 0, 0), (1, 1))
+    with pytest.raises(InputError) as err:
+        OrientedBox((0, 0, 0), (1, 1, 1), yaw="north")
+    assert str(err.value) == "yaw: expected radians as a number, got 'north'"

@@ -311,3 +311,50 @@ def test_project_returns_float32():
     cam = Camera.from_fov(60, 8, 6)
     uv, z = cam.project(np.array([[0.1, 0.2, 3.0]], np.float64))
     assert uv.dtype == np.float32 and z.dtype == np.float32 and uv.shape == (1, 2)
+
+
+def test_camera_checks_and_messages_exactly():
+    K = np.array([[10.0, 0.0, 2.0], [0.0, 10.0, 2.0], [0.0, 0.0, 1.0]])
+
+    def message(**kw):
+        args = {"K": K, "width": 4, "height": 4, **kw}
+        with pytest.raises(InputError) as err:
+            Camera(**args)
+        return str(err.value)
+
+    assert message(width=0).startswith("width: expected an integer >= 1")
+    assert message(height=0).startswith("height: expected an integer >= 1")
+    assert message(K=np.eye(2)).startswith("K: expected shape (3, 3)")
+    zero_fy = K.copy()
+    zero_fy[1, 1] = 0.0
+    assert message(K=zero_fy) == "K: focal lengths must be positive, got fx=10.0, fy=0.0"
+    sheared = K.copy()
+    sheared[1, 0] = 0.5  # a shear below the diagonal has no pinhole meaning
+    assert (
+        message(K=sheared)
+        == f"K: expected [[fx, s, cx], [0, fy, cy], [0, 0, 1]], got {sheared.tolist()}"
+    )
+    assert message(T_world_camera=np.eye(3)).startswith("T_world_camera: expected shape (4, 4)")
+    assert message(near=0).startswith("near: expected a finite positive number")
+    assert message(far=-1).startswith("far: expected a finite positive number")
+    assert message(near=1.0, far=1.0) == "far (1.0) must be greater than near (1.0)"
+
+
+def test_camera_pose_tolerances():
+    K = [[10.0, 0.0, 2.0], [0.0, 10.0, 2.0], [0.0, 0.0, 1.0]]
+    T = np.eye(4)
+    T[3, 0] = 3e-6  # within the 1e-5 allowed on the last row
+    assert Camera(K, 4, 4, T).T_world_camera.dtype == np.float32
+    T[3] = [0.0, 0.0, 0.0, 2.0]
+    with pytest.raises(InputError) as err:
+        Camera(K, 4, 4, T)
+    assert (
+        str(err.value) == "T_world_camera: last row must be [0, 0, 0, 1], got [0.0, 0.0, 0.0, 2.0]"
+    )
+    rotation_msg = "T_world_camera: the 3×3 block must be a rotation (orthonormal, det +1)"
+    for R in (np.diag([1.0, 1.0, -1.0]), 1.2 * np.eye(3)):  # a mirror; a scaled rotation
+        T = np.eye(4)
+        T[:3, :3] = R
+        with pytest.raises(InputError) as err:
+            Camera(K, 4, 4, T)
+        assert str(err.value) == rotation_msg
