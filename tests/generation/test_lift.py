@@ -413,3 +413,54 @@ def test_normals_are_turned_to_the_camera_for_a_mirrored_point_map():
         n = depth_normals(both)
         np.testing.assert_allclose(n[:, :6], want[:, :6], atol=1e-6)
         np.testing.assert_allclose(n[:, 10:], want[:, ::-1][:, 10:], atol=1e-6)
+
+
+def test_lift_points_clips_block_mean_colours_into_0_1():
+    # stride 2: the first block's mean colour is 1.3, the second's −0.3, the third's 0.6
+    d = np.full((2, 6), 2.0, np.float32)
+    rgb = np.zeros((2, 6, 3), np.float32)
+    rgb[:, 0:2], rgb[:, 2:4] = 1.3, -0.3
+    rgb[:, 4:6] = [[[0.2, 0.4, 0.9], [1.0, 0.8, 0.3]], [[0.6, 0.6, 0.6], [0.6, 0.6, 0.6]]]
+    pc = lift_points(d, rgb, K, stride=2)
+    np.testing.assert_allclose(pc.rgb, [[1, 1, 1], [0, 0, 0], [0.6, 0.6, 0.6]], atol=1e-6)
+
+
+def _tilted_plane(k, m, z0, h, w):
+    """Depth of the plane m · p = m · (0, 0, z0) seen through pixel centres, and the ray
+    through any (u, v): t = z0 m_z / (m · r) along r = ((u − cx) / fx, (v − cy) / fy, 1)."""
+
+    def point(u, v):
+        r = np.stack([(u - k[0, 2]) / k[0, 0], (v - k[1, 2]) / k[1, 1], np.ones_like(u)], -1)
+        return r * (z0 * m[2] / (r @ m))[..., None]
+
+    vs, us = np.meshgrid(np.arange(h) + 0.5, np.arange(w) + 0.5, indexing="ij")
+    return point(us, vs)[..., 2].astype(np.float32), point
+
+
+def test_lift_points_normals_on_a_plane_tilted_both_ways():
+    m = np.array([0.3, -0.4, 1.0])
+    d, _ = _tilted_plane(K, m, 2.0, 24, 32)
+    pc = lift_points(d, None, K, stride=4)
+    want = -m / np.linalg.norm(m)  # the plane's normal, turned to the camera
+    np.testing.assert_allclose(pc.normals, np.broadcast_to(want, pc.normals.shape), atol=1e-3)
+
+
+def test_surfel_covariance_is_the_block_footprint_on_a_tilted_plane():
+    # Σ = 0.4² (a aᵀ + b bᵀ) + s3² n nᵀ, with a, b the plane points' change over a k-pixel
+    # step in u and in v, taken here by central differences of ray-plane intersections
+    m, k, stride = np.array([0.3, -0.4, 1.0]), K, 4
+    d, point = _tilted_plane(k, m, 2.0, 24, 32)
+    g = lift_surfels(d, np.full((24, 32, 3), 0.5, np.float32), k, stride=stride)
+    vs, us = np.meshgrid(np.arange(2, 24, 4) + 0.5, np.arange(2, 32, 4) + 0.5, indexing="ij")
+    us, vs, eps = us.ravel(), vs.ravel(), 1e-3
+    a = (point(us + eps, vs) - point(us - eps, vs)) / (2 * eps) * stride
+    b = (point(us, vs + eps) - point(us, vs - eps)) / (2 * eps) * stride
+    n = -m / np.linalg.norm(m)
+    R = Rotation.from_quat(g.quats[:, [1, 2, 3, 0]]).as_matrix()
+    s = g.stds.astype(np.float64)
+    cov = np.einsum("nij,nj,nkj->nik", R, s**2, R)
+    thin = s.min(1)
+    want = 0.16 * (a[:, :, None] * a[:, None] + b[:, :, None] * b[:, None])
+    want += thin[:, None, None] ** 2 * n[:, None] * n[None]
+    np.testing.assert_allclose(g.means, point(us, vs), atol=1e-5)
+    np.testing.assert_allclose(cov, want, atol=1e-4 * np.abs(want).max())

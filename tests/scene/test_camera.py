@@ -325,9 +325,11 @@ def test_camera_checks_and_messages_exactly():
     assert message(width=0).startswith("width: expected an integer >= 1")
     assert message(height=0).startswith("height: expected an integer >= 1")
     assert message(K=np.eye(2)).startswith("K: expected shape (3, 3)")
-    zero_fy = K.copy()
-    zero_fy[1, 1] = 0.0
-    assert message(K=zero_fy) == "K: focal lengths must be positive, got fx=10.0, fy=0.0"
+    bad_fy = K.copy()
+    bad_fy[1, 1] = -2.0
+    assert message(K=bad_fy) == "K: focal lengths must be positive, got fx=10.0, fy=-2.0"
+    bad_fy[1, 1] = 0.0  # zero is refused too
+    assert message(K=bad_fy) == "K: focal lengths must be positive, got fx=10.0, fy=0.0"
     sheared = K.copy()
     sheared[1, 0] = 0.5  # a shear below the diagonal has no pinhole meaning
     assert (
