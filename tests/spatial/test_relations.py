@@ -559,6 +559,15 @@ def test_walls_near_against_wall_and_in_corner_limits():
     for fn in (walls_near, against_wall):
         with pytest.raises(QueryError, match=r"^room: expected a Room, got str"):
             fn(_box(0, 0), "room")
+    with pytest.raises(QueryError, match=r"^a: expected a SceneObject or an OrientedBox, got str"):
+        walls_near("sofa", room)
+    # an L-shaped room: wall_1 (x = 4) meets wall_2 (z = −2) at (4, −2); a box 0.25 m
+    # from both is in that corner (walls are numbered round the floor, 6 of them)
+    ell = Room([(0, 0), (4, 0), (4, -2), (2, -2), (2, -4), (0, -4)])
+    assert walls_near(_box(3.375, -1.375), ell) == ["wall_1", "wall_2"]  # 0.125 m from both
+    assert in_corner(_box(3.25, -1.25), ell)
+    assert in_corner(_box(0.75, -0.75), ell)  # wall_5 and wall_0, the last and the first
+    assert not in_corner(_box(3.0, -1.0), ell, tol=0.45)  # 0.5 m from both
 
 
 def test_nearest_and_farthest_skip_the_target_and_take_a_key():
