@@ -166,9 +166,14 @@ def _add_studio(sub) -> None:
         p.add_argument(
             f"--{name}",
             metavar="ID|PATH",
-            help=f"the Generate tab's {what}: Hugging Face id or local folder",
+            help=f"the Generate tab's {what}: Hugging Face id or local folder "
+            "(default: the built-in model)",
         )
-    p.add_argument("--segment", metavar="ID|PATH", help="the Generate tab's segmentation model")
+    p.add_argument(
+        "--segment",
+        metavar="ID|PATH",
+        help="the Generate tab's segmentation model (default: the built-in model)",
+    )
     p.set_defaults(func=_run_studio)
 
 
@@ -216,8 +221,11 @@ COMMANDS: dict[str, Callable] = {
     "vsibench": _add_vsibench,
 }
 
-#: Shown by --help: models one can name (they download once, then work offline).
-MODELS_HELP = """models to try (Hugging Face ids; downloaded once with `hf download ID`):
+#: Shown by --help: the built-in models, and models one can name (they download once,
+#: then work offline).
+MODELS_HELP = """models: unless --depth / --inpaint name others, the built-in models shipped with
+worldnb are used (small, trained on procedural rooms, offline: no download).
+Other models to try (Hugging Face ids; downloaded once with `hf download ID`):
   --depth depth-anything/Depth-Anything-V2-Small-hf   relative depth, 25 M parameters
   --depth Intel/zoedepth-nyu-kitti                     metric depth (metres)
   --inpaint stabilityai/stable-diffusion-2-inpainting  fills the unseen views

@@ -117,3 +117,4 @@ def test_help_names_models_to_try(capsys):
         text = capsys.readouterr().out
         assert "--depth depth-anything/Depth-Anything-V2-Small-hf" in text
         assert "--inpaint stabilityai/stable-diffusion-2-inpainting" in text
+        assert "the built-in models shipped with\nworldnb are used" in text
