@@ -1,6 +1,8 @@
 """`worldnb studio` serves the studio as a Voilà app (issue 16): opened in Chromium, a
 question typed in the Ask tab is answered, Plan in the Layout tab makes a plan, and Run
-in the Generate tab generates a scene from an image with the tiny test models."""
+in the Generate tab generates a scene from an image with the built-in models (no model
+is named, and nothing is downloaded: HF_HUB_OFFLINE; ``--depth`` / ``--inpaint`` reach
+the app's notebook: tests/widgets/test_app.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ import pytest
 from PIL import Image
 
 import worldnb as wn
-from worldnb.testing import build_tiny_depth_model, build_tiny_inpaint_pipeline
 
 from .harness import ALLOWED_CONSOLE_ERRORS, free_port, png_to_array, wait_for
 from .visual import background_share, layout_problems
@@ -46,34 +47,39 @@ class _Page:
 
 @pytest.fixture
 def app(tmp_path):
-    """`worldnb studio scene.wnb` with the tiny models, on a free port; stopped by PID."""
+    """`worldnb studio scene.wnb` (the built-in models), on a free port; stopped by PID."""
     scene = tmp_path / "room.wnb"
     _scene().save(scene)
     photo = tmp_path / "photo.png"
     cam = wn.Camera.look_at((1.5, 1.4, 1.6), (0, 0.4, 0), width=64, height=48)
     rgb = wn.render(_scene(), cam, device="cpu").rgb
     Image.fromarray((np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8)).save(photo)
-    depth = build_tiny_depth_model(tmp_path / "tiny-dpt", "dpt")
-    inpaint = build_tiny_inpaint_pipeline(tmp_path / "tiny-sd")
     port, token = free_port(), secrets.token_hex(8)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
     log = open(tmp_path / "voila.log", "wb")
     cmd = [sys.executable, "-m", "worldnb.cli", "studio", str(scene), "--port", str(port)]
-    cmd += ["--token", token, "--depth", str(depth), "--inpaint", str(inpaint)]
+    cmd += ["--token", token]
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/?token={token}"
 
     def up():
+        # the login page: every request for the app itself starts a kernel that runs the
+        # studio, and on a loaded machine a probe that timed out left one running each time
         if proc.poll() is not None:
             raise RuntimeError((tmp_path / "voila.log").read_text()[-2000:])
         try:
-            with urllib.request.urlopen(url, timeout=5) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as r:
                 return r.status == 200
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return False
 
     try:
-        wait_for(up, 60, "worldnb studio to serve")
+        wait_for(up, 120, "worldnb studio to serve")
         yield {"url": url, "photo": photo, "log": tmp_path / "voila.log", "port": port}
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -105,7 +111,8 @@ def test_studio_app_answers_plans_and_generates(app, browser, artifacts_dir):
         ),
     )
     try:
-        page.goto(app["url"], wait_until="domcontentloaded")
+        # Voilà streams the page while the kernel runs the studio: loaded once it has run
+        page.goto(app["url"], wait_until="domcontentloaded", timeout=300_000)
         canvas = page.locator(f"{APP} canvas").first
         canvas.wait_for(state="visible", timeout=90_000)
 
@@ -134,7 +141,8 @@ def test_studio_app_answers_plans_and_generates(app, browser, artifacts_dir):
         page.get_by_text("planned ").first.wait_for(timeout=90_000)
         page.locator(f"{APP} .worldnb-layout-panel table").first.wait_for(timeout=10_000)
 
-        # Generate: an image path, then Run, with the tiny depth and inpainting models
+        # Generate: an image path, then Run, with the built-in depth, inpainting and
+        # segmentation models
         page.locator(".lm-TabBar-tab", has_text="Generate").first.click()
         path = page.locator(f"{APP} .worldnb-generate-panel input[placeholder*='path']").first
         path.fill(str(app["photo"]))
