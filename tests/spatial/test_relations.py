@@ -489,6 +489,28 @@ def test_facing_angle_and_facing_by_hand():
     assert not facing(me, far) and facing(me, far, reach=21.0)
     assert not facing(s.add_object("table", _box(0, 0)), small((0.0, 1.0)))  # no front
     assert facing(_box(0, 0), small((0.0, 2.0)))  # a bare box faces along +Z
+    # turned 90°: the front is +X, and the front ray (not the centre) hits a long box
+    east = _box(0, 0, yaw=math.pi / 2)
+    long = _box(1.0, 4.0, size=(0.5, 1.0, 10.0))  # x ∈ [0.75, 1.25], z ∈ [−1, 9]; 76° off
+    assert facing_angle(east, long) == pytest.approx(math.degrees(math.atan2(4, 1)))
+    assert facing(east, long) and not facing(east, long, reach=0.7)
+    # a point can be faced by angle, but the front-ray test needs a footprint
+    with pytest.raises(
+        QueryError, match=r"^b: expected a SceneObject or an OrientedBox, got tuple"
+    ):
+        facing(east, (0.0, 5.0))
+
+
+def test_facing_angle_off_the_origin_and_at_float32_rounding():
+    # yaw 232°: the float32 front (sin, 0, cos) is 3.4e-8 longer than 1, so a target
+    # straight ahead (or behind) gives a cosine just past ±1, which must read as 0° (180°)
+    a = _box(1.0, 2.0, yaw=math.radians(232.0))
+    f = a.front.astype(np.float64)[[0, 2]]
+    assert np.linalg.norm(f) > 1.0
+    assert facing_angle(a, (1.0 + 2 * f[0], 2.0 + 2 * f[1])) == 0.0
+    assert facing_angle(a, (1.0 - 2 * f[0], 2.0 - 2 * f[1])) == 180.0
+    side = (1.0 - 3 * f[1], 2.0 + 3 * f[0])  # 3 m to one side of a at (1, 2)
+    assert facing_angle(a, side) == pytest.approx(90.0)
 
 
 def test_front_ray_hits_nearest_first():
@@ -535,6 +557,11 @@ def test_inside_boxes_and_rooms_by_volume_fraction():
     below_floor = _box(0, 0, y=0.0)  # y ∈ [−0.5, 0.5]
     assert not inside(below_floor, room) and inside(below_floor, room, fraction=0.5)
     assert not inside(below_floor, room, fraction=0.625)
+    msg = "expected a SceneObject or an OrientedBox, got str"
+    with pytest.raises(QueryError, match=rf"^a: {msg}"):
+        inside("cup", big)
+    with pytest.raises(QueryError, match=rf"^b: {msg}"):
+        inside(_box(0, 0), "drawer")
 
 
 def test_walls_near_against_wall_and_in_corner_limits():
