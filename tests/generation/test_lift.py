@@ -464,3 +464,24 @@ def test_surfel_covariance_is_the_block_footprint_on_a_tilted_plane():
     want += thin[:, None, None] ** 2 * n[:, None] * n[None]
     np.testing.assert_allclose(g.means, point(us, vs), atol=1e-5)
     np.testing.assert_allclose(cov, want, atol=1e-4 * np.abs(want).max())
+
+
+def test_surfels_clip_block_mean_colours_into_0_1():
+    d = np.full((2, 6), 2.0, np.float32)
+    rgb = np.zeros((2, 6, 3), np.float32)
+    rgb[:, 0:2], rgb[:, 2:4], rgb[:, 4:6] = 1.3, -0.3, 0.6  # block means 1.3, −0.3, 0.6
+    g = lift_surfels(d, rgb, K, stride=2)
+    np.testing.assert_allclose(g.colors, [[1, 1, 1], [0, 0, 0], [0.6, 0.6, 0.6]], atol=1e-6)
+
+
+def test_lift_mesh_leaves_out_pixels_the_valid_mask_drops():
+    # a 3×3 plane with the middle pixel masked: of the 8 triangles only the two that do
+    # not touch it stay: (0,0)-(1,0)-(0,1) and (1,2)-(2,1)-(2,2), 6 vertices in all
+    d = np.full((3, 3), 2.0, np.float32)
+    valid = np.ones((3, 3), bool)
+    valid[1, 1] = False
+    m = lift_mesh(d, None, K, valid=valid)
+    pts = unproject_depth(d, K)
+    want = [[pts[0, 0], pts[1, 0], pts[0, 1]], [pts[1, 2], pts[2, 1], pts[2, 2]]]
+    np.testing.assert_allclose(m.vertices[m.faces], want, atol=1e-6)
+    assert len(m.vertices) == 6
