@@ -45,21 +45,33 @@ if _WORKERS > 1:
 # Tests that must not run beside their own kind, each group on one worker in turn: the
 # real-browser tests (a JupyterLab or Voilà server and Chromium each), the local Ray
 # clusters, and the Binder venv (its build and the notebooks, the longest single piece:
-# it is collected first so that a worker starts it at once).
+# it is collected first so that a worker starts it at once). Every other test file is
+# a unit of its own, so its module fixtures are built once. (xdist's own xdist_group
+# markers do nothing with pytest 9.2, whose node ids xdist 3.8 can no longer rename.)
 _GROUPS = {"tests/test_binder.py": "binder", "tests/browser/": "browser", "tests/scale/": "ray"}
 
 
-def pytest_collection_modifyitems(config, items):
-    def group(item) -> str | None:
-        path = Path(str(item.path)).resolve().relative_to(REPO).as_posix()
-        return next((g for prefix, g in _GROUPS.items() if path.startswith(prefix)), None)
+def _unit(nodeid: str) -> str:
+    """The scheduling unit of a test: its group, or else its file."""
+    path = nodeid.split("::", 1)[0]
+    return next((g for prefix, g in _GROUPS.items() if path.startswith(prefix)), path)
 
-    items.sort(key=lambda item: group(item) != "binder")  # stable: otherwise as collected
-    if config.pluginmanager.hasplugin("xdist"):
-        for item in items:
-            name = group(item)
-            if name is not None:
-                item.add_marker(pytest.mark.xdist_group(name))
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: _unit(item.nodeid) != "binder")  # stable otherwise
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``make test``'s ``--dist loadgroup``: the units above, on the workers as they free."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class _Units(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _unit(nodeid)
+
+    return _Units(config, log)
 
 
 @pytest.fixture
