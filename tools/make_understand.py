@@ -15,7 +15,8 @@ cells = [
         "This notebook runs offline on a CPU. The photo is a render of a procedural bedroom, "
         "so we know the truth. Depth and segmentation come from *oracles* that render the true "
         "scene (`worldnb.testing`); with the built-in models (`depth='builtin'`, "
-        "`segment='builtin'`, once they ship) the same calls work from a real photo."
+        "`segment='builtin'`, the defaults) the same calls work from a real photo, less "
+        "accurately (`benchmarks/results/understand.json` has the numbers)."
     ),
     code(
         "import tempfile\n"
@@ -43,11 +44,13 @@ cells = [
         "## Understand it\n"
         "The floor is found by RANSAC and the scene turned so +Y is up with the floor at "
         "y = 0; the walls give the room's outline where they are seen (a recess whose two "
-        "walls are seen is cut out: L-shaped rooms keep their shape). A side whose wall is "
-        "not seen, such as the one behind the camera, is closed at a typical room length "
-        "(4 m) or at what was seen, if more; `info['closed']` says by how much. Each object "
-        "gets a yaw box, completed toward the catalog's typical size where it is cut off, "
-        "with a confidence and the share of it that was seen."
+        "walls are seen is cut out: L-shaped rooms keep their shape). Sides whose walls are "
+        "not seen, such as the one behind the camera, are closed so that the room has the "
+        "typical floor area of its kind, or what was seen, if more: the objects found tell "
+        "the kind (a bed makes a bedroom, about 14 m²); `info['kind']` and "
+        "`info['closed']` say which kind and by how much. Each object gets a yaw box, "
+        "completed toward the catalog's typical size where it is cut off, with a "
+        "confidence and the share of it that was seen."
     ),
     code(
         "scene = worldnb.understand(photo, depth=OracleDepth(shown, camera),\n"
@@ -56,6 +59,7 @@ cells = [
         "print(info['room'], '| walls seen:', info['walls_seen'], '| height from',\n"
         "      info['height_source'], f\"{scene.room.height:.2f} m\")\n"
         "print('sides:', info['sides'], '| closed (m):', info.get('closed'))\n"
+        "print('kind:', info['kind'], f\"| floor {scene.room.area:.1f} m² (true {true.room.area:.1f} m²)\")\n"
         "for o in scene.objects:\n"
         "    print(f\"{o.label:12s} confidence {o.attrs['confidence']:.2f}  \"\n"
         "          f\"seen {o.attrs['visible_fraction']:.0%}  size {np.round(o.box.size, 2)}\")"

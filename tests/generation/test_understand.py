@@ -12,7 +12,7 @@ import worldnb
 from worldnb import Camera, OrientedBox, Room, Scene, catalog
 from worldnb.errors import InputError
 from worldnb.generation import GenerationConfig, Segmentation, box_iou, generate, understand_scene
-from worldnb.generation.understanding import apply_rigid
+from worldnb.generation.understanding import TYPICAL_SIDE, apply_rigid
 from worldnb.testing import OracleDepth, OracleSegmenter, PerturbedDepth
 
 W, H = 112, 84
@@ -127,6 +127,65 @@ def test_an_occluded_bed_is_completed_toward_the_catalog_size():
     assert box.bottom == pytest.approx(0.0, abs=0.02)  # a bed stands on the floor
     assert np.allclose(box.size, typical, rtol=0.15)
     assert box_iou(box, bed) > 0.6
+
+
+def test_a_plant_standing_on_a_crate_keeps_its_size_and_height():
+    # a small potted plant labelled "plant" (the catalog's plant stands on the floor,
+    # at least 35 cm wide): its foot is seen on the crate, so it is not pulled down to
+    # the floor nor grown to the floor plant's smallest size
+    plant = OrientedBox((0.0, 1.1, -0.6), (0.2, 0.2, 0.2))
+    true = _room(("crate", OrientedBox((0.0, 0.5, -0.6), (0.8, 1.0, 0.5))), ("plant", plant))
+    cam = _cam(eye=(0.3, 1.6, 1.6), target=(0.0, 0.9, -0.6))
+    est = _understand(true, cam, min_confidence=0.0)
+    T, dyaw = _to_true(est, cam)
+    (got,) = [o for o in est.objects if o.label == "plant"]
+    box = _in_true_frame(got.box, T, dyaw)
+    assert box.bottom == pytest.approx(1.0, abs=0.05)
+    assert max(box.size) < 0.26
+    assert box_iou(box, plant) > 0.5
+
+
+def test_room_kinds_follow_the_objects_found():
+    from worldnb.generation.understanding import TYPICAL_AREA, _room_kinds, _typical_area
+
+    def scene(*labels, conf=1.0):
+        return [
+            worldnb.SceneObject(
+                i + 1, lab, OrientedBox((0, 0.5, 0), (1, 1, 1)), attrs={"confidence": conf}
+            )
+            for i, lab in enumerate(labels)
+        ]
+
+    bed = _room_kinds(scene("bed", "nightstand", "plant"))
+    assert max(bed, key=bed.get) == "bedroom" and bed["bedroom"] > 0.95
+    # a dining table and chairs stand in dining rooms and kitchens alike
+    dine = _room_kinds(scene("dining table", "chair"))
+    assert dine["dining_room"] == pytest.approx(dine["kitchen"]) and dine["office"] < 0.01
+    assert _typical_area(dine) == pytest.approx(
+        math.sqrt(TYPICAL_AREA["dining_room"] * TYPICAL_AREA["kitchen"]), rel=0.02
+    )
+    # clutter and unknown labels say nothing; a doubtful object says less
+    assert _room_kinds(scene("cup", "crate")) == {}
+    assert _typical_area({}) == TYPICAL_SIDE**2
+    assert _room_kinds(scene("sofa", conf=0.3))["living_room"] < bed["bedroom"]
+
+
+@pytest.mark.parametrize(
+    ("lx", "lz", "x_known", "z_known", "expect"),
+    [
+        (3.0, 2.0, True, True, (3.0, 2.0)),  # both axes seen wall to wall: as seen
+        (5.0, 2.0, True, False, (5.0, 3.2)),  # one seen: the other makes up the area
+        (5.0, 3.5, True, False, (5.0, 3.5)),  # ... but never less than what was seen
+        (1.5, 1.0, True, False, (1.5, 8.0)),  # ... nor more than twice the typical side
+        (2.0, 3.0, False, False, (4.0, 4.0)),  # none: the typical square
+        (6.0, 2.0, False, False, (6.0, 16 / 6)),  # one seen longer: the other shorter
+        (2.0, 6.0, False, False, (16 / 6, 6.0)),
+    ],
+)
+def test_side_lengths_give_the_typical_area_unless_more_was_seen(lx, lz, x_known, z_known, expect):
+    from worldnb.generation.understanding import _side_lengths
+
+    assert _side_lengths(lx, lz, x_known, z_known, 16.0) == pytest.approx(expect)
 
 
 def test_perturbed_depth_scale_and_noise_still_give_the_room_and_objects():
@@ -283,8 +342,6 @@ def test_a_camera_pitched_down_past_35_degrees_still_finds_the_floor():
 
 
 def test_unseen_sides_are_closed_at_a_typical_room_length():
-    from worldnb.generation.understanding import TYPICAL_SIDE
-
     # a 5 × 5 m room seen from its middle: the far walls are seen, the side behind the
     # camera is not; the floor polygon still holds what was seen and the camera
     true = _room(("crate", OrientedBox((0.2, 0.4, -1.2), (1.0, 0.8, 0.6), yaw=0.5)))
@@ -298,9 +355,10 @@ def test_unseen_sides_are_closed_at_a_typical_room_length():
     closed = u["closed"]
     assert closed and all(v > 0 for v in closed.values())
     assert all(u["sides"][k] == "floor extent" for k in closed)
-    # no side is shorter than the typical length unless both its walls were seen
-    minx, minz, maxx, maxz = est.room.polygon.bounds
-    assert min(maxx - minx, maxz - minz) >= TYPICAL_SIDE - 1e-6
+    # a crate says nothing of the room's kind: it has the typical area of any room,
+    # its unseen side grown to make it up
+    assert u["kind"] is None and u["typical_area"] == TYPICAL_SIDE**2
+    assert est.room.area == pytest.approx(TYPICAL_SIDE**2, rel=1e-3)
     # the walls that were seen stay where they are: the estimate lies inside the room
     # on those sides, and covers most of the floor in view
     assert poly.intersection(true.room.polygon).area / poly.area > 0.85
@@ -318,7 +376,7 @@ def test_unseen_sides_are_closed_at_a_typical_room_length():
     ],
 )
 def test_closing_an_axis(lo_wall, hi_wall, behind, expect):
-    from worldnb.generation.understanding import TYPICAL_SIDE, _close_axis
+    from worldnb.generation.understanding import _close_axis
 
     assert TYPICAL_SIDE == 4.0
     lo, hi = _close_axis(-1.0, 1.0, lo_wall, hi_wall, behind, {}, ("-x", "+x"))

@@ -324,6 +324,20 @@ def test_ego_frame_names_and_direction_mode():
     assert e.describe() == f"standing by {sofa.name}, facing {tv.name}"
 
 
+def test_a_direction_from_where_two_objects_stand_together_is_no_answer():
+    # a cup on a table: standing by one and facing the other has no facing direction
+    from worldnb.spatial import ask
+
+    s = Scene()
+    s.add_object("table", OrientedBox((0, 0.37, 0), (1.2, 0.74, 0.8)))
+    s.add_object("cup", OrientedBox((0, 0.79, 0), (0.1, 0.1, 0.1)))
+    s.add_object("bed", _box(2, 0))
+    ans = ask(s, "If I am standing by the cup and facing the table, is the bed to the "
+              "left or the right of the table?")  # fmt: skip
+    assert ans.value is None and ans.status == "impossible"
+    assert "coincide" in ans.text and sorted(ans.highlight) == [1, 2, 3]
+
+
 def test_ego_direction_levels_and_exact_limits():
     f = EgoFrame((0.0, 0.0), (0.0, -2.0))  # facing north: east is on the right
     assert f.direction((2.0, 2.0)) == "back"  # exactly 135°: a turn of at least back_deg

@@ -43,9 +43,22 @@ NONE, FLOOR, WALL, CEILING, DOOR, WINDOW, OBJECT = range(7)
 _CODE = {"floor": FLOOR, "wall": WALL, "ceiling": CEILING, "door": DOOR, "window": WINDOW}
 #: ceiling height (m) assumed when the ceiling is not in view
 ASSUMED_HEIGHT = 2.6
-#: length (m) of a room's side where its walls are not seen (rooms in homes are mostly
-#: 3–5 m a side): the floor polygon is closed at this length, or at what was seen
+#: length (m) of a room's side where its walls are not seen and its kind is unknown
+#: (rooms in homes are mostly 3–5 m a side): the floor polygon is closed at this
+#: length, or at what was seen
 TYPICAL_SIDE = 4.0
+#: typical floor area (m²) of a room of each kind, from what is commonly quoted for
+#: homes (a bedroom 11–16 m², a living room 18–28 m², a dining room 12–18 m², a study
+#: 9–12 m², a kitchen 10–15 m²): where walls are not seen, the floor polygon is closed
+#: so that the room has this area (or what was seen, if more). The kind is the one the
+#: objects found point to (a bed: a bedroom; see ``_room_kinds``)
+TYPICAL_AREA = {
+    "bedroom": 14.0,
+    "living_room": 22.0,
+    "dining_room": 16.0,
+    "office": 11.0,
+    "kitchen": 13.0,
+}
 
 
 def understand(
@@ -483,12 +496,16 @@ def _fit_objects(P, valid, cls, inst, scores, label_of, depth, cam_xz, min_confi
             "left": bool(cols.min() <= 1), "right": bool(cols.max() >= W - 2),
         }  # fmt: skip
         # occlusion: nearer pixels right around the object (worked on its crop only)
+        # that rise above its points next to them: a nearer surface no higher than the
+        # object there is the floor or the top it stands on, seen in front of its foot
         r0, r1 = max(0, rows.min() - 6), min(H, rows.max() + 7)
         c0, c1 = max(0, cols.min() - 6), min(W, cols.max() + 7)
         fc, vc, dc = full[r0:r1, c0:c1], valid[r0:r1, c0:c1], depth[r0:r1, c0:c1]
+        yc = P[r0:r1, c0:c1, 1]
         ring = ndimage.binary_dilation(fc, iterations=2) & ~fc & vc
         near = ndimage.minimum_filter(np.where(fc & vc, dc, np.inf), size=5)
-        occl = ring & (dc < near - 0.08) & np.isfinite(near)
+        low = ndimage.minimum_filter(np.where(fc & vc, yc, np.inf), size=5)
+        occl = ring & (dc < near - 0.08) & np.isfinite(near) & (yc > low + 0.03)
         occluded = float(occl.sum()) / max(1, ring.sum())
         cut = any(border.values()) or occluded > 0.1
         edge = np.zeros_like(full)
@@ -501,9 +518,19 @@ def _fit_objects(P, valid, cls, inst, scores, label_of, depth, cam_xz, min_confi
         front = False
         if entry is not None:
             lo = (entry.width[0], entry.height[0], entry.depth[0])
+            on_floor = entry.placement == "floor" and not entry.flat
+            # its foot seen well above the floor, or too high for one of its kind to
+            # reach down to it: it stands on something (a plant on a shelf), so neither
+            # the floor nor the floor piece's smallest sizes hold
+            if (
+                on_floor
+                and box.bottom > 0.2
+                and (box.top > 1.15 * entry.height[1] or _stands_raised(pts[:, 1], fc, occl))
+            ):
+                on_floor, lo = False, None
             box, frac = complete_box(
                 box, entry.median_size, camera_xz=cam_xz, cut=cut, minimum=lo,
-                on_floor=entry.placement == "floor" and not entry.flat, cut_xz=cut_xz,
+                on_floor=on_floor, cut_xz=cut_xz,
             )  # fmt: skip
             front = entry.front
         if front or entry is not None:
@@ -523,6 +550,24 @@ def _fit_objects(P, valid, cls, inst, scores, label_of, depth, cam_xz, min_confi
             continue
         objects.append(SceneObject(i, label, box, front, attrs=attrs))
     return objects, dropped
+
+
+def _stands_raised(y, mask, occluder, lift: float = 0.2) -> bool:
+    """Whether an object's foot is seen above the floor: its lowest points (the 1st
+    percentile of its points' heights ``y``) more than ``lift`` m up, and under most of
+    its columns the two pixels below its lowest one neither off the image nor an
+    ``occluder`` (``mask`` and ``occluder``: one crop, with a margin below the object)."""
+    if float(np.percentile(y, 1)) <= lift:
+        return False
+    rows, cols = np.nonzero(mask)
+    bottom = np.full(mask.shape[1], -1)
+    np.maximum.at(bottom, cols, rows)
+    c = np.nonzero(bottom >= 0)[0]
+    last = mask.shape[0] - 1
+    hidden = bottom[c] + 1 > last  # the crop's margin is cut only at the image's edge
+    for d in (1, 2):
+        hidden |= occluder[np.minimum(bottom[c] + d, last), c]
+    return bool(hidden.mean() < 0.5)
 
 
 def _orient(box, entry, cam_xz):
@@ -618,14 +663,71 @@ def _ray_wall_hits(dirs: np.ndarray, origin: np.ndarray, room: Room) -> np.ndarr
     return out
 
 
-def _close_axis(lo, hi, lo_wall, hi_wall, behind, info, names):
+def _room_kinds(objects) -> dict[str, float]:
+    """How likely each room kind (``TYPICAL_AREA``'s keys) is, given the objects found:
+    each object of a catalog kind that is not clutter is taken to be in a room of one
+    of its ``CatalogEntry.rooms`` (likelihood 1) far more often than elsewhere (0.2,
+    softened by a low confidence), independently (naive Bayes, a flat prior). A bed
+    makes a bedroom; a dining table and chairs leave dining room and kitchen even.
+    Empty when no object says anything."""
+    logp = dict.fromkeys(TYPICAL_AREA, 0.0)
+    seen = False
+    for o in objects:
+        e = _catalog_entry(o.label)
+        if e is None or e.clutter or not e.rooms:
+            continue
+        seen = True
+        conf = float(np.clip(o.attrs.get("confidence", 1.0), 0.0, 1.0))
+        for k in logp:
+            if k not in e.rooms:
+                logp[k] += conf * math.log(0.1)
+    if not seen:
+        return {}
+    top = max(logp.values())
+    p = {k: math.exp(v - top) for k, v in logp.items()}
+    total = sum(p.values())
+    return {k: v / total for k, v in p.items()}
+
+
+def _typical_area(kinds: dict[str, float]) -> float:
+    """The typical floor area (m²) over the room kinds' probabilities (a geometric
+    mean); ``TYPICAL_SIDE``² when nothing is known."""
+    if not kinds:
+        return TYPICAL_SIDE**2
+    return math.exp(sum(p * math.log(TYPICAL_AREA[k]) for k, p in kinds.items()))
+
+
+def _side_lengths(lx, lz, x_known, z_known, area):
+    """Lengths (x, z) of a room whose seen extents are ``lx``, ``lz`` (exact on an axis
+    whose two walls were seen, lower bounds elsewhere) and whose typical area is
+    ``area``: unknown sides grow so the room has that area, each at least what was
+    seen, and no side longer than twice nor shorter than half the typical side."""
+    s = math.sqrt(area)
+
+    def fill(seen, other):
+        return max(seen, min(max(area / max(other, 1e-6), 0.5 * s), 2.0 * s))
+
+    if x_known and z_known:
+        return lx, lz
+    if x_known:
+        return lx, fill(lz, lx)
+    if z_known:
+        return fill(lx, lz), lz
+    if max(lx, lz) <= s:
+        return s, s
+    if lx >= lz:
+        return lx, fill(lz, lx)
+    return fill(lx, lz), lz
+
+
+def _close_axis(lo, hi, lo_wall, hi_wall, behind, info, names, length=TYPICAL_SIDE):
     """Close one axis of the room where its walls were not seen: the room is as long as
-    :data:`TYPICAL_SIDE` (or what was seen, if longer), grown on the unseen side(s);
-    ``behind`` (the view direction's component, negated) says which side is behind the
-    camera: it takes the growth when both are unseen and the view runs along the axis."""
+    ``length`` (or what was seen, if longer), grown on the unseen side(s); ``behind``
+    (the view direction's component, negated) says which side is behind the camera: it
+    takes the growth when both are unseen and the view runs along the axis."""
     if lo_wall and hi_wall:
         return lo, hi
-    grow = max(0.0, TYPICAL_SIDE - (hi - lo))
+    grow = max(0.0, length - (hi - lo))
     if lo_wall:
         share_lo = 0.0
     elif hi_wall:
@@ -679,8 +781,20 @@ def _fit_room(P, N, valid, cls, wall_px, cam_xz, view_xz, objects, has_classes, 
     zmin, zmax = min(zmin, cam_xz[1] - 0.3), max(zmax, cam_xz[1] + 0.3)
     info["seen_bounds"] = [round(float(v), 3) for v in (xmin, xmax, zmin, zmax)]
     known = [sides[k] == "wall" for k in ("-x", "+x", "-z", "+z")]
-    xmin, xmax = _close_axis(xmin, xmax, known[0], known[1], -view_xz[0], info, ("-x", "+x"))
-    zmin, zmax = _close_axis(zmin, zmax, known[2], known[3], -view_xz[1], info, ("-z", "+z"))
+    kinds = _room_kinds(objects)
+    best = max(kinds, key=kinds.get) if kinds else None
+    info["kind"] = best if best is not None and kinds[best] >= 0.5 else None
+    area = _typical_area(kinds)
+    info["typical_area"] = round(area, 2)
+    lx, lz = _side_lengths(
+        xmax - xmin, zmax - zmin, known[0] and known[1], known[2] and known[3], area
+    )
+    xmin, xmax = _close_axis(
+        xmin, xmax, known[0], known[1], -view_xz[0], info, ("-x", "+x"), length=lx
+    )
+    zmin, zmax = _close_axis(
+        zmin, zmax, known[2], known[3], -view_xz[1], info, ("-z", "+z"), length=lz
+    )
     info["walls_seen"] = sum(v == "wall" for v in sides.values())
     info["sides"] = sides
     ceil = P[valid & (cls == CEILING)][:, 1]

@@ -64,10 +64,14 @@ def ask_direction(ctx: Context, m: Slots, text: str, unit: str | None) -> Answer
         levels = "left-right-back"
     else:
         levels = "left-right"
-    f = EgoFrame(a, b)
-    f.name = f"standing by {the(a, ctx)}, facing {the(b, ctx)}"
-    v = f.direction(c, levels)
-    ang = f.bearing(c)
+    try:
+        f = EgoFrame(a, b)
+        f.name = f"standing by {the(a, ctx)}, facing {the(b, ctx)}"
+        v = f.direction(c, levels)
+        ang = f.bearing(c)
+    except QueryError as exc:  # two of them stand at one place (a cup on a table)
+        return Answer(None, f"No direction: {exc}.", {"objects": [a.id, b.id, c.id]},
+                      [a.id, b.id, c.id], "impossible")  # fmt: skip
     where = {"left": "to your left", "right": "to your right", "back": "behind you"}.get(
         v, f"to your {v}"
     )
