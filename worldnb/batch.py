@@ -48,7 +48,7 @@ import numpy as np
 
 from .errors import InputError, WorldnbError
 from .generation import GenerationConfig, as_depth_estimator, as_inpainter, generate
-from .parallel import MAX_RETRIES, check_executor, ray_session, ray_workers
+from .parallel import MAX_RETRIES, check_executor, ray_session
 
 __all__ = ["BatchItem", "BatchResult", "generate_many"]
 
@@ -75,6 +75,10 @@ class BatchItem:
     """``ErrorType: message`` when it failed"""
     worker: str | None = None
     """``host:pid`` of the process that ran it"""
+    device: str | None = None
+    """the torch device it ran on (``"cpu"``, ``"cuda"``)"""
+    gpu_ids: list[str] | None = None
+    """the GPUs Ray gave its worker (``[]``: none; None: not on Ray)"""
 
     def to_dict(self) -> dict:
         """This item as a plain dict (one line of ``manifest.jsonl``)."""
@@ -133,22 +137,30 @@ class _Worker:
     """The models of one worker, loaded once; :meth:`run` turns one input into ``.wnb``
     bytes or an error record."""
 
-    def __init__(self, config, depth, inpaint, segment, device):
+    def __init__(self, config, depth, inpaint, segment, device, on_ray: bool = False):
         from .rendering import resolve_device
 
         self.config = config
+        # on Ray, an actor given GPUs sees only those (Ray sets CUDA_VISIBLE_DEVICES), so
+        # "auto" / "cuda" mean its own GPU; "auto" falls back to the CPU where torch finds
+        # no usable CUDA, "cuda" is then an InputError (the models do not load)
+        self.gpu_ids = None
+        if on_ray:
+            import ray
+
+            self.gpu_ids = [str(g) for g in ray.get_gpu_ids()]
         self.device = resolve_device(device)
         self.depth = as_depth_estimator(depth, self.device)
         self.inpaint = as_inpainter(inpaint, self.device) if config.n_views > 0 else None
         self.segment = segment
         self.name = f"{socket.gethostname()}:{os.getpid()}"
 
-    def ready(self) -> str:
-        return self.name
+    def ready(self) -> dict:
+        return {"worker": self.name, "device": str(self.device), "gpu_ids": self.gpu_ids}
 
     def run(self, index: int, payload) -> dict:
         t0 = time.perf_counter()
-        out: dict[str, Any] = {"index": index, "worker": self.name}
+        out: dict[str, Any] = {"index": index, **self.ready()}
         with tempfile.TemporaryDirectory(prefix="worldnb-batch-") as tmp:
             try:
                 if payload[0] == "file":
@@ -244,8 +256,12 @@ def generate_many(
         address: Ray cluster address (default: the Ray running in this process, else a
             new local one on 127.0.0.1).
         num_workers: workers (actors) to start (default: one per GPU when the cluster
-            has GPUs, else one per CPU).
-        device: ``"auto"``, ``"cpu"`` or ``"cuda"`` for the models and rendering.
+            has GPUs and ``device`` is not ``"cpu"``, else one per CPU). More workers
+            than GPUs share them (each asks Ray for a fraction of one).
+        device: ``"auto"``, ``"cpu"`` or ``"cuda"`` for the models and rendering. On
+            Ray, ``"auto"`` asks for GPUs where the cluster has them and runs on the
+            CPU where a worker finds no usable CUDA (a warning says so); ``"cuda"``
+            needs GPUs in the cluster; ``"cpu"`` asks for none.
         resume: skip inputs whose ``.wnb`` an earlier run wrote (failed ones run again).
         progress: show a progress bar.
 
@@ -253,8 +269,9 @@ def generate_many(
         :class:`BatchResult` with one :class:`BatchItem` per input, in input order.
 
     Raises:
-        InputError: no images, a bad ``config`` or executor; BackendError: a backend
-            that cannot be loaded (raised before any item runs).
+        InputError: no images, a bad ``config`` or executor, ``device="cuda"`` on a Ray
+            cluster without GPUs.
+        BackendError: a backend that cannot be loaded (raised before any item runs).
     """
     from tqdm.auto import tqdm
 
@@ -313,6 +330,8 @@ def generate_many(
             seconds=round(rec["seconds"], 4),
             error=rec.get("error"),
             worker=rec.get("worker"),
+            device=rec.get("device"),
+            gpu_ids=rec.get("gpu_ids"),
         )
         result.items[i] = item
         log.write(json.dumps(item.to_dict()) + "\n")
@@ -342,27 +361,49 @@ def generate_many(
     return result
 
 
-def _run_on_ray(ray, cfg, depth, inpaint, segment, device, num_workers, todo, payload_of, done):
-    """Start the actors, feed each at most two items at a time, collect as they finish."""
-    from .errors import BackendError
-
-    gpus = int(ray.cluster_resources().get("GPU", 0)) if device != "cpu" else 0
-    cpus = ray_workers(ray)
-    n = min(len(todo), num_workers or (gpus or cpus))
-    # more actors than GPUs (CPUs) share them, so none waits forever for a whole one
-    opts = {"num_cpus": min(1.0, cpus / n)}
+def _actor_plan(
+    resources: dict, device: str, num_workers: int | None, n_items: int
+) -> tuple[int, dict]:
+    """How many actors to start and what each asks Ray for, from the cluster's total
+    ``resources`` (``ray.cluster_resources()``): one per GPU when there are GPUs and
+    ``device`` is not ``"cpu"``, else one per CPU; never more than items; more actors
+    than GPUs (CPUs) ask for a share of one, so none waits forever for a whole one."""
+    dev = str(device)
+    gpus = float(resources.get("GPU", 0)) if dev != "cpu" else 0.0
+    if dev.startswith("cuda") and gpus == 0:
+        raise InputError(f"device={dev!r}: the Ray cluster has no GPUs "
+                         f"(resources: {dict(resources)}); use device='auto' or 'cpu'")  # fmt: skip
+    cpus = max(1.0, float(resources.get("CPU", 1)))
+    n = max(1, min(n_items, num_workers or int(gpus) or int(cpus)))
+    opts: dict[str, float] = {"num_cpus": min(1.0, cpus / n)}
     if gpus:
         opts["num_gpus"] = min(1.0, gpus / n)
+    return n, opts
+
+
+def _run_on_ray(ray, cfg, depth, inpaint, segment, device, num_workers, todo, payload_of, done):
+    """Start the actors, feed each at most two items at a time, collect as they finish."""
+    import warnings
+
+    from .errors import BackendError
+
+    n, opts = _actor_plan(ray.cluster_resources(), device, num_workers, len(todo))
     actor_cls = ray.remote(max_restarts=MAX_RETRIES, max_task_retries=MAX_RETRIES)(_Worker)
-    actors = [actor_cls.options(**opts).remote(cfg, depth, inpaint, segment, device)
+    actors = [actor_cls.options(**opts).remote(cfg, depth, inpaint, segment, device, True)
               for _ in range(n)]  # fmt: skip
     try:
         try:
-            ray.get([a.ready.remote() for a in actors])
+            infos = ray.get([a.ready.remote() for a in actors])
         except Exception as exc:  # the models did not load: nothing can run
             cause = getattr(exc, "cause", None) or exc
             raise BackendError(f"generate_many: the workers could not load the models: "
                                f"{type(cause).__name__}: {cause}") from None  # fmt: skip
+        for info in infos:
+            if info["gpu_ids"] and info["device"] == "cpu":
+                gpu = ", ".join(info["gpu_ids"])
+                msg = (f"generate_many: Ray gave worker {info['worker']} GPU {gpu}, but torch "
+                       f"finds no usable CUDA there; it runs on the CPU")  # fmt: skip
+                warnings.warn(msg, RuntimeWarning, stacklevel=3)
         queue = list(todo)
         load = {k: 0 for k in range(n)}
         pending: dict[Any, tuple[int, int]] = {}

@@ -1,6 +1,7 @@
-"""One local Ray cluster for all the tests here (Ray takes seconds to start): 2 CPUs,
-bound to 127.0.0.1, no dashboard, no usage stats; plus helpers to find and kill
-its worker processes."""
+"""One local Ray cluster for all the tests here (Ray takes seconds to start): 2 CPUs
+and one logical GPU (so the GPU-actor path is scheduled as on a GPU cluster; torch finds
+no CUDA here), bound to 127.0.0.1, no dashboard, no usage stats; plus helpers to find
+and kill its worker processes."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def ray_cluster():
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     from worldnb.parallel import ray_session
 
-    with ray_session(num_workers=2) as ray:
+    with ray_session(num_workers=2, num_gpus=1) as ray:
         yield ray
 
 
