@@ -15,10 +15,13 @@ Measured in one run on this machine (a local Ray with 2 CPUs on 127.0.0.1):
   per task) and per room (Ray with 1 worker minus local, per room).
 
 The 16-node estimate multiplies the measured single-worker cost per item by the
-cluster's workers and caps it by what the driver can take in: every room / scene comes
-back to the driver as bytes (measured size) over its network link (assumed, see
-``--nic-gbit``) and is written to its disk (measured here), and each task costs the
-driver the measured per-task overhead. The smallest of those is the estimate.
+cluster's workers and caps it by what the driver can take in and send out: every room /
+scene comes back to the driver as bytes (measured size) over its network link (assumed,
+see ``--nic-gbit``) and is written to its disk (measured here), every input image goes
+out over the same link (measured size), and each task costs the driver the measured
+per-task overhead. The smallest of those is the estimate; its ``from`` block lists each
+number it used. Actor start-up and model loading (measured, ``startup_and_load_s``) are
+paid once per actor, all actors at once: a fixed delay, not a rate.
 
 Usage: ``python benchmarks/scale.py [--rooms N] [--images N] [--size S] [--nodes 16]
 [--cores-per-node 32] [--nic-gbit 10]``. Timings on a shared CPU are noisy.
@@ -73,16 +76,31 @@ def _disk_write_bytes_per_s(folder: Path, mb: int = 64) -> float:
     return len(data) / dt
 
 
-def _estimate(per_item_s, bytes_per_item, task_overhead_s, disk_bps, args) -> dict:
+def _estimate(per_item_s, bytes_out, bytes_in, task_overhead_s, disk_bps, args) -> dict:
+    """Items/s of ``args.nodes`` × ``args.cores_per_node`` workers: the least of what
+    the workers compute and what the driver can take in and send out. Every input is a
+    number measured in this run except the cluster's size and the driver's link."""
     workers = args.nodes * args.cores_per_node
+    nic_bps = args.nic_gbit * 1.25e8
     limits = {
         "compute (workers / seconds per item)": workers / per_item_s,
-        "driver network (NIC / bytes per item)": args.nic_gbit * 1.25e8 / bytes_per_item,
-        "driver disk (write rate / bytes per item)": disk_bps / bytes_per_item,
+        "driver network in (NIC / result bytes per item)": nic_bps / bytes_out,
+        "driver disk (write rate / result bytes per item)": disk_bps / bytes_out,
         "driver per-task overhead (1 / overhead)": 1.0 / task_overhead_s,
     }
+    if bytes_in:  # what the driver sends each task (a link is full duplex: its own limit)
+        limits["driver network out (NIC / input bytes per item)"] = nic_bps / bytes_in
     name = min(limits, key=limits.get)
     return {
+        "from": {  # measured here (seconds, bytes) and assumed (workers, link)
+            "seconds_per_item_one_worker": per_item_s,
+            "result_bytes_per_item": bytes_out,
+            "input_bytes_per_item": bytes_in,
+            "driver_seconds_per_task": task_overhead_s,
+            "driver_disk_write_bytes_per_s": disk_bps,
+            "workers (assumed)": workers,
+            "driver_nic_bytes_per_s (assumed)": nic_bps,
+        },
         "workers": workers,
         "items_per_s": limits[name],
         "bottleneck": name,
@@ -116,6 +134,7 @@ def main(argv=None) -> dict:
         p = tmp / f"in_{i}.png"
         Image.fromarray(rng.integers(0, 255, (96, 128, 3), dtype=np.uint8)).save(p)
         images.append(p)
+    image_bytes = statistics.mean(p.stat().st_size for p in images)  # sent to a worker each
 
     def gen(out, **kw):
         res, wall = _timed(generate_many, images, tmp / out, cfg, depth=model, progress=False,
@@ -201,9 +220,15 @@ def main(argv=None) -> dict:
                 "driver_nic_gbit_s": args.nic_gbit,
                 "per_item_cost": "this machine's single Ray worker (1 thread) per item",
             },
-            "rooms": _estimate(per_room_1, room_bytes, driver_task_s, disk_bps, args),
+            # a room task gets (kind, seed, options): its input bytes are negligible
+            "rooms": _estimate(per_room_1, room_bytes, 0, driver_task_s, disk_bps, args),
             "images": _estimate(
-                per_image_1, gens[1]["wnb_bytes_per_image"], driver_task_s, disk_bps, args
+                per_image_1,
+                gens[1]["wnb_bytes_per_image"],
+                image_bytes,
+                driver_task_s,
+                disk_bps,
+                args,
             ),
         },
         "notes": "2 CPUs shared with other jobs: speed-ups below 2 are the machine, not Ray. "

@@ -42,11 +42,16 @@ cells = [
         "                        depth=flat, executor='ray', num_workers=1)\n"
         "res.counts"
     ),
-    md("The manifest: per item its status, the worker's seconds, the error, the worker."),
+    md(
+        "The manifest: per item its status, the worker's seconds, the device it ran on and "
+        "the GPUs Ray gave its worker (on a cluster with GPUs there is one actor per GPU; "
+        "`device='cpu'` asks for none), and the output or the error."
+    ),
     code(
         "for line in (work / 'scenes' / 'manifest.jsonl').read_text().splitlines():\n"
         "    item = json.loads(line)\n"
-        "    print(item['index'], item['status'], round(item['seconds'], 2), item['output'] or item['error'])"
+        "    print(item['index'], item['status'], round(item['seconds'], 2), item['device'],\n"
+        "          item['gpu_ids'], item['output'] or item['error'])"
     ),
     md("The same dataset from the local executor, compared file by file:"),
     code(
