@@ -138,15 +138,74 @@ def _stop_processes(pids: set[int]) -> None:
             p.kill()
 
 
+def _free_loopback_ports(n: int) -> list[int]:
+    """``n`` distinct TCP ports free on 127.0.0.1 now (the OS picks them)."""
+    import socket
+
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+@contextlib.contextmanager
+def _agent_ports_given(ray):
+    """Give a local Ray's node agents their ports up front. Left at 0, the raylet waits
+    a fixed 15 s for the dashboard and runtime-env agents (Python processes) to write
+    the ports they picked, and aborts when they are slower: on a loaded machine their
+    imports alone take longer, so ``ray.init`` failed ("timed out during startup").
+    With the ports given (``RayParams``; the dashboard agent's HTTP port also on the
+    raylet's command line, which Ray does not pass itself), the raylet starts without
+    waiting for them."""
+    from ray._private import parameter, ray_constants, services
+
+    base, start = parameter.RayParams, services.start_ray_process
+    given: list = []
+
+    class _Params(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            names = ("metrics_agent_port", "dashboard_agent_listen_port",
+                     "runtime_env_agent_port", "metrics_export_port")  # fmt: skip
+            # Ray's fixed default HTTP port clashes between two Rays on one machine
+            default = ray_constants.DEFAULT_DASHBOARD_AGENT_LISTEN_PORT
+            unset = [n for n in names if getattr(self, n, None) in (None, 0, default)]
+            for name, port in zip(unset, _free_loopback_ports(len(unset)), strict=True):
+                setattr(self, name, port)
+            given.append(self)
+
+    def _start(command, process_type, *args, **kwargs):
+        if process_type == ray_constants.PROCESS_TYPE_RAYLET and given:
+            flag = "--dashboard_agent_listen_port"
+            if not any(str(c).startswith(flag) for c in command):
+                port = given[-1].dashboard_agent_listen_port
+                command = [command[0], f"{flag}={port}", *command[1:]]
+        return start(command, process_type, *args, **kwargs)
+
+    parameter.RayParams, services.start_ray_process = _Params, _start
+    try:
+        yield
+    finally:
+        parameter.RayParams, services.start_ray_process = base, start
+
+
 def _start_local(ray, num_cpus: int, opts: dict, tries: int = 3) -> None:
-    """``ray.init`` for a local Ray, tried again when its processes miss Ray's fixed 30 s
+    """``ray.init`` for a local Ray (its agents' ports given, see
+    :func:`_agent_ports_given`), tried again when its processes miss Ray's fixed 30 s
     start-up window (it happens on an overloaded machine). A start that failed leaves
     its servers running (``ray.shutdown`` does not know them): they are stopped before
     the next try, so each try does not add to the load that made the last one fail."""
     for attempt in range(tries):
         before = _ray_children(ray)
         try:
-            ray.init(num_cpus=num_cpus, **opts)
+            with _agent_ports_given(ray):
+                ray.init(num_cpus=num_cpus, **opts)
             return
         except Exception as exc:
             ray.shutdown()

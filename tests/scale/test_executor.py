@@ -140,3 +140,37 @@ def test_the_local_cluster_listens_on_and_talks_to_loopback_only(ray_cluster):
     assert listening, "found no listening Ray sockets to check"
     assert set(listening) <= set(loopback), listening
     assert set(remote) <= set(loopback), remote
+
+
+def test_the_local_raylet_is_given_its_agents_ports(ray_cluster):
+    """Left at 0 the raylet waits a fixed 15 s for its agents to report their ports and
+    aborts when their imports are slower (a loaded machine): ray_session gives them."""
+    import re
+
+    from worldnb.parallel import _agent_ports_given
+
+    cmds = []
+    for p in ray_processes():
+        try:
+            cmds.append(" ".join(p.cmdline()))
+        except Exception:  # the process ended meanwhile
+            continue
+    raylet = [c for c in cmds if c.split(" ")[0].endswith("raylet/raylet")]
+    assert len(raylet) == 1, raylet
+    wanted = {"metrics_agent_port", "metrics_export_port", "runtime_env_agent_port",
+              "dashboard_agent_listen_port"}  # fmt: skip
+    flags = re.findall(r"--([a-z_-]+)=(\d+)", raylet[0])
+    ports = {n.replace("-", "_"): int(v) for n, v in flags if n.replace("-", "_") in wanted}
+    assert set(ports) == wanted, raylet[0]
+    assert all(ports.values()) and len(set(ports.values())) == len(ports), ports
+
+    from ray._private import parameter, services
+
+    base, start = parameter.RayParams, services.start_ray_process
+    with _agent_ports_given(ray_cluster):
+        given = parameter.RayParams(metrics_export_port=12345)
+    assert (parameter.RayParams, services.start_ray_process) == (base, start)  # put back
+    assert given.metrics_export_port == 12345  # a port the caller chose is kept
+    chosen = [given.metrics_agent_port, given.dashboard_agent_listen_port,
+              given.runtime_env_agent_port]  # fmt: skip
+    assert all(chosen) and len({*chosen, 12345}) == 4, chosen
