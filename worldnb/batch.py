@@ -145,17 +145,27 @@ class _Worker:
         # "auto" / "cuda" mean its own GPU; "auto" falls back to the CPU where torch finds
         # no usable CUDA, "cuda" is then an InputError (the models do not load)
         self.gpu_ids = None
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.device = self.load_error = None
         if on_ray:
             import ray
 
             self.gpu_ids = [str(g) for g in ray.get_gpu_ids()]
-        self.device = resolve_device(device)
-        self.depth = as_depth_estimator(depth, self.device)
-        self.inpaint = as_inpainter(inpaint, self.device) if config.n_views > 0 else None
+        try:
+            self.device = resolve_device(device)
+            self.depth = as_depth_estimator(depth, self.device)
+            self.inpaint = as_inpainter(inpaint, self.device) if config.n_views > 0 else None
+        except Exception as exc:
+            if not on_ray:
+                raise
+            # an actor whose __init__ raises dies, and Ray reports that (ActorDiedError)
+            # without the error itself; :meth:`ready` raises it as a task error instead
+            self.load_error = exc
         self.segment = segment
-        self.name = f"{socket.gethostname()}:{os.getpid()}"
 
     def ready(self) -> dict:
+        if self.load_error is not None:
+            raise self.load_error
         return {"worker": self.name, "device": str(self.device), "gpu_ids": self.gpu_ids}
 
     def run(self, index: int, payload) -> dict:
