@@ -485,3 +485,24 @@ def test_lift_mesh_leaves_out_pixels_the_valid_mask_drops():
     want = [[pts[0, 0], pts[1, 0], pts[0, 1]], [pts[1, 2], pts[2, 1], pts[2, 2]]]
     np.testing.assert_allclose(m.vertices[m.faces], want, atol=1e-6)
     assert len(m.vertices) == 6
+
+
+def _has_face(mesh, d, pixels):
+    """Whether ``mesh`` has the triangle through these (row, col) pixel centres."""
+    p = unproject_depth(d, K)
+    want = sorted(np.round(p[r, c], 5).tolist() for r, c in pixels)
+    return any(sorted(np.round(t, 5).tolist()) == want for t in mesh.vertices[mesh.faces])
+
+
+def test_lift_mesh_triangles_off_the_first_row_and_column():
+    # a triangle whose three pixels all differ by less than 4 % is always kept, wherever
+    # its quad sits; pixels at 10 m stand for a far background next to them
+    d = np.array([[2.0, 10, 1.93], [10, 2.0, 2.0], [10, 2.0, 1.93]], np.float32)
+    assert _has_face(lift_mesh(d, None, K), d, [(0, 2), (1, 1), (1, 2)])  # quad (0, 1)
+    d = np.array([[10, 10, 2.07], [1.93, 10, 1.93], [10, 1.93, 1.93]], np.float32)
+    assert _has_face(lift_mesh(d, None, K), d, [(1, 2), (2, 1), (2, 2)])  # quad (1, 1)
+    # and no triangle spans the jump from 1.93 m to the 10 m background
+    d = np.array([[10, 1.93, 10], [1.93, 1.93, 10], [1.93, 1.93, 1.93]], np.float32)
+    m = lift_mesh(d, None, K)
+    z = m.vertices[m.faces][..., 2]
+    assert len(z) >= 3 and (z.max(1) < 2).all()
