@@ -121,6 +121,7 @@ def run(gaussians, targets, steps: int, **kw) -> tuple:
     body = slice(1, None) if steps > 2 else slice(None)
     return res, {
         "seconds_per_step": float(np.median(wall[body])),
+        "cpu_seconds_total": float(np.sum(cpu)),
         "cpu_seconds_per_step": float(np.median(cpu[body])),
         "seconds_total": float(np.sum(wall)),
         "first_loss": res.losses[0],
@@ -136,7 +137,7 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ablation", action="store_true")
-    ap.add_argument("--ablation-steps", default="0,10,30,60")
+    ap.add_argument("--ablation-steps", default="0,5,10,20,40")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -172,14 +173,17 @@ def main() -> None:
         for steps in [int(s) for s in args.ablation_steps.split(",")]:
             for name in ("tiles", "tiles_coarse"):
                 if steps == 0:
-                    q, secs = result["start"], 0.0
+                    q, secs, cpu = result["start"], 0.0, 0.0
                 else:
                     res, cost = run(g0, targets, steps, **VARIANTS[name])
-                    q, secs = (
+                    q, secs, cpu = (
                         quality(room, cam, gt, scene, res.gaussians, targets),
                         cost["seconds_total"],
+                        cost["cpu_seconds_total"],
                     )
-                rows.append({"variant": name, "steps": steps, "seconds": secs, **q})
+                rows.append(
+                    {"variant": name, "steps": steps, "seconds": secs, "cpu_seconds": cpu, **q}
+                )
         result["ablation"] = rows
     print(json.dumps(result, indent=2, default=float))
 

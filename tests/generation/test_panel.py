@@ -74,3 +74,70 @@ def test_upload_of_a_non_image_shows_an_error():
     assert isinstance(panel.error, InputError)
     with pytest.raises(InputError):
         GeneratePanel(config={"steps": 3})
+
+
+def _spy(panel, on_geometry):
+    """Wrap the panel's event handler: ``on_geometry(panel)`` after each geometry event."""
+    handle = panel._on_event
+
+    def wrapped(event):
+        out = handle(event)
+        if event.status == "geometry":
+            on_geometry(panel)
+        return out
+
+    panel._on_event = wrapped
+
+
+def _oracle_panel(view, room, room_camera, room_render):
+    panel = GeneratePanel(
+        view,
+        depth=OracleDepth(room, room_camera, device="cpu"),
+        inpaint=OracleInpaint(room, room_camera, device="cpu"),
+        device="cpu",
+        image=room_render.rgb,
+    )
+    panel.controls["n_views"].value = 2
+    panel.controls["refine_iters"].value = 0
+    return panel
+
+
+def test_the_view_grows_as_views_arrive(room, room_camera, room_render):
+    view = SceneView(__import__("worldnb").Scene(), width=64, height=48)
+    panel = _oracle_panel(view, room, room_camera, room_render)
+    shown = []
+    _spy(panel, lambda p: shown.append(len(p.view.scene.layers["points"])))
+    scene = panel.run(block=True)
+    assert panel.error is None and view.scene is scene and panel.live is None
+    # the lifted photo, then each view's new surfaces, in the view as they arrived
+    assert len(shown) == 3 and shown[0] == 64 * 64 and shown[0] < shown[1] < shown[2]
+    assert shown[2] == len(scene.layers["points"])
+
+
+def test_cancel_puts_back_the_scene_shown_before(room, room_camera, room_render):
+    import worldnb
+    from worldnb.errors import CancelledError
+
+    before = worldnb.Scene(room=worldnb.Room.rectangle(4, 3))
+    bed = before.add_object("bed", worldnb.OrientedBox((1, 0.3, 1), (2, 0.6, 1.6)))
+    view = SceneView(before, width=64, height=48)
+    view.highlight(bed.id, "#00ff00")
+    panel = _oracle_panel(view, room, room_camera, room_render)
+    during = []
+
+    def cancel_after_first_view(p):
+        during.append((p.view.scene is p.live, "points" in p.view.scene.layers))
+        if len(during) == 2:
+            p.cancel()
+
+    _spy(panel, cancel_after_first_view)
+    assert panel.run(block=True) is None
+    assert isinstance(panel.error, CancelledError) and panel.scene is None
+    assert during == [(True, True), (True, True)]  # the growing scene was shown
+    assert view.scene is before and "points" not in view._layers
+    assert view.highlighted == {bed.id: "#00ff00"}
+    # a panel that made its own view during the run takes it away again
+    panel = _oracle_panel(None, room, room_camera, room_render)
+    _spy(panel, lambda p: p.cancel())
+    assert panel.run(block=True) is None and isinstance(panel.error, CancelledError)
+    assert panel.view is None and not any(isinstance(c, SceneView) for c in panel.children)

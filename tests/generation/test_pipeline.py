@@ -82,6 +82,21 @@ def test_events_come_in_order(oracle_scene):
     assert events[-1].step == events[-1].total
 
 
+def test_geometry_events_show_the_scene_growing(oracle_scene):
+    scene, events = oracle_scene
+    grew = [e for e in events if e.status == "geometry"]
+    # the lifted photo first, then one per view that added surfaces, in order
+    assert [e.message for e in grew] == ["input", "view_01", "view_02"]
+    assert grew[0].stage == "lift" and grew[0].view is None
+    assert [e.view.name for e in grew[1:]] == ["view_01", "view_02"]
+    n = [len(e.layers["points"]) for e in grew]
+    assert n[0] == 64 * 64 and n[0] < n[1] < n[2]
+    # the last one is all of the scene's geometry (before refinement, and before
+    # understanding levels the frame)
+    for name in ("mesh", "points", "gaussians"):
+        assert len(grew[-1].layers[name]) == len(scene.layers[name]), name
+
+
 def test_same_seed_same_scene_with_real_tiny_models(tiny_dpt, tiny_sd, flat_image):
     rng = np.random.default_rng(5)
     image = rng.random((48, 64, 3)).astype(np.float32)

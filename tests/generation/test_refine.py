@@ -112,3 +112,31 @@ def test_gsplat_and_torch_refinement_agree_on_cuda(room_render, room_camera):
     assert float((a - b).abs().max()) <= 1e-3
     res = refine_gaussians(g, [RefineTarget(cam, room_render.rgb)], iters=3, device="cuda")
     assert res.rasterizer == "gsplat"
+
+
+def test_targets_with_opaque_layers_behind_fit_what_render_shows(room_render, room_camera):
+    from worldnb.generation import lift_mesh
+    from worldnb.generation.pipeline import _put_opaque_layers_behind
+    from worldnb.generation.refine import _render_rgb
+
+    cam = room_camera
+    mesh = lift_mesh(room_render.depth, room_render.rgb, cam.K, cam.T_world_camera, 0.04)
+    g = _blurred_start(room_render, cam)
+    g.means[:, 2] += 0.05  # some Gaussians behind the mesh (hidden there), some in front
+    g.opacities[:] = 0.0  # half transparent: the mesh shows through
+    layers = {"mesh": mesh, "gaussians": g}
+    targets = [RefineTarget(cam, room_render.rgb)]
+    _put_opaque_layers_behind(targets, layers, "cpu")
+    assert targets[0].behind.shape == (64, 64, 3) and np.isfinite(targets[0].depth_limit).any()
+    t = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32)  # noqa: E731
+    params = (t(g.means), t(g.quats), t(np.exp(g.scales)), torch.sigmoid(t(g.opacities)),
+              t(g.colors))  # fmt: skip
+    ours = _render_rgb(None, params, cam, t([1, 1, 1]), "tiles", t(targets[0].behind),
+                       t(targets[0].depth_limit)).numpy()  # fmt: skip
+    shown = render(layers, cam, device="cpu", objects=None).rgb
+    assert np.abs(ours - shown).max() < 1e-4  # the loss sees the scene as render draws it
+    plain = _render_rgb(None, params, cam, t([1, 1, 1]), "tiles").numpy()
+    assert np.abs(plain - shown).max() > 0.1  # which a fit over the blank background does not
+    targets[0].behind = targets[0].behind[:10]
+    with pytest.raises(InputError, match="behind"):
+        refine_gaussians(g, targets, iters=1)

@@ -119,7 +119,11 @@ class GenerationConfig:
     )
     # ---- refinement --------------------------------------------------------------
     refine_iters: int = _f(
-        0, "Adam steps refining the Gaussians against the views (0: off)", (0, 2000), 10, "refine"
+        10,
+        "Adam steps refining the Gaussians against the photo and the views (0: off)",
+        (0, 2000),
+        5,
+        "refine",
     )
     refine_lr: float = _f(
         0.01, "Adam learning rate for the refinement", (1e-4, 0.1), 1e-4, "refine"

@@ -42,6 +42,8 @@ class GenerationEvent:
         stage: one of ``"image"``, ``"backends"``, ``"depth"``, ``"lift"``,
             ``"expand"``, ``"refine"``, ``"scene"``, ``"understand"``.
         status: ``"start"``, ``"end"``, ``"view"`` (a generated view is ready),
+            ``"geometry"`` (the scene grew: after the input is lifted and after each
+            view that added surfaces; ``layers`` holds the geometry so far),
             ``"step"`` (a refinement step) or ``"poll"``: no news, sent between the
             model calls inside a stage (before each generated view and between its
             inpainting and its depth) so that a callback can cancel there.
@@ -50,6 +52,9 @@ class GenerationEvent:
         view: the generated view (for ``status == "view"``), with ``rgb``, ``mask``,
             ``camera``.
         seconds: time the stage took (for ``status == "end"``).
+        layers: for ``status == "geometry"``, the geometry lifted so far as the scene's
+            layers (``mesh``, ``gaussians``, ``points``; before refinement): what a
+            live view shows while the scene grows.
     """
 
     stage: str
@@ -59,6 +64,7 @@ class GenerationEvent:
     message: str = ""
     view: ExpandedView | None = None
     seconds: float | None = None
+    layers: dict | None = None
 
 
 @dataclass
@@ -144,6 +150,17 @@ class _Run:
             raise CancelledError(
                 f"generation cancelled during '{event.stage}'; nothing was returned"
             )
+
+    def grew(self, pieces: Geometry, view: ExpandedView | None = None) -> None:
+        """Tell the callback the geometry so far (merged only when someone listens)."""
+        if self.callback is not None:
+            self.emit(
+                GenerationEvent(
+                    self.current, "geometry", self.step, self.total,
+                    "input" if view is None else view.name, view=view,
+                    layers=merge_layers(pieces),
+                )
+            )  # fmt: skip
 
     def poll(self) -> None:
         """Give the callback a chance to cancel inside a long stage."""
@@ -286,6 +303,7 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
             lift_surfels(geo.depth, img.rgb, cam.K, cam.T_world_camera, cfg.surfel_stride, valid),
             points,
         )
+    run.grew(pieces)
     views: list[ExpandedView] = []
     with run.stage("expand", steps=0):
         if cfg.n_views > 0:
@@ -297,6 +315,8 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
                 run.advance()
                 msg = v.name if v.refused is None else f"{v.name} refused: {v.refused}"
                 run.emit(GenerationEvent("expand", "view", run.step, run.total, msg, view=v))
+                if v.new_pixels:
+                    run.grew(pieces, v)
 
             views = expand(
                 pieces, cam, path, depth_b, inpaint_b, cfg, device, on_view, run.poll, geo.depth
@@ -308,6 +328,7 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
             # the real photo is drawn as often as all generated views together
             targets = [RefineTarget(cam, img.rgb, valid, weight=max(1, len(views)))]
             targets += [RefineTarget(v.camera, v.rgb) for v in views if v.refused is None]
+            _put_opaque_layers_behind(targets, layers, pick_device(device))
 
             def on_step(i: int, loss: float):
                 run.emit(GenerationEvent("refine", "step", run.step, run.total, f"{i}: {loss:.4f}"))
@@ -358,6 +379,20 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
             )
     scene.meta["timings"] = dict(run.timings)
     return scene
+
+
+def _put_opaque_layers_behind(targets: list[RefineTarget], layers: dict, device: str) -> None:
+    """Refine the Gaussians as the scene is rendered: over its meshes and points, which
+    hide the Gaussians behind them (a fit over a blank background leaves the half-
+    transparent Gaussians showing the mesh through them wrongly)."""
+    from ..rendering import render
+
+    opaque = {k: v for k, v in layers.items() if k != "gaussians"}
+    if not opaque:
+        return
+    for t in targets:
+        out = render(opaque, t.camera, device=device, objects=None)
+        t.behind, t.depth_limit = out.rgb, out.depth
 
 
 def _assemble(

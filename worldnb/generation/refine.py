@@ -63,12 +63,23 @@ def ssim(a: torch.Tensor, b: torch.Tensor, reduce: bool = True) -> torch.Tensor:
 @dataclass
 class RefineTarget:
     """An image to fit: its camera, (H, W, 3) float32 colours, an optional (H, W) bool
-    mask of the pixels that count (all when None), and how often it is drawn (weight)."""
+    mask of the pixels that count (all when None), and how often it is drawn (weight).
+
+    ``behind`` and ``depth_limit`` fit the Gaussians as :func:`worldnb.render` shows
+    them over a scene's opaque layers (meshes, points): ``behind`` (H, W, 3) is those
+    layers' render from this camera (composited behind the Gaussians instead of the
+    uniform background), ``depth_limit`` (H, W) their camera depth (``inf`` where
+    none): Gaussians at or behind it are hidden at that pixel (not on gsplat's CUDA
+    kernels, which take no depth limit). Both None: the Gaussians alone over the
+    background.
+    """
 
     camera: Camera
     rgb: np.ndarray
     mask: np.ndarray | None = None
     weight: float = 1.0
+    behind: np.ndarray | None = None
+    depth_limit: np.ndarray | None = None
 
 
 @dataclass
@@ -111,40 +122,57 @@ def _compositor(dev: torch.device, rasterizer: str) -> str:
     return resolve_compositor("auto", dev) if rasterizer == "auto" else "pairs"
 
 
-def _render_rgb(gs, params, cam: Camera, bg: torch.Tensor, compositor: str = "auto"):
-    """(H, W, 3) render of the Gaussians at ``cam``, by gsplat's kernels or in torch."""
+def _render_rgb(
+    gs, params, cam: Camera, bg: torch.Tensor, compositor: str = "auto", behind=None, limit=None
+):
+    """(H, W, 3) render of the Gaussians at ``cam``, by gsplat's kernels or in torch,
+    over ``bg`` or, when given, the (H, W, 3) image ``behind`` (with the (H, W)
+    ``limit`` hiding Gaussians behind it; gsplat's kernels take no depth limit)."""
     from ..rendering import rasterize_gaussians
 
     means, quats, scales, opacities, colors = params
     if gs is None:
-        return rasterize_gaussians(
+        out = rasterize_gaussians(
             means, quats, scales, opacities, colors, cam.K, cam.T_camera_world,
-            cam.width, cam.height, background=bg, near=cam.near, far=cam.far,
-            compositor=compositor,
-        ).rgb  # fmt: skip
+            cam.width, cam.height, background=bg if behind is None else None,
+            depth_limit=limit, near=cam.near, far=cam.far, compositor=compositor,
+        )  # fmt: skip
+        if behind is None:
+            return out.rgb
+        return out.rgb + (1 - out.alpha)[..., None] * behind
     dev, dt = means.device, means.dtype
     K = torch.as_tensor(np.asarray(cam.K, np.float32), device=dev, dtype=dt)
     T = torch.as_tensor(np.asarray(cam.T_camera_world, np.float32), device=dev, dtype=dt)
-    img, _, _ = gs(
+    img, alpha, _ = gs(
         means, quats, scales, opacities, colors, T[None], K[None], cam.width, cam.height,
         near_plane=cam.near, far_plane=cam.far, eps2d=0.3, render_mode="RGB",
-        rasterize_mode="classic", backgrounds=bg[None],
+        rasterize_mode="classic", backgrounds=None if behind is not None else bg[None],
     )  # fmt: skip
-    return img[0]
+    if behind is None:
+        return img[0]
+    return img[0] + (1 - alpha[0]) * behind
 
 
-def _half(cam: Camera, rgb: torch.Tensor, mask: torch.Tensor | None):
+def _half(cam: Camera, rgb: torch.Tensor, mask: torch.Tensor | None, behind=None, limit=None):
     """The target at half resolution: camera resized, colours 2×2-averaged, a pixel
-    counted where all four of its fine pixels count (odd last rows/columns dropped)."""
+    counted where all four of its fine pixels count (odd last rows/columns dropped);
+    the opaque layers behind averaged too, their depth the nearest of the four."""
     h, w = rgb.shape[0] // 2, rgb.shape[1] // 2
     c = Camera(
         np.diag([0.5, 0.5, 1.0]) @ cam.K, w, h, cam.T_world_camera, cam.near, cam.far
     )  # exact halving even for odd sizes (the dropped row/column is outside)
-    small = F.avg_pool2d(rgb[: 2 * h, : 2 * w].permute(2, 0, 1)[None], 2)[0].permute(1, 2, 0)
+
+    def shrink(img):
+        return F.avg_pool2d(img[: 2 * h, : 2 * w].permute(2, 0, 1)[None], 2)[0].permute(1, 2, 0)
+
     m = None
     if mask is not None:
         m = F.avg_pool2d(mask[: 2 * h, : 2 * w].float()[None, None], 2)[0, 0] > 0.999
-    return c, small.contiguous(), m
+    if behind is not None:
+        behind = shrink(behind).contiguous()
+    if limit is not None:
+        limit = -F.max_pool2d(-limit[: 2 * h, : 2 * w][None, None], 2)[0, 0]
+    return c, shrink(rgb).contiguous(), m, behind, limit
 
 
 def refine_gaussians(
@@ -217,14 +245,27 @@ def refine_gaussians(
         eps=1e-15,
     )
     bg = torch.as_tensor(background, dtype=torch.float32, device=dev)
-    tgt = [
-        (
-            t.camera,
-            torch.as_tensor(t.rgb, dtype=torch.float32, device=dev),
-            None if t.mask is None else torch.as_tensor(t.mask, device=dev).bool(),
+
+    def image(a, cam: Camera, channels: int | None, name: str, i: int):
+        if a is None:
+            return None
+        a = np.asarray(a, np.float32)
+        shape = (cam.height, cam.width) + (() if channels is None else (channels,))
+        if a.shape != shape:
+            raise InputError(f"targets[{i}].{name}: expected shape {shape}, got {a.shape}")
+        return torch.as_tensor(a, device=dev)
+
+    tgt = []
+    for i, t in enumerate(targets):
+        tgt.append(
+            (
+                t.camera,
+                torch.as_tensor(t.rgb, dtype=torch.float32, device=dev),
+                None if t.mask is None else torch.as_tensor(t.mask, device=dev).bool(),
+                image(t.behind, t.camera, 3, "behind", i),
+                image(t.depth_limit, t.camera, None, "depth_limit", i),
+            )
         )
-        for t in targets
-    ]
     rng = np.random.default_rng(seed)
     w = np.array([max(float(t.weight), 0.0) for t in targets])
     if not w.sum() > 0:
@@ -237,9 +278,9 @@ def refine_gaussians(
     for step in range(iters):
         if n_coarse and step == n_coarse:  # a finer loss: early stopping starts afresh
             best, since, epoch_losses = float("inf"), 0, []
-        cam, rgb, mask = (coarse if step < n_coarse else tgt)[draws[step]]
+        cam, rgb, mask, behind, limit = (coarse if step < n_coarse else tgt)[draws[step]]
         params = (means, quats, torch.exp(log_s), torch.sigmoid(logit_o), colors.clamp(0, 1))
-        render_rgb = _render_rgb(gs, params, cam, bg, compositor)
+        render_rgb = _render_rgb(gs, params, cam, bg, compositor, behind, limit)
         diff = (render_rgb - rgb).abs()
         s_map = ssim(render_rgb, rgb, reduce=False)
         if mask is not None:

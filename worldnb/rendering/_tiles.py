@@ -292,6 +292,17 @@ if numba is not None:
                     radii[i, 0], radii[i, 1] = int(rx), int(ry)
         return m2d, conics, depths, radii
 
+    @njit(cache=True)
+    def _sum_slots(ids, per_entry, n):  # pragma: no cover - compiled
+        """Per-Gaussian sums of the list entries' gradients (a serial scatter-add;
+        torch's index_add_ took 2.4x as long on 600k entries, one thread)."""
+        total = np.zeros((n, per_entry.shape[1]))
+        for k in range(ids.shape[0]):
+            i = ids[k]
+            for c in range(per_entry.shape[1]):
+                total[i, c] += per_entry[k, c]
+        return total
+
     @njit(cache=True, parallel=True)
     def _project_backward(
         means, quats, scales, Rc, tc, cam, eps2d, radii, v_m2d, v_conic, v_depth
@@ -534,8 +545,7 @@ class _TileComposite(torch.autograd.Function):
             g2d, feats, z, lim, offsets, ids, width, height, TILE, t_final, last, v
         )
         dev, dt = v_out.device, v_out.dtype
-        total = torch.zeros(ctx.n_gaussians, per_entry.shape[1], dtype=torch.float64, device="cpu")
-        total.index_add_(0, torch.from_numpy(ids), torch.from_numpy(per_entry))
+        total = torch.from_numpy(_sum_slots(ids, per_entry, ctx.n_gaussians))
         total = total.to(device=dev, dtype=dt)
         return (
             total[:, 0:2],

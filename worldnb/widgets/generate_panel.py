@@ -85,6 +85,9 @@ class GeneratePanel(ipywidgets.VBox):
         progress: the ``IntProgress`` bar; ``status``: an ``HTML`` line.
         previews: a box of thumbnails, one per generated view as it arrives.
         scene: the last generated :class:`~worldnb.Scene` (None before).
+        live: the geometry so far while a run grows it (the view shows it: the lifted
+            photo, then each new view's surfaces as they arrive); None when no run is
+            going on. A cancelled or failed run puts the view back as it was before.
         error: the last error (None when the last run succeeded).
 
     Example:
@@ -113,7 +116,9 @@ class GeneratePanel(ipywidgets.VBox):
         self.view, self.depth, self.inpaint, self.device = view, depth, inpaint, device
         self.segment = segment
         self.scene: Scene | None = None
+        self.live: Scene | None = None
         self.error: Exception | None = None
+        self._before = None  # (scene shown, its highlights, whether the view is ours)
         self._image = None
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
@@ -264,6 +269,9 @@ class GeneratePanel(ipywidgets.VBox):
         self._cancel.clear()
         self.previews.children = ()
         self.error = None
+        self._before = (
+            None if self.view is None else (self.view.scene, self.view.highlighted, False)
+        )
         self.run_button.disabled, self.cancel_button.disabled = True, False
         if block:
             return self._work(cfg)
@@ -272,7 +280,8 @@ class GeneratePanel(ipywidgets.VBox):
         return None
 
     def cancel(self) -> None:
-        """Ask a running generation to stop (it raises CancelledError; nothing is kept)."""
+        """Ask a running generation to stop (it raises CancelledError; nothing is kept:
+        the view goes back to the scene it showed before the run)."""
         self._cancel.set()
         self.status.value = "Cancelling…"
 
@@ -292,6 +301,9 @@ class GeneratePanel(ipywidgets.VBox):
                 value=_png(event.view.rgb), format="png", layout=ipywidgets.Layout(margin="2px")
             )
             self.previews.children = (*self.previews.children, img)
+        elif event.status == "geometry" and event.layers and not self._cancel.is_set():
+            self.live = Scene(layers=dict(event.layers))
+            self._show(self.live)
         return not self._cancel.is_set()
 
     def _work(self, cfg: GenerationConfig) -> Scene | None:
@@ -307,10 +319,13 @@ class GeneratePanel(ipywidgets.VBox):
                 callback=self._on_event,
             )
         except WorldnbError as exc:
+            self._restore()
             self._show_error(exc)
             return None
         finally:
+            self.live = None
             self.run_button.disabled, self.cancel_button.disabled = False, True
+        self._before = None
         self.scene = scene
         t = sum(scene.meta["timings"].values())
         self.status.value = f"Done in {t:.1f} s: " + ", ".join(
@@ -325,8 +340,25 @@ class GeneratePanel(ipywidgets.VBox):
 
             self.view = SceneView(scene)
             self.children = (*self.children, self.view)
+            if self._before is None:  # made during a run: a failed run takes it away
+                self._before = (None, {}, True)
         else:
             self.view.set_scene(scene)
+
+    def _restore(self) -> None:
+        """Put the view back as it was before the run (its scene and highlights)."""
+        before, self._before = self._before, None
+        if before is None or self.view is None:
+            return
+        scene, highlights, ours = before
+        if ours:
+            self.children = tuple(c for c in self.children if c is not self.view)
+            self.view = None
+            return
+        if self.view.scene is not scene:
+            self.view.set_scene(scene)
+            for color in set(highlights.values()):
+                self.view.highlight([i for i, c in highlights.items() if c == color], color)
 
     def _show_error(self, exc: Exception) -> None:
         import html
