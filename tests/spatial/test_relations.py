@@ -525,6 +525,8 @@ def test_facing_angle_off_the_origin_and_at_float32_rounding():
     assert facing_angle(a, (1.0 - 2 * f[0], 2.0 - 2 * f[1])) == 180.0
     side = (1.0 - 3 * f[1], 2.0 + 3 * f[0])  # 3 m to one side of a at (1, 2)
     assert facing_angle(a, side) == pytest.approx(90.0)
+    with pytest.raises(QueryError, match=r"^a: expected a SceneObject or an OrientedBox, got str"):
+        facing_angle("sofa", (0.0, 0.0))
 
 
 def test_front_ray_hits_nearest_first():
