@@ -154,7 +154,7 @@ def test_poll_events_are_documented_stages_and_can_cancel(flat_image):
     cfg = GenerationConfig(n_views=2, orbit_deg=20, refine_iters=0)
     worldnb.generate(flat_image, cfg, callback=events.append, **kw)
     assert {e.stage for e in events} <= set(STAGES)
-    assert {e.status for e in events} <= {"start", "end", "view", "step", "poll"}
+    assert {e.status for e in events} <= {"start", "end", "view", "step", "poll", "geometry"}
     polls = [e for e in events if e.status == "poll"]
     assert polls and {e.stage for e in polls} == {"expand"}
     assert "poll" in worldnb.generation.GenerationEvent.__doc__
