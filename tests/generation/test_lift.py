@@ -506,3 +506,71 @@ def test_lift_mesh_triangles_off_the_first_row_and_column():
     m = lift_mesh(d, None, K)
     z = m.vertices[m.faces][..., 2]
     assert len(z) >= 3 and (z.max(1) < 2).all()
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"depth": np.ones(4)}, r"^depth: expected shape \(N, N\), got \(4,\)$"),
+        ({"rgb": np.zeros((4, 5, 3))}, r"^rgb: expected shape \(4, 4, 3\), got \(4, 5, 3\)$"),
+        ({"K": np.eye(2)}, r"^K: expected shape \(3, 3\), got \(2, 2\)$"),
+        (
+            {"T_world_camera": np.eye(3)},
+            r"^T_world_camera: expected shape \(4, 4\), got \(3, 3\)$",
+        ),
+        ({"valid": np.ones((3, 3), bool)}, r"^valid: expected shape \(4, 4\), got \(3, 3\)$"),
+    ],
+)
+def test_lift_input_errors_name_the_argument(kw, message):
+    args = {"depth": np.ones((4, 4)), "rgb": None, "K": K} | kw
+    with pytest.raises(InputError, match=message):
+        lift_points(**args)
+
+
+def test_valid_mask_narrows_the_pixels_with_depth_and_may_be_uint8():
+    # depth already drops (0, 0) (NaN) and (1, 1) (0 m); the mask drops (0, 1) as well and
+    # cannot bring the pixels without depth back. A 0/255 uint8 mask (as image masks
+    # come) selects what the bool mask does.
+    k = np.array([[2.0, 0, 1], [0, 4.0, 1], [0, 0, 1]])
+    d = np.array([[np.nan, 3.0], [2.0, 0.0]], np.float32)
+    valid = np.array([[True, False], [True, True]])
+    want = [[(0.5 - 1) / 2 * 2.0, (1.5 - 1) / 4 * 2.0, 2.0]]  # only pixel (1, 0) is left
+    for mask in (valid, valid.astype(np.uint8) * 255):
+        np.testing.assert_allclose(lift_points(d, None, k, valid=mask).xyz, want, rtol=1e-6)
+    everything = np.ones((2, 2), bool)
+    assert len(lift_points(d, None, k, valid=everything)) == 2
+
+
+def test_lift_keeps_the_intrinsics_in_float64():
+    # a principal point 1e-4 px left of pixel column 1's centre: in float32 1.4999 is
+    # 1.66e-8 px off, 1.7e-4 of the ray's 1e-4 px step, which float32 outputs can show
+    k = np.array([[1.0, 0, 1.4999], [0, 1.0, 1.4999], [0, 0, 1]])
+    pc = lift_points(np.ones((2, 2), np.float32), None, k)
+    np.testing.assert_allclose(pc.xyz[3], [1.5 - 1.4999, 1.5 - 1.4999, 1.0], rtol=1e-6)
+
+
+def test_lift_mesh_does_not_join_a_quad_across_a_cut_diagonal():
+    # quad (0, 0): pixel (1, 1) at 2.07 m is joined to (1, 0) at 2.0 m and to (0, 1) at
+    # 2.14 m (jumps ≤ 4 %), but the diagonal (1, 0)-(0, 1) jumps 7 % and the background
+    # at (0, 0) is cut from (0, 1) (an 8 m jump next to a 0 m one): neither triangle of
+    # the quad is kept, while quad (0, 1), all on one surface, keeps both
+    d = np.array([[10, 2.14, 2.14], [2.0, 2.07, 2.14], [2.0, 2.07, 2.14]], np.float32)
+    m = lift_mesh(d, None, K)
+    assert not _has_face(m, d, [(0, 1), (1, 0), (1, 1)])
+    assert not _has_face(m, d, [(0, 0), (1, 0), (0, 1)])
+    assert _has_face(m, d, [(0, 1), (1, 1), (0, 2)])
+    assert _has_face(m, d, [(0, 2), (1, 1), (1, 2)])
+
+
+def test_surfel_rotations_compose_the_pose_in_float64():
+    # a fronto-parallel plane: each surfel's frame is (x, −y, −z) in the camera (its
+    # thin axis faces the camera). In the world it is R_pose · diag(1, −1, −1), rounded
+    # once to float32; rounding the pose to float32 first moves some quaternions 1 ulp
+    d, rgb = np.full((2, 2), 2.0, np.float32), np.full((2, 2, 3), 0.5, np.float32)
+    for angles in ([40, -25, 10], [-110, 35, 70], [5, 80, -45], [170, -60, 20]):
+        T = np.eye(4)
+        T[:3, :3] = Rotation.from_euler("yxz", angles, degrees=True).as_matrix()
+        q = Rotation.from_matrix(T[:3, :3] @ np.diag([1.0, -1, -1])).as_quat()[[3, 0, 1, 2]]
+        q = (q if q[0] >= 0 else -q).astype(np.float32)
+        g = lift_surfels(d, rgb, K, T)
+        np.testing.assert_array_equal(g.quats, np.broadcast_to(q, (4, 4)))
