@@ -12,6 +12,7 @@ Usage:
     python tools/mutation.py --jobs 2 --max-children 1
     python tools/mutation.py --report             # per-module table of the last results
     python tools/mutation.py --survivors layout   # list unkilled mutants (mutmut names)
+    python tools/mutation.py --diffs layout       # the same, each with its mutated line
     python tools/mutation.py --retest layout      # re-run those + never-run ones (new tests)
     python tools/mutation.py layout --only "worldnb.layout._rules_unary*"   # one module
     python -m mutmut show NAME                    # (in .mutation/<chunk>/) a mutant's diff
@@ -232,6 +233,40 @@ def _unkilled(chunk: str, unrun: bool = False) -> list[str]:
     return sorted(k for by in results(chunk).values() for s in keep for k in by.get(s, []))
 
 
+def diffs(chunk: str) -> list[str]:
+    """One line per unkilled mutant: its name and the mutated line (from the mutated
+    copies mutmut writes under ``mutants/``), for classifying survivors in MUTATION.md."""
+    import ast
+    import difflib
+
+    out = []
+    wanted = set(_unkilled(chunk))
+    for m in CHUNKS[chunk][0]:
+        src_path = WORK / chunk / "mutants" / m
+        if not src_path.exists():
+            continue
+        src = src_path.read_text()
+        funcs = {
+            f.name: ast.get_source_segment(src, f) or ""
+            for f in ast.walk(ast.parse(src))
+            if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in f.name
+        }
+        prefix = m.removesuffix(".py").replace("/", ".") + "."
+        for name, body in sorted(funcs.items()):
+            if prefix + name not in wanted:
+                continue
+            orig = funcs.get(name.rsplit("__mutmut_", 1)[0] + "__mutmut_orig", "")
+            a = [line.strip() for line in orig.splitlines()[1:]]
+            b = [line.strip() for line in body.splitlines()[1:]]
+            changed = [x[1:] for x in difflib.ndiff(a, b) if x.startswith("+ ")]
+            removed = [x[1:] for x in difflib.ndiff(a, b) if x.startswith("- ")]
+            line = " / ".join(c.strip() for c in changed) or "(removed) " + " / ".join(
+                c.strip() for c in removed
+            )
+            out.append(f"{prefix + name}\t{line}")
+    return out
+
+
 def report(chunks: list[str]) -> str:
     rows = [
         "| module | mutants | killed | survived | timed out | no tests | not run | killed % |",
@@ -263,6 +298,7 @@ def main(argv=None) -> int:
     ap.add_argument("--max-children", type=int, default=1, help="mutmut workers per chunk")
     ap.add_argument("--report", action="store_true", help="print the results table only")
     ap.add_argument("--survivors", action="store_true", help="list surviving mutants only")
+    ap.add_argument("--diffs", action="store_true", help="unkilled mutants with their changed line")
     ap.add_argument("--retest", action="store_true", help="re-run unkilled and never-run mutants")
     ap.add_argument(
         "--only", default="", help='mutant name pattern, e.g. "worldnb.rendering.points*"'
@@ -275,6 +311,10 @@ def main(argv=None) -> int:
     if a.survivors:
         for c in chunks:
             _say("\n".join(_unkilled(c)))
+        return 0
+    if a.diffs:
+        for c in chunks:
+            _say("\n".join(diffs(c)))
         return 0
     if not a.report:
         with ThreadPoolExecutor(max(1, a.jobs)) as ex:
