@@ -491,3 +491,125 @@ def test_access_only_counts_the_named_intruder():
                  ("bookshelf", (0.8, 1.8, 0.35), 1.5, 0.5, 0))  # fmt: skip
     assert AccessClear().violations(lay, only="bookshelf") == []
     assert len(AccessClear().violations(lay, only="dresser")) == 1
+
+
+# ---- survivors of the mutation runs (issue 20): `only`, partner order, custom entries --
+
+
+def test_inside_room_only_reports_the_named_piece():
+    # two pieces 3 cm through the east and the west walls: ``only`` names one of them
+    lay = layout(("dresser", DRESSER, 2 - 0.5 + 0.03, 0.0, 0), ("wardrobe", WARDROBE, -1.53, 0, 0))
+    assert len(InsideRoom().violations(lay)) == 2
+    ((msg, area),) = InsideRoom().violations(lay, only="wardrobe")
+    assert msg == "the wardrobe sticks 0.02 m² out of the room"
+    assert area == pytest.approx(0.03 * 0.6, abs=1e-3)
+
+
+def test_no_overlap_only_finds_the_named_piece_after_other_pairs():
+    # the bookshelf overlaps the dresser, which comes first: the pair (dresser, wardrobe)
+    # that does not involve it must not end the dresser's search
+    shelf = (0.8, 1.8, 0.35)
+    lay = layout(("dresser", DRESSER, -1.0, 0.0, 0), ("wardrobe", WARDROBE, 1.0, 0.0, 0),
+                 ("bookshelf", shelf, -1.0 + 0.9 - 0.04, 0.0, 0))  # fmt: skip
+    expected = rect(-1.0, 0.0, DRESSER).intersection(rect(-0.14, 0.0, shelf)).area
+    assert expected == pytest.approx(0.04 * 0.35)
+    ((msg, area),) = NoOverlap().violations(lay, only="bookshelf")
+    assert msg == "the dresser and the bookshelf overlap by 0.01 m²"
+    assert area == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("width", [0.19, 3.01, 3.5, 4.0, math.nan, True, "wide"])
+def test_walkway_width_must_lie_in_0_2_to_3_m(width):
+    with pytest.raises(InputError, match=r"^walkway width: expected 0\.2–3\.0 m, got "):
+        Walkway(width)
+
+
+@pytest.mark.parametrize("width", [0.2, 3.0, 1])
+def test_walkway_widths_accepted(width):
+    assert Walkway(width).width == width
+
+
+def test_walkway_with_a_door_and_nothing_to_reach_measures_inf():
+    # a plant has no access space: no path needs measuring, the narrowest is inf
+    lay = layout(("plant", (0.4, 1.0, 0.4), 1.5, -1.5, 0))
+    assert lay.access_zones("plant") == []
+    assert Walkway().violations(lay) == []
+    assert ev(Walkway(), lay) == (True, math.inf)
+
+
+def test_access_of_other_hosts_is_not_exempt_for_a_chair():
+    # a chair may be drawn up to a dining table, not into a wardrobe's 0.7 m front space
+    # (x ∈ [−0.5, 0.5], z ∈ [−1.4, −0.7]); the chair is turned so that its own back
+    # space (0.55 m) is free and its intrusion is all there is to report
+    chair = (0.45, 0.9, 0.5)
+    lay = layout(("wardrobe", WARDROBE, 0, -1.7, 0), ("chair", chair, 0, -1.1, 180))
+    expected = rect(0, -1.1, chair).intersection(shapely.box(-0.5, -1.4, 0.5, -0.7)).area
+    assert expected == pytest.approx(0.45 * 0.5)
+    ((msg, v),) = AccessClear().violations(lay, only="chair")
+    assert msg == "the chair stands in the access space of the wardrobe"
+    assert v == pytest.approx(expected, abs=1e-6)
+    assert ev(AccessClear(), lay) == (False, pytest.approx(expected, abs=1e-6))
+
+
+def test_walkway_need_not_reach_a_nightstand_used_from_the_bed():
+    # the nightstand faces the north wall, touching it: its 0.45 m front space is all
+    # beyond the wall, so no walker reaches it. Alone it is unreachable; with a bed in the
+    # room (it is used from the bed) the walkway need not reach it
+    stand = ("nightstand", (0.5, 0.6, 0.4), 1.0, -2 + 0.2, 180)
+    assert [m for m, _ in Walkway(0.9).violations(layout(stand))] == [
+        "no 0.90 m walkway reaches the nightstand"
+    ]
+    lay = layout(("bed", (1.4, 1.0, 2.0), -1.0, -0.5, 0), stand)
+    assert Walkway(0.9).violations(lay) == []
+
+
+def _custom(name, access, flat=False):
+    from worldnb.catalog import CatalogEntry
+
+    return CatalogEntry(name, (0.5, 2), (0.3, 2), (0.01, 2), access=access, flat=flat)
+
+
+def test_walkway_skips_flat_pieces_even_with_an_access_space():
+    # a flat mat (others may stand on it) whose 0.5 m front space lies beyond the north
+    # wall: it takes no walking space and needs no walkway of its own
+    mat = ("mat", (1.0, 0.01, 0.6), 0.0, -2 + 0.3, 180)
+    lay = layout((_custom("mat", {"front": 0.5}, flat=True), *mat[1:]))
+    assert len(lay.access_zones("mat")) == 1
+    assert Walkway(0.9).violations(lay) == []
+    lay = layout((_custom("mat", {"front": 0.5}), *mat[1:]))  # the same, not flat
+    assert [m for m, _ in Walkway(0.9).violations(lay)] == ["no 0.90 m walkway reaches the mat"]
+
+
+def test_a_piece_with_two_access_sides_needs_both():
+    # a custom counter with 0.6 m of access in front and behind (not 'any side will do'),
+    # its back against the north wall: the back space (1.2 × 0.6 m) is all beyond the
+    # wall, so its access is blocked by that much and no walkway reaches it
+    counter = _custom("counter", {"front": 0.6, "back": 0.6})
+    lay = layout((counter, (1.2, 0.9, 0.6), 0.0, -2 + 0.3, 0))
+    assert not counter.access_any and len(lay.access_zones("counter")) == 2
+    assert ev(AccessClear(), lay) == (False, pytest.approx(1.2 * 0.6, abs=1e-6))
+    assert [m for m, _ in Walkway(0.9).violations(lay)] == ["no 0.90 m walkway reaches the counter"]
+
+
+def test_walkway_must_reach_into_the_access_space_itself():
+    # a 3 m wide sideboard covers the wardrobe's whole 0.7 m front space (x ∈ [−0.5, 0.5],
+    # z ∈ [−1.4, −0.7]) and 1 m either side of it: a walker gets to 0.45 m of that space
+    # (its half width) but never into it, so the wardrobe is out of reach
+    board = ("dresser", (3.0, 0.8, 0.7), 0.0, -1.05, 0)
+    lay = layout(("wardrobe", WARDROBE, 0.0, -1.7, 0), board)
+    assert lay.access_zones("wardrobe")[0].equals(shapely.box(-0.5, -1.4, 0.5, -0.7))
+    assert [m for m, _ in Walkway(0.9).violations(lay)] == [
+        "no 0.90 m walkway reaches the wardrobe"
+    ]
+
+
+def test_walkway_analysis_measures_widths_only_when_asked():
+    from worldnb.layout.constraints import walkway_analysis
+
+    lay = corridor(1.0)
+    assert walkway_analysis(lay, 0.9) == {"blocked_doors": [], "unreachable": []}
+    assert set(walkway_analysis(lay, 0.9, measure=True)["widths"]) == {
+        "wardrobe 1",
+        "wardrobe 2",
+        "bed",
+    }

@@ -505,3 +505,23 @@ def test_centred_keeps_the_default_offset():
 
     with pytest.warns(DeprecationWarning):
         assert Centred("a").max_offset == Centered("a").max_offset == 0.4
+
+
+def test_aligned_with_default_tolerance_is_5_degrees():
+    for turn, ok in ((4.5, True), (5.5, False)):
+        lay = layout(("dresser", BOX, -1, 0, turn), ("dresser", BOX, 1, 0, 0))
+        assert measure(AlignedWith("dresser 1", "dresser 2"), lay)[:2] == (
+            ok,
+            pytest.approx(turn, abs=1e-6),
+        )
+
+
+def test_a_rule_with_several_partners_measures_the_nearest_one_first_listed():
+    # the chair is 1.3 m from dresser 1 (in x) and 2.6 m from dresser 2 (in z): Near(1 m)
+    # fails for both and reports the better partner, dresser 1, wherever it is listed
+    chair = ("armchair", BOX, -1.5, -1.5, 0)  # x ∈ [−2, −1], z ∈ [−1.7, −1.3]
+    near = ("dresser", BOX, -1 + 1.3 + 0.5, -1.5, 0)  # x ∈ [0.3, 1.3]
+    far = ("dresser", BOX, -1.5, 1.5, 0)  # z ∈ [1.3, 1.7]
+    for pieces in ((chair, near, far), (chair, far, near)):
+        ok, d, cost = measure(Near("armchair", "dresser", max=1.0), layout(*pieces))
+        assert not ok and d == pytest.approx(1.3) and cost == pytest.approx(0.3)
