@@ -246,8 +246,9 @@ def diffs(chunk: str) -> list[str]:
         if not src_path.exists():
             continue
         src = src_path.read_text()
+        lines = src.splitlines()
         funcs = {
-            f.name: ast.get_source_segment(src, f) or ""
+            f.name: "\n".join(lines[f.lineno - 1 : f.end_lineno])
             for f in ast.walk(ast.parse(src))
             if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in f.name
         }
@@ -258,8 +259,9 @@ def diffs(chunk: str) -> list[str]:
             orig = funcs.get(name.rsplit("__mutmut_", 1)[0] + "__mutmut_orig", "")
             a = [line.strip() for line in orig.splitlines()[1:]]
             b = [line.strip() for line in body.splitlines()[1:]]
-            changed = [x[1:] for x in difflib.ndiff(a, b) if x.startswith("+ ")]
-            removed = [x[1:] for x in difflib.ndiff(a, b) if x.startswith("- ")]
+            ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+            changed = [x for op, _, _, j1, j2 in ops if op != "equal" for x in b[j1:j2]]
+            removed = [x for op, i1, i2, _, _ in ops if op != "equal" for x in a[i1:i2]]
             line = " / ".join(c.strip() for c in changed) or "(removed) " + " / ".join(
                 c.strip() for c in removed
             )
