@@ -521,3 +521,106 @@ def test_walkway_starts_at_door_objects():
     assert narrow[0].value == pytest.approx(0.6, abs=0.1)
     assert narrow[0].unit == "m wide" and narrow[0].limit == 0.9
     assert "room estimated" not in narrow[0].message
+
+
+# ---- survivors of the mutation runs (issue 20): every piece is checked, order, notes ----
+
+
+def test_bad_input_names_the_type_given():
+    with pytest.raises(InputError, match=r"^scene: expected a worldnb Scene, got str$"):
+        critique("not a scene")
+    with pytest.raises(InputError, match=r"^scene: expected a worldnb Scene, got NoneType$"):
+        critique(None)
+
+
+def test_a_piece_clear_of_the_door_does_not_end_the_door_check():
+    s = Scene(room=room())  # door on the south wall: zone x ∈ [−0.45, 0.45], z ∈ [1, 2]
+    s.add_object("dresser", OrientedBox((-1.4, 0.4, -1.0), (1.0, 0.8, 0.45)), front=True)
+    s.add_object("wardrobe", OrientedBox((0, 1.0, 2 - 0.4 - 0.3), (1.2, 2.0, 0.6)), front=True)
+    (issue,) = [i for i in critique(s) if i.kind == "blocked_door"]
+    assert issue.objects == (2,) and issue.value == pytest.approx(0.4, abs=1e-4)
+
+
+def test_a_piece_below_the_sill_does_not_end_the_window_check():
+    # a low dresser first (top 0.8 m, under the 0.9 m sill), then a 1.8 m bookshelf 0.2 m
+    # from the window's wall, inside its 0.35 m zone
+    s = Scene(room=room())
+    s.add_object("dresser", OrientedBox((-1.4, 0.4, 1.0), (1.0, 0.8, 0.45)), front=True)
+    s.add_object("bookshelf", OrientedBox((0, 0.9, -2 + 0.2 + 0.175), (0.8, 1.8, 0.35)))
+    (w,) = [i for i in critique(s) if i.kind == "blocked_window"]
+    assert w.objects == (2,) and w.value == pytest.approx(1.8 - 0.9, abs=1e-5)
+
+
+def test_a_piece_without_a_front_does_not_end_the_facing_wall_check():
+    s = Scene(room=Room.rectangle(4, 4))
+    s.add_object("box", OrientedBox((1.0, 0.3, 1.0), (0.5, 0.6, 0.5)))  # no front
+    s.add_object(
+        "dresser",
+        OrientedBox((0, 0.4, -2 + 0.2 + 0.225), (1.0, 0.8, 0.45), yaw=np.pi),  # faces north
+        front=True,
+    )
+    (f,) = [i for i in critique(s) if i.kind == "facing_wall"]
+    assert f.objects == (2,) and f.value == pytest.approx(0.2, abs=1e-5)
+
+
+def _two_walkways(room=True):
+    """A 4 × 6 m room (door object on the south wall, z = 3): two 1.7 m wide plants
+    across z = 0 leave a 0.6 m passage to a wardrobe behind them; a dresser stands
+    in the open south half, against the east wall, facing west."""
+    s = Scene(room=Room.rectangle(4, 6) if room else None)
+    s.add_object("door", OrientedBox((0, 1.0, 2.95), (0.9, 2.0, 0.1)))
+    s.add_object("plant", OrientedBox((-1.15, 1.0, 0.0), (1.7, 2.0, 0.6)))
+    s.add_object("plant", OrientedBox((1.15, 1.0, 0.0), (1.7, 2.0, 0.6)))
+    s.add_object("wardrobe", OrientedBox((0, 1.0, -2.7), (1.2, 2.0, 0.6)), front=True)
+    s.add_object(
+        "dresser", OrientedBox((2 - 0.225, 0.4, 1.5), (1.0, 0.8, 0.45), yaw=-np.pi / 2), front=True
+    )
+    return s
+
+
+def _narrow(issues):
+    return [i for i in issues if i.kind == "narrow_walkway"]
+
+
+def test_narrow_walkways_come_narrowest_first():
+    # at a 2.9 m walkway both paths are too narrow: the 0.6 m one to the wardrobe comes
+    # before the dresser's open one (alphabetical order would put the dresser first)
+    wardrobe, dresser = _narrow(critique(_two_walkways(), walkway=2.9))
+    assert wardrobe.objects == (4,) and dresser.objects == (5,)
+    assert wardrobe.value == pytest.approx(0.6, abs=0.1) and dresser.value > 1.5
+
+
+def test_a_path_as_wide_as_the_walkway_is_not_narrow():
+    # the passage is measured on the 5 cm grid in 0.1 m steps of width: a walkway of
+    # exactly that width passes, one 5 cm wider does not
+    (issue,) = _narrow(critique(_two_walkways()))
+    w = issue.value
+    assert w == round(w, 1) and 0.5 <= w <= 0.6
+    assert _narrow(critique(_two_walkways(), walkway=w)) == []
+    assert [i.objects for i in _narrow(critique(_two_walkways(), walkway=w + 0.05))] == [(4,)]
+
+
+def test_narrow_walkway_messages_say_when_the_room_was_estimated():
+    (with_room,) = _narrow(critique(_two_walkways()))
+    w = with_room.value
+    assert with_room.message == (
+        f"the widest path from a door to the wardrobe 4 is only {w:.2f} m (needs 0.90 m)"
+    )
+    (estimated,) = _narrow(critique(_two_walkways(room=False)))
+    assert estimated.message == (
+        f"the widest path from a door to the wardrobe 4 is only {estimated.value:.2f} m "
+        "(needs 0.90 m) — room estimated from the objects"
+    )
+
+
+def test_door_object_turned_45_degrees_keeps_its_zone_along_its_normal():
+    # a door turned 45° near the room's south-east corner: its clear zone runs from its
+    # inner face (0.05 m in) towards the room's centre along n = −(1, 1)/√2; a dresser
+    # turned like it, whose near face is 0.4 m along n from that face, blocks it
+    c, n = np.array([1.3, 1.3]), -np.array([1.0, 1.0]) / np.sqrt(2)
+    s = Scene(room=Room.rectangle(4, 4))
+    d = c + n * (0.05 + 0.4 + 0.225)
+    s.add_object("dresser", OrientedBox((d[0], 0.4, d[1]), (1.0, 0.8, 0.45), yaw=np.pi / 4))
+    s.add_object("door", OrientedBox((c[0], 1.0, c[1]), (0.9, 2.0, 0.1), yaw=np.pi / 4))
+    (issue,) = [i for i in critique(s) if i.kind == "blocked_door"]
+    assert issue.objects == (1, 2) and issue.value == pytest.approx(0.4, abs=1e-4)
