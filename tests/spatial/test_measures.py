@@ -203,3 +203,8 @@ def test_free_floor_area_counts_only_objects_on_the_floor():
     with pytest.raises(QueryError) as err:
         free_floor_area(Scene())
     assert str(err.value) == "free floor area needs a room outline (scene.room is None)"
+
+
+def test_wall_clearance_error_names_the_type_given():
+    with pytest.raises(QueryError, match=r"^room: expected a Room, got str$"):
+        wall_clearance(_unit_box(0, 0), "kitchen")

@@ -370,3 +370,41 @@ def test_free_space_unreadable_footprints(room_scene, footprint):
     with pytest.raises(QueryError) as err:
         free_space(room_scene, footprint)
     assert str(err.value) == f"footprint: expected (width, depth) in metres, got {footprint!r}"
+
+
+@pytest.mark.parametrize(("w", "d"), [(0.3, 4.0), (4.0, 0.3)])
+def test_a_cell_too_coarse_for_one_side_of_the_floor(w, d):
+    # a 0.8 m cell has its first centre 0.4 m in: beyond a 0.3 m side, so no cell fits
+    s = Scene(room=Room.rectangle(w, d))
+    msg = f"cell: 0.8 m is too coarse for a {w:.2f} × {d:.2f} m floor; use a smaller cell"
+    with pytest.raises(QueryError) as err:
+        walkable_grid(s, cell=0.8)
+    assert str(err.value) == msg
+    # one cell across that side is enough: a 0.5 m cell has its centre 0.25 m in
+    g = walkable_grid(s, body_width=0.1, cell=0.5)
+    assert g.mask.shape == ((8, 1) if w < d else (1, 8)) and g.mask.all()
+
+
+def test_astar_queues_each_cell_only_a_few_times(monkeypatch):
+    # an open floor has many equally short walks: A* re-queues a cell only for a shorter
+    # walk to it (at most twice here, for walks an ulp apart), not for each equal one
+    import heapq as real
+    import types
+    from collections import Counter
+
+    from worldnb.spatial import navigation
+
+    queued = Counter()
+
+    def push(heap, item):
+        queued[item[1]] += 1
+        assert queued[item[1]] <= 3, f"{item[1]} queued {queued[item[1]]} times"
+        real.heappush(heap, item)
+
+    fake = types.SimpleNamespace(heappush=push, heappop=real.heappop)
+    monkeypatch.setattr(navigation, "heapq", fake)
+    for shape, goal in (((6, 9), (5, 8)), ((12, 12), (11, 11)), ((20, 5), (19, 2))):
+        queued.clear()
+        path = _astar(np.ones(shape, bool), (0, 0), goal)
+        assert path[0] == (0, 0) and path[-1] == goal
+        assert _cost(path) == pytest.approx(_dijkstra_cost(np.ones(shape, bool), (0, 0), goal))

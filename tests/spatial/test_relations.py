@@ -624,3 +624,23 @@ def test_nearest_and_farthest_skip_the_target_and_take_a_key():
         nearest(a, [a])
     with pytest.raises(QueryError, match=r"^farthest: no candidates to choose from$"):
         farthest(a, [])
+
+
+def test_viewer_frame_default_depth_margin_is_2_cm():
+    # seen from 2 m south, looking north: the far box is 0.03125 m deeper (binary exact),
+    # more than the viewer frame's 0.02 default, less than the room frame's 0.05
+    near, far = _box(0, 0.0), _box(0, -0.03125)
+    view = ViewerFrame(Camera.look_at(eye=(0, 0.5, 2), target=(0, 0.5, 0)))
+    assert view.depth(far) - view.depth(near) == 0.03125
+    assert in_front_of(near, far, view) and behind(far, near, view)
+    assert not in_front_of(near, far) and not behind(far, near)  # room frame: 5 cm
+    assert not in_front_of(near, far, view, margin=0.04)
+
+
+def test_bad_frame_error_names_the_type_given():
+    a, b = _box(0, 0), _box(0, 1)
+    with pytest.raises(QueryError) as err:
+        in_front_of(a, b, "north")
+    assert str(err.value) == (
+        "frame: expected a Frame (ViewerFrame, RoomFrame, ObjectFrame, EgoFrame), got str"
+    )
