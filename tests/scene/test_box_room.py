@@ -410,3 +410,10 @@ def test_box_copies_its_inputs_and_names_bad_ones_exactly():
     with pytest.raises(InputError) as err:
         OrientedBox((0, 0, 0), (1, 1, 1), yaw="north")
     assert str(err.value) == "yaw: expected radians as a number, got 'north'"
+
+
+def test_contains_xz_names_its_argument_in_shape_errors():
+    room = Room.rectangle(4, 4)
+    with pytest.raises(InputError, match=r"^xz: expected shape \(N, 2\), got \(3,\)$"):
+        room.contains_xz([1.0, 2.0, 3.0])
+    assert room.contains_xz(np.zeros((0, 2))).tolist() == []
