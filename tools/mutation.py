@@ -13,6 +13,7 @@ Usage:
     python tools/mutation.py --report             # per-module table of the last results
     python tools/mutation.py --survivors layout   # list unkilled mutants (mutmut names)
     python tools/mutation.py --diffs layout       # the same, each with its mutated line
+    python tools/mutation.py --markdown layout    # MUTATION.md's survivor list, known reasons kept
     python tools/mutation.py --retest layout      # re-run those + never-run ones (new tests)
     python tools/mutation.py layout --only "worldnb.layout._rules_unary*"   # one module
     python -m mutmut show NAME                    # (in .mutation/<chunk>/) a mutant's diff
@@ -269,6 +270,43 @@ def diffs(chunk: str) -> list[str]:
     return out
 
 
+_STALE = ("not classified", "not re-run", "not reached by the re-runs", "first-run result")
+
+
+def known_reasons(md: Path = REPO / "tests" / "MUTATION.md") -> dict[tuple[str, str], str]:
+    """(function, mutated line) -> the one-line reason MUTATION.md already gives for it,
+    so that re-numbered mutants keep their explanation; stale placeholders are dropped."""
+    import re
+
+    out = {}
+    if md.exists():
+        pattern = r"^- `(?:[\w.]+\.)?(\S+?)__mutmut_\d+` `(.*)`: (.*)$"
+        for m in re.finditer(pattern, md.read_text(), re.M):
+            fn, line, why = m.groups()
+            if not any(s in why for s in _STALE):
+                out[(fn, line.replace("\\|", "|"))] = why
+    return out
+
+
+def markdown(chunk: str) -> str:
+    """The survivor list of a chunk for MUTATION.md: one line per unkilled mutant, with
+    the reason already given for the same function and line, else **not classified**."""
+    reasons = known_reasons()
+    by_module: dict[str, list[str]] = {}
+    for row in diffs(chunk):
+        name, line = row.split("\t", 1)
+        module, short = name.rsplit(".", 1)
+        fn = short.rsplit("__mutmut_", 1)[0]
+        why = reasons.get((fn, line), "**not classified**")
+        shown = line.replace("|", "\\|")
+        by_module.setdefault(module, []).append(f"- `{short}` `{shown}`: {why}")
+    parts = []
+    for module, rows in by_module.items():
+        parts.append(f"#### {module.removeprefix('worldnb.').replace('.', '/')}.py")
+        parts.extend(rows)
+    return "\n".join(parts)
+
+
 def report(chunks: list[str]) -> str:
     rows = [
         "| module | mutants | killed | survived | timed out | no tests | not run | killed % |",
@@ -301,6 +339,7 @@ def main(argv=None) -> int:
     ap.add_argument("--report", action="store_true", help="print the results table only")
     ap.add_argument("--survivors", action="store_true", help="list surviving mutants only")
     ap.add_argument("--diffs", action="store_true", help="unkilled mutants with their changed line")
+    ap.add_argument("--markdown", action="store_true", help="survivor lists for MUTATION.md")
     ap.add_argument("--retest", action="store_true", help="re-run unkilled and never-run mutants")
     ap.add_argument(
         "--only", default="", help='mutant name pattern, e.g. "worldnb.rendering.points*"'
@@ -317,6 +356,10 @@ def main(argv=None) -> int:
     if a.diffs:
         for c in chunks:
             _say("\n".join(diffs(c)))
+        return 0
+    if a.markdown:
+        for c in chunks:
+            _say(markdown(c))
         return 0
     if not a.report:
         with ThreadPoolExecutor(max(1, a.jobs)) as ex:
