@@ -408,3 +408,42 @@ def test_astar_queues_each_cell_only_a_few_times(monkeypatch):
         path = _astar(np.ones(shape, bool), (0, 0), goal)
         assert path[0] == (0, 0) and path[-1] == goal
         assert _cost(path) == pytest.approx(_dijkstra_cost(np.ones(shape, bool), (0, 0), goal))
+
+
+def test_astar_weighs_diagonal_steps_by_sqrt_2():
+    # on these 20 × 20 floors some shortest walks trade four diagonal steps for six
+    # straight ones, so they are shortest only when a diagonal step costs √2 (not √3)
+    for seed in (18, 20, 28, 39):
+        rng = np.random.default_rng(seed)
+        mask = rng.random((20, 20)) > 0.2
+        free = list(zip(*np.nonzero(mask), strict=True))
+        for _ in range(6):
+            s, g = (tuple(int(v) for v in free[i]) for i in rng.choice(len(free), 2))
+            best = _dijkstra_cost(mask, s, g)
+            path = _astar(mask, s, g)
+            if math.isinf(best):
+                assert path == []
+                continue
+            _check_walk(mask, path, s, g)
+            assert _cost(path) == pytest.approx(best, abs=1e-9)
+
+
+def test_a_body_wider_than_the_room_gets_an_all_false_bool_mask():
+    # a 1.2 m body in a 1 × 1 m room: no spot keeps 0.6 m from every wall
+    g = walkable_grid(Scene(room=Room.rectangle(1, 1)), body_width=1.2, cell=0.25)
+    assert g.mask.dtype == bool and g.mask.shape == (4, 4) and not g.mask.any()
+    assert g.walkable_area == 0.0
+
+
+def test_simplify_keeps_a_corner_right_after_the_start_and_a_two_step_turn():
+    # down one cell, then along row 1: the start sees (1, 1) (the diagonal's samples are
+    # its two ends) but not (1, 3), which (1, 0) sees: the corner after the start stays
+    ell = np.zeros((2, 4), bool)
+    ell[0, 0] = ell[1, :] = True
+    path = [(0, 0), (1, 0), (1, 1), (1, 2), (1, 3)]
+    assert not _line_free(ell, (0, 0), (1, 3)) and _line_free(ell, (1, 0), (1, 3))
+    assert _simplify(ell, path) == [(0, 0), (1, 1), (1, 3)]
+    # a two-step turn round a blocked corner cell: (0, 1) → (1, 0) samples (0, 0)
+    turn = np.array([[0, 1], [1, 1]], bool)
+    assert not _line_free(turn, (0, 1), (1, 0))
+    assert _simplify(turn, [(0, 1), (1, 1), (1, 0)]) == [(0, 1), (1, 1), (1, 0)]
