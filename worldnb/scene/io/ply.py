@@ -239,8 +239,8 @@ def _gaussians_from(el, path) -> Gaussians:
     for k in ("opacity", *(f"scale_{i}" for i in range(3)), *(f"rot_{i}" for i in range(4))):
         expect(k in names, path, f"3DGS PLY is missing the {k!r} property")
 
-    def cols(keys):
-        return np.stack([_column(el, k).astype(np.float32) for k in keys], axis=1)
+    def cols(keys):  # in the file's dtype: Gaussians casts to float32 and reports overflow
+        return np.stack([_column(el, k) for k in keys], axis=1)
 
     n = el.count
     f_dc = cols(["f_dc_0", "f_dc_1", "f_dc_2"])
@@ -252,8 +252,8 @@ def _gaussians_from(el, path) -> Gaussians:
         means=cols("xyz"),
         scales=cols(["scale_0", "scale_1", "scale_2"]),
         quats=cols(["rot_0", "rot_1", "rot_2", "rot_3"]),
-        opacities=_column(el, "opacity").astype(np.float32),
-        colors=(f_dc.astype(np.float64) * SH_C0 + 0.5).astype(np.float32),
+        opacities=_column(el, "opacity"),
+        colors=f_dc.astype(np.float64) * SH_C0 + 0.5,
         sh_rest=sh_rest,
     )
 
@@ -266,13 +266,14 @@ def _faces_from(face_el, path) -> np.ndarray:
     col = face_el[key]
     if col.dtype != object and col.ndim == 2:  # fixed-length (memory-mapped) triangles
         return np.asarray(col, np.int64).reshape(-1, 3)
+    expect(col.dtype == object, path, f"face property {key!r} is not a list of vertex indices")
     tris = []
     for poly in col:
         poly = np.asarray(poly, np.int64)
         expect(len(poly) >= 3, path, f"a face has {len(poly)} vertices (needs >= 3)")
         fan = np.stack([np.full(len(poly) - 2, poly[0]), poly[1:-1], poly[2:]], axis=1)
         tris.append(fan)
-    return np.concatenate(tris) if tris else np.zeros((0, 3), np.int64)
+    return np.concatenate(tris)  # load_ply reads faces only when there is at least one
 
 
 def load_ply(path, *, layer: str | None = None) -> Scene:
@@ -294,7 +295,8 @@ def load_ply(path, *, layer: str | None = None) -> Scene:
         v = ply["vertex"]
         props = v.data.dtype.names or ()
         expect(all(c in props for c in "xyz"), path, "PLY vertices have no x, y, z properties")
-        xyz = np.stack([_column(v, c).astype(np.float32) for c in "xyz"], axis=1)
+        # in the file's dtype: the layer casts to float32 and reports values beyond its range
+        xyz = np.stack([_column(v, c) for c in "xyz"], axis=1)
         rgb = _colors(v, ("red", "green", "blue"), path)
         if "f_dc_0" in props:
             lay, default = _gaussians_from(v, path), "gaussians"
@@ -304,9 +306,7 @@ def load_ply(path, *, layer: str | None = None) -> Scene:
         else:
             normals = None
             if all(c in props for c in ("nx", "ny", "nz")):
-                normals = np.stack(
-                    [_column(v, c).astype(np.float32) for c in ("nx", "ny", "nz")], 1
-                )
+                normals = np.stack([_column(v, c) for c in ("nx", "ny", "nz")], 1)
             instance = _column(v, "instance") if "instance" in props else None
             lay, default = PointCloud(xyz, rgb, normals, instance), "points"
         return Scene(layers={layer or default: lay})
