@@ -99,6 +99,7 @@ mutation: $(STAMP)
 	nice -n 15 $(PY) tools/mutation.py $(CHUNKS) --jobs $(JOBS)
 
 bench: $(STAMP)
+	$(PY) -m pip install -q -e '.[bench]'
 	for f in benchmarks/[!_]*.py; do $(PY) $$f || exit 1; done
 
 clean:

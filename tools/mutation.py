@@ -257,15 +257,18 @@ def diffs(chunk: str) -> list[str]:
         for name, body in sorted(funcs.items()):
             if prefix + name not in wanted:
                 continue
-            orig = funcs.get(name.rsplit("__mutmut_", 1)[0] + "__mutmut_orig", "")
-            a = [line.strip() for line in orig.splitlines()[1:]]
-            b = [line.strip() for line in body.splitlines()[1:]]
+            orig_name = name.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
+            orig = funcs.get(orig_name, "")
+            a = [line.strip() for line in orig.splitlines()]
+            b = [line.strip() for line in body.replace(name, orig_name, 1).splitlines()]
             ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
             changed = [x for op, _, _, j1, j2 in ops if op != "equal" for x in b[j1:j2]]
             removed = [x for op, i1, i2, _, _ in ops if op != "equal" for x in a[i1:i2]]
+            plain = orig_name.removesuffix("__mutmut_orig").split("ǁ")[-1].removeprefix("x_")
             line = " / ".join(c.strip() for c in changed) or "(removed) " + " / ".join(
                 c.strip() for c in removed
             )
+            line = line.replace(orig_name, plain)
             out.append(f"{prefix + name}\t{line}")
     return out
 
