@@ -613,3 +613,77 @@ def test_walkway_analysis_measures_widths_only_when_asked():
         "wardrobe 2",
         "bed",
     }
+
+
+# ---- session 4: survivors of the full mutation run ------------------------------------
+
+
+def test_access_with_only_checks_every_host_after_a_clear_one():
+    # wardrobe 1 (west) keeps its access clear; the dresser stands 0.2 m deep in the
+    # 0.7 m access space in front of wardrobe 2 (east). Both wardrobes face +z.
+    lay = layout(
+        ("wardrobe", WARDROBE, -1.2, -1.7, 0),
+        ("wardrobe", WARDROBE, 1.2, -1.7, 0),
+        ("dresser", DRESSER, 1.2, -1.4 + 0.5 - 0.225 - 0.2 + 0.45 + 0.2, 0),
+    )
+    names = lay.placed
+    front_edge = -1.7 + WARDROBE[2] / 2  # z = −1.4: the access band is z ∈ [−1.4, −0.7]
+    z_dresser = lay.placements[names[2]].z
+    depth_in = (-1.4 + 0.7) - (z_dresser - DRESSER[2] / 2)
+    assert front_edge == pytest.approx(-1.4) and depth_in == pytest.approx(0.2)
+    out = AccessClear().violations(lay, only=names[2])
+    assert [m for m, _ in out] == [f"the {names[2]} stands in the access space of the {names[1]}"]
+    assert out[0][1] == pytest.approx(DRESSER[0] * 0.2, abs=1e-6)  # 1.0 m × 0.2 m
+
+
+def test_no_overlap_ignores_slivers_below_one_square_centimetre():
+    # two dressers overlapping by 1 cm × 0.5 cm = 0.5 cm² (below the 1 cm² touching
+    # tolerance), then by 2 cm × 1 cm = 2 cm² (counted)
+    a = ("dresser", DRESSER, 0.0, 0.0, 0)
+    sliver = layout(a, ("dresser", DRESSER, 1.0 - 0.01, 0.45 - 0.005, 0))
+    assert ev(NoOverlap(), sliver) == (True, 0.0)
+    assert NoOverlap().violations(sliver) == []
+    lay = layout(a, ("dresser", DRESSER, 1.0 - 0.02, 0.45 - 0.01, 0))
+    ok, area = ev(NoOverlap(), lay)
+    assert not ok and area == pytest.approx(0.02 * 0.01, rel=1e-6)
+
+
+def test_walkway_violations_weigh_one_each():
+    room = Room.rectangle(4, 6, openings=[Opening("door", "wall_0", 2.0, 0.9)])
+    lay = layout(("wardrobe", (2.0, 2.0, 1.0), 0.0, 3 - 0.5, 180), room=room)
+    out = Walkway(0.9).violations(lay)
+    assert out[0] == ("the door on wall_0 is cut off from the room", 1.0)
+    assert [size for _, size in out] == [1.0] * len(out)
+    # a bed walled in by two wardrobes and the north wall: the door is free, the bed not
+    lay = layout(
+        ("bed", (1.4, 1.0, 1.9), 0.0, -2.0, 0),
+        ("wardrobe", (1.3, 2.0, 3.0), -1.35, -1.5, 0),
+        ("wardrobe", (1.3, 2.0, 3.0), 1.35, -1.5, 0),
+        ("wardrobe", (1.4, 2.0, 0.6), 0.0, -0.3, 0),
+        room=room,
+    )
+    bed = lay.placed[0]
+    assert (f"no 0.90 m walkway reaches the {bed}", 1.0) in Walkway(0.9).violations(lay)
+
+
+def test_default_rotation_step_is_a_quarter_turn_and_walkway_0_9_m():
+    for yaw in (0, 90, 180, 270):
+        assert ev(RotationSnap(), layout(("dresser", DRESSER, 0.0, 0.0, yaw)))[0]
+    ok, dev = ev(RotationSnap(), layout(("dresser", DRESSER, 0.0, 0.0, 30)))
+    assert not ok and dev == pytest.approx(30)
+    # a 1.0 m passage is wide enough for the default 0.9 m walker
+    assert ev(Walkway(), corridor(1.0))[0]
+    assert not ev(Walkway(), corridor(0.8))[0]
+
+
+def test_a_door_keeps_its_full_height_clear_whatever_its_sill():
+    # a (raised-threshold) door with a 0.3 m sill: a 0.25 m low piece in its zone still
+    # blocks it; a window with the same sill would be clear above a 0.25 m piece
+    door = Room.rectangle(4, 4, openings=[Opening("door", "wall_0", 2.0, 0.9, sill=0.3)])
+    low = ("side table", (0.5, 0.25, 0.4), 0.0, 2 - 0.3, 0)
+    ok, area = ev(OpeningsClear(), layout(low, room=door))
+    assert not ok and area == pytest.approx(0.5 * 0.4)
+    window = Room.rectangle(
+        4, 4, openings=[Opening("window", "wall_0", 2.0, 0.9, height=1.0, sill=0.3)]
+    )
+    assert ev(OpeningsClear(), layout(low, room=window)) == (True, 0.0)

@@ -525,3 +525,26 @@ def test_a_rule_with_several_partners_measures_the_nearest_one_first_listed():
     for pieces in ((chair, near, far), (chair, far, near)):
         ok, d, cost = measure(Near("armchair", "dresser", max=1.0), layout(*pieces))
         assert not ok and d == pytest.approx(1.3) and cost == pytest.approx(0.3)
+
+
+def test_left_of_allows_half_a_metre_by_default():
+    bed = (1.6, 1.0, 2.0)
+    ns = (0.5, 0.6, 0.4)
+    lay = layout(("bed", bed, 0, -1.0, 0), ("nightstand", ns, 0.8 + 0.7 + 0.25, -1.8, 0))
+    ok, gap, cost = measure(LeftOf("nightstand", "bed"), lay)
+    assert not ok and gap == pytest.approx(0.7) and cost == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize(("bed_yaw", "turn"), [(82, 0), (98, 180)])
+def test_beside_survives_fronts_whose_dot_product_rounds_past_one(bed_yaw, turn):
+    # sin² + cos² of 82° is 1 + 2e-16 in float64 (and the fronts at 98° and 278° give
+    # −1 − 2e-16): the angle between the fronts must still come out (0° or 180°)
+    fa = (math.sin(math.radians(bed_yaw)), math.cos(math.radians(bed_yaw)))
+    t = math.radians(bed_yaw + turn)
+    dot = fa[0] * math.sin(t) + fa[1] * math.cos(t)
+    assert abs(dot) > 1.0  # the float rounding this test is about
+    bed, ns = (1.6, 1.0, 2.0), (0.5, 0.6, 0.4)
+    lay = layout(("bed", bed, 0, 0, bed_yaw), ("nightstand", ns, 0, 0, bed_yaw + turn))
+    rule = Beside("nightstand", "bed")
+    ok, gap, cost = measure(rule, lay)
+    assert not ok and math.isfinite(gap) and math.isfinite(cost)
