@@ -574,3 +574,48 @@ def test_surfel_rotations_compose_the_pose_in_float64():
         q = (q if q[0] >= 0 else -q).astype(np.float32)
         g = lift_surfels(d, rgb, K, T)
         np.testing.assert_array_equal(g.quats, np.broadcast_to(q, (4, 4)))
+
+
+def test_connection_ties_are_kept_as_documented():
+    # |Δz| ≤ threshold · min(z) and "no more than EDGE_CONTRAST times" are both inclusive:
+    # binary-exact depths put each jump exactly on its limit
+    small = np.array([[2.0, 2.0, 2.5, 2.5]] * 2, np.float32)  # 0.5 = 0.25 × 2, neighbours 0
+    assert depth_edges(small, 0.25)[0][:, 1].tolist() == [True, True]
+    assert depth_edges(small, 0.24)[0][:, 1].tolist() == [False, False]
+    steady = np.array([[2.0, 2.25, 3.0, 3.25]] * 2, np.float32)  # 0.75 = 3 × 0.25
+    assert depth_edges(steady, 0.04)[0][:, 1].tolist() == [True, True]
+    steeper = np.array([[2.0, 2.25, 3.0625, 3.3125]] * 2, np.float32)  # 0.8125 > 0.75
+    assert depth_edges(steeper, 0.04)[0][:, 1].tolist() == [False, False]
+    # the shared diagonal of a quad: (1, 0) at 2 m and (0, 1) at 2.5 m are exactly 0.25 ×
+    # 2 m apart, so triangle (0, 0)-(1, 0)-(0, 1) is kept though (1, 1) is cut off
+    d = np.array([[2.0, 2.5, 2.5], [2.0, 10.0, 10.0]], np.float32)
+    assert _has_face(lift_mesh(d, None, K, edge_threshold=0.25), d, [(0, 0), (1, 0), (0, 1)])
+    assert not _has_face(lift_mesh(d, None, K, edge_threshold=0.24), d, [(0, 0), (1, 0), (0, 1)])
+
+
+def test_missing_depth_raises_no_numpy_warnings():
+    # inf next to inf (rows, columns and the quad diagonal), NaN and 0: no surface there,
+    # and no "invalid value" RuntimeWarning either (notebooks show them as pink boxes)
+    import warnings
+
+    d = np.full((4, 5), 2.0, np.float32)
+    d[0, 2] = d[1, 1] = d[1, 2] = d[2, 2] = np.inf
+    d[2, 3], d[3, 0] = np.nan, 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        right, down = depth_edges(d, 0.04)
+        n = depth_normals(unproject_depth(d, K))
+        m = lift_mesh(d, None, K)
+    assert not right[1, 1] and not down[1, 2]  # inf is never connected
+    assert np.isfinite(n).all()
+    assert np.isfinite(m.vertices).all() and len(m.faces) > 0
+
+
+def test_depth_edges_reads_depth_as_float32_like_lift_mesh():
+    # 2.0800000001 m is 2.08 m + 1e-10: in float64 the 0.0800000001 m jump is over the
+    # 4 % of 2 m, in float32 (2.0799999 m) it is not. depth_edges reads depth as float32,
+    # as lift_mesh does, so it reports the connections the mesh is cut by
+    d = np.array([[2.0, 2.0, 2.0800000001, 2.0800000001]] * 2)
+    assert d[0, 2] - d[0, 1] > 0.04 * 2.0
+    assert depth_edges(d, 0.04)[0][:, 1].tolist() == [True, True]
+    assert _has_face(lift_mesh(d, None, K), d, [(0, 1), (1, 1), (0, 2)])
