@@ -687,3 +687,22 @@ def test_a_door_keeps_its_full_height_clear_whatever_its_sill():
         4, 4, openings=[Opening("window", "wall_0", 2.0, 0.9, height=1.0, sill=0.3)]
     )
     assert ev(OpeningsClear(), layout(low, room=window)) == (True, 0.0)
+
+
+def test_access_exemptions_of_custom_entries():
+    # a dining table of one's own with a 0.6 m front access space: chairs are drawn up to
+    # dining tables ('around' in the catalog), so a chair may stand in it, a dresser not
+    table = _custom("dining table", {"front": 0.6})
+    chair = (0.45, 0.9, 0.5)
+    lay = layout((table, (1.6, 0.75, 0.9), 0, -1.0, 0), ("chair", chair, 0, -0.3, 180))
+    assert ev(AccessClear(), lay) == (True, 0.0)
+    lay = layout((table, (1.6, 0.75, 0.9), 0, -1.0, 0), ("dresser", DRESSER, 0, -0.3, 180))
+    assert not ev(AccessClear(), lay)[0]
+    # a custom stool whose rule names several targets ('beside' a wardrobe or a bed) may
+    # stand in the wardrobe's 0.7 m front space
+    from worldnb.catalog import CatalogEntry
+
+    stool = CatalogEntry("stool", (0.3, 1), (0.3, 1), (0.3, 1), front=False,
+                         rules=({"type": "beside", "target": ["bed", "wardrobe"]},))  # fmt: skip
+    lay = layout(("wardrobe", WARDROBE, 0, -1.7, 0), (stool, (0.4, 0.45, 0.4), 0, -1.1, 0))
+    assert ev(AccessClear(), lay) == (True, 0.0)
