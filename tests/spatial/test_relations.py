@@ -644,3 +644,13 @@ def test_bad_frame_error_names_the_type_given():
     assert str(err.value) == (
         "frame: expected a Frame (ViewerFrame, RoomFrame, ObjectFrame, EgoFrame), got str"
     )
+
+
+def test_frame_takes_any_two_numbers_as_a_float_origin_and_forward():
+    # a (1, 2) row (as a slice of an (N, 2) array gives) and integers are read as (2,)
+    # float vectors: the same frame as test_frame_axes_coords_and_bearing's
+    f = Frame(np.array([[1, 2]]), np.array([[0, -3]]))
+    assert f.origin.shape == (2,) and f.origin.dtype == np.float64
+    assert f.origin.tolist() == [1.0, 2.0]
+    assert f.forward.tolist() == [0.0, -1.0] and f.right.tolist() == [1.0, 0.0]
+    np.testing.assert_array_equal(f.coords([[3.0, 2.0], [1.0, -1.0]]), [[2.0, 0.0], [0.0, 3.0]])
