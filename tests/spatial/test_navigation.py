@@ -447,3 +447,48 @@ def test_simplify_keeps_a_corner_right_after_the_start_and_a_two_step_turn():
     turn = np.array([[0, 1], [1, 1]], bool)
     assert not _line_free(turn, (0, 1), (1, 0))
     assert _simplify(turn, [(0, 1), (1, 1), (1, 0)]) == [(0, 1), (1, 1), (1, 0)]
+
+
+class _CountingPath(list):
+    """A path that fails the test once it has been read too often (a loop that never ends)."""
+
+    def __init__(self, cells, limit):
+        super().__init__(cells)
+        self.reads, self.limit = 0, limit
+
+    def __getitem__(self, k):
+        self.reads += 1
+        assert self.reads <= self.limit, "the path was read over and over: a loop never ends"
+        return super().__getitem__(k)
+
+
+def test_simplify_reads_the_path_a_bounded_number_of_times():
+    # an L round a blocked block of cells and a straight corridor: a few reads per cell
+    # are enough. (0, 0) sees (1, 2): its samples fall in (0, 0), (0, 1) and (1, 2)
+    ell = np.zeros((3, 3), bool)
+    ell[0, :] = ell[:, 2] = True
+    for mask, cells, corners in (
+        (ell, [(0, 0), (0, 1), (0, 2), (1, 2), (2, 2)], [(0, 0), (1, 2), (2, 2)]),
+        (np.ones((1, 4), bool), [(0, 0), (0, 1), (0, 2), (0, 3)], [(0, 0), (0, 3)]),
+    ):
+        assert _simplify(mask, _CountingPath(cells, 20 * len(cells))) == corners
+
+
+def test_astar_queues_each_cell_of_a_corridor_once(monkeypatch):
+    # along a 1-cell corridor every cell is reached once, by one walk of whole steps: a
+    # second push (of the start, or of a cell at a cost no lower) means the search loops
+    import heapq as real
+    import types
+
+    from worldnb.spatial import navigation
+
+    queued = set()
+
+    def push(heap, item):
+        assert item[1] not in queued and item[1] != (0, 0), f"{item[1]} queued again"
+        queued.add(item[1])
+        real.heappush(heap, item)
+
+    fake = types.SimpleNamespace(heappush=push, heappop=real.heappop)
+    monkeypatch.setattr(navigation, "heapq", fake)
+    assert _astar(np.ones((1, 5), bool), (0, 0), (0, 4)) == [(0, c) for c in range(5)]
