@@ -492,3 +492,11 @@ def test_astar_queues_each_cell_of_a_corridor_once(monkeypatch):
     fake = types.SimpleNamespace(heappush=push, heappop=real.heappop)
     monkeypatch.setattr(navigation, "heapq", fake)
     assert _astar(np.ones((1, 5), bool), (0, 0), (0, 4)) == [(0, c) for c in range(5)]
+
+
+@pytest.mark.parametrize("cell", [math.inf, 0, -0.5, True])
+def test_a_cell_that_is_not_a_positive_finite_size_is_named(cell):
+    s = Scene(room=Room.rectangle(4, 4))
+    with pytest.raises(QueryError) as err:
+        walkable_grid(s, cell=cell)
+    assert str(err.value) == f"cell: expected a positive cell size in metres, got {cell!r}"
