@@ -417,3 +417,14 @@ def test_contains_xz_names_its_argument_in_shape_errors():
     with pytest.raises(InputError, match=r"^xz: expected shape \(N, 2\), got \(3,\)$"):
         room.contains_xz([1.0, 2.0, 3.0])
     assert room.contains_xz(np.zeros((0, 2))).tolist() == []
+
+
+def test_floor_queries_keep_points_in_float64_far_from_the_origin():
+    # a 4 × 4 m room 65.5 km out (x0 = 2¹⁶: its corners are exact in float32, whose steps
+    # are 4 mm just below x0): a point 1 mm beyond the west wall is outside, 1 mm from it
+    x0 = 65536.0
+    room = Room([(x0, 0), (x0 + 4, 0), (x0 + 4, 4), (x0, 4)])
+    assert room.contains_xz([[x0 - 0.001, 2.0], [x0 + 0.001, 2.0]]).tolist() == [False, True]
+    west = min(room.walls, key=lambda w: abs(float(w.start[0]) - x0) + abs(float(w.end[0]) - x0))
+    assert west.start[0] == west.end[0] == x0
+    np.testing.assert_allclose(west.distance_to([[x0 - 0.001, 2.0]]), [0.001], rtol=1e-6)

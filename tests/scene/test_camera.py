@@ -360,3 +360,12 @@ def test_camera_pose_tolerances():
         with pytest.raises(InputError) as err:
             Camera(K, 4, 4, T)
         assert str(err.value) == rotation_msg
+
+
+def test_look_at_aims_in_float64_far_from_the_origin():
+    # 10 km out, float32 steps are 1 m: a 0.3 m sideways offset between eye and target
+    # must still turn the view, so the direction is worked out before any float32 rounding
+    want = np.array([-0.3, 0.0, 1.0]) / np.sqrt(1.09)
+    for eye, target in (((1e7 + 0.3, 0, 0), (1e7, 0, 1)), ((1e7, 0, 0), (1e7 - 0.3, 0, 1))):
+        cam = Camera.look_at(eye=eye, target=target)
+        np.testing.assert_allclose(cam.T_world_camera[:3, 2], want, atol=1e-6)
