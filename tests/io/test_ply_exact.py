@@ -15,8 +15,8 @@ import pytest
 from plyfile import PlyData, PlyElement
 
 import worldnb
-from worldnb.errors import FormatError
-from worldnb.scene import Mesh, PointCloud
+from worldnb.errors import FormatError, InputError
+from worldnb.scene import Mesh, PointCloud, Scene
 from worldnb.scene.io.ply import gaussians_ply_properties
 
 BIN = "format binary_little_endian 1.0"
@@ -312,3 +312,30 @@ def test_gaussians_property_names_default_to_sh_degree_0():
         "x", "y", "z", "nx", "ny", "nz", "f_dc_0", "f_dc_1", "f_dc_2",
         "opacity", "scale_0", "scale_1", "scale_2", "rot_0", "rot_1", "rot_2", "rot_3",
     ]  # fmt: skip
+
+
+# ---- writing -------------------------------------------------------------------------------
+def test_the_written_header_is_little_endian_and_says_who_wrote_it(tmp_path):
+    path = Scene(layers={"p": PointCloud(np.eye(3))}).export(tmp_path / "p.ply")
+    ply = PlyData.read(str(path))
+    assert (ply.byte_order, ply.comments) == ("<", ["written by worldnb"])
+
+
+def test_which_layer_messages(tmp_path):
+    mesh = Mesh(np.eye(3), [[0, 1, 2]])
+    with pytest.raises(InputError) as err:
+        Scene(layers={"a": mesh, "b": mesh}).export(tmp_path / "x.ply", layer="c")
+    assert str(err.value) == "layer: no layer 'c' in this scene; layers are a, b"
+    with pytest.raises(InputError) as err:
+        Scene().export(tmp_path / "x.ply", layer="c")
+    assert str(err.value) == "layer: no layer 'c' in this scene; layers are none"
+    with pytest.raises(InputError) as err:
+        Scene(layers={"room": mesh}).export(tmp_path / "x.ply")
+    assert str(err.value) == (
+        "export .ply: the scene has no Gaussians or point-cloud layer; "
+        "to write a mesh pass layer='room'"
+    )
+    with pytest.raises(InputError) as err:
+        Scene().export(tmp_path / "x.ply")
+    assert str(err.value) == "export .ply: the scene has no Gaussians or point-cloud layer"
+    assert list(tmp_path.iterdir()) == []

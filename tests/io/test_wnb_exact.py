@@ -121,6 +121,12 @@ def test_bad_manifests(manifest, arrays, problem, tmp_path):
     assert _error(path) == f"{path}: {problem}"
 
 
+@pytest.mark.parametrize("manifest", [{"layers": [POINTS]}, {"images": ["rgb"]}])
+def test_layers_or_images_without_an_arrays_member(manifest, tmp_path):
+    path = _wnb(tmp_path / "no.wnb", manifest)
+    assert _error(path) == f"{path}: arrays.safetensors is missing"
+
+
 def test_invalid_values_are_reported_as_invalid_wnb_data(tmp_path):
     bad = XYZ.copy()
     bad[1, 2] = np.nan

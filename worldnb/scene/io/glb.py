@@ -112,9 +112,8 @@ def _points_primitive(b: GlbBuilder, xyz, rgb, normals, material: int) -> dict |
     if len(xyz) == 0:
         return None
     attrs = {"POSITION": b.accessor(xyz, target=ARRAY_BUFFER, bounds=True)}
-    attrs["COLOR_0"] = b.accessor(
-        _rgba_u8(np.clip(rgb, 0, 1)), target=ARRAY_BUFFER, normalized=True
-    )
+    # _rgba_u8 clips: Gaussians' base colours may leave [0, 1]
+    attrs["COLOR_0"] = b.accessor(_rgba_u8(rgb), target=ARRAY_BUFFER, normalized=True)
     if normals is not None:
         norm = np.linalg.norm(normals.astype(np.float64), axis=1, keepdims=True)
         if np.all(norm > 1e-12):
