@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import warnings
 import zipfile
+import zlib
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ from safetensors.numpy import load as st_load
 from safetensors.numpy import save as st_save
 
 import worldnb
-from worldnb.errors import FormatError
+from worldnb.errors import FormatError, InputError
 from worldnb.scene import Mesh, PointCloud, Scene
 from worldnb.scene.io import wnb
 
@@ -336,3 +337,33 @@ def test_compact_keeps_uv_and_empty_layers_exact(tmp_path):
     np.testing.assert_array_equal(back.layers["m"].uv, uv)
     assert not any(k.startswith("layers/e/") for k in enc)
     assert len(back.layers["e"]) == 0
+
+
+# ---- writing ----------------------------------------------------------------------------------
+def test_both_members_are_deflated_the_arrays_at_level_1(tmp_path):
+    rng = np.random.default_rng(5)
+    xyz = np.round(rng.normal(size=(3000, 3)), 2).astype(np.float32)  # compressible, not trivially
+    path = Scene(layers={"p": PointCloud(xyz)}).save(tmp_path / "z.wnb")
+    with zipfile.ZipFile(path) as zf:
+        infos = {i.filename: i for i in zf.infolist()}
+        blob = zf.read("arrays.safetensors")
+    assert list(infos) == ["manifest.json", "arrays.safetensors"]
+    assert {i.compress_type for i in infos.values()} == {zipfile.ZIP_DEFLATED}
+    # raw deflate (zipfile's wbits=-15) at level 1, the fast level: the same packed size
+    sizes = {}
+    for level in (1, 2, 6):
+        c = zlib.compressobj(level, zlib.DEFLATED, -15)
+        sizes[level] = len(c.compress(blob) + c.flush())
+    assert len(set(sizes.values())) == 3  # the levels tell apart on this data
+    assert infos["arrays.safetensors"].compress_size == sizes[1]
+
+
+def test_saving_needs_the_wnb_extension(tmp_path):
+    path = tmp_path / "s.glb"
+    with pytest.raises(InputError) as err:
+        Scene().save(path)
+    assert str(err.value) == (
+        f"{path}: a saved scene needs the .wnb extension "
+        "(use scene.export() for .glb, .ply or .json)"
+    )
+    assert list(tmp_path.iterdir()) == []
