@@ -188,3 +188,11 @@ def test_glb_options_and_messages():
     with pytest.raises(InputError) as err:
         glb_bytes(scene, layers=["pts", "nope"])
     assert str(err.value) == "layers: no layer 'nope'; layers are nothing, pts, g, tex"
+
+
+def test_a_texture_set_out_of_range_after_construction_clips_not_wraps():
+    mesh = Mesh(TRI, [[0, 1, 2]], uv=TRI[:, :2], texture=np.zeros((1, 2, 3), np.float32))
+    mesh.texture = np.array([[[-0.5, 0, 1], [2.0, 0.5, 1.01]]], np.float32)  # bypasses checks
+    gltf, binary = _chunks(glb_bytes(Scene(layers={"m": mesh})))
+    png = Image.open(io.BytesIO(_view_bytes(gltf, binary, gltf["images"][0]["bufferView"])))
+    np.testing.assert_array_equal(np.asarray(png), [[[0, 0, 255], [255, 128, 255]]])

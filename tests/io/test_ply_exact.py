@@ -339,3 +339,12 @@ def test_which_layer_messages(tmp_path):
         Scene().export(tmp_path / "x.ply")
     assert str(err.value) == "export .ply: the scene has no Gaussians or point-cloud layer"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_colours_set_out_of_range_after_construction_clip_not_wrap(tmp_path):
+    p = PointCloud(np.eye(3))
+    p.rgb = np.array([[-0.5, 0, 1], [2.0, 0.5, 1.01], [1, 1, 1]], np.float32)  # bypasses checks
+    path = Scene(layers={"p": p}).export(tmp_path / "p.ply")
+    v = PlyData.read(str(path))["vertex"]
+    rgb = np.stack([v["red"], v["green"], v["blue"]], axis=1)
+    np.testing.assert_array_equal(rgb, [[0, 0, 255], [255, 128, 255], [255, 255, 255]])
