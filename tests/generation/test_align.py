@@ -121,3 +121,22 @@ def test_fallback_scale_is_the_median_ratio_and_rmse_over_its_best_80_percent():
     r = np.sort(np.abs(ratio * x - y))[:81]
     assert s == pytest.approx(ratio, rel=1e-12) and t == 0.0
     assert rmse == pytest.approx(float(np.sqrt(np.mean(r**2))), rel=1e-9)
+
+
+def test_a_flat_target_does_not_flatten_the_new_depth():
+    # the known pixels see a wall 3 m away, square on (to 0.2 mm); the new depth map
+    # calls it a slanted wall 1.4–1.6 m away. Least squares would fit s = 0.001,
+    # t ≈ 3 (every new pixel at 3 m: the new surface flattened). The scale cannot be
+    # told from a flat target, so the fit falls back to the median ratio 3 / 1.5 = 2.
+    h, w = 20, 30
+    depth = np.tile(np.linspace(1.4, 1.6, w), (h, 1))
+    target = 3.0 + 0.001 * (depth - 1.5)
+    known = np.ones((h, w), bool)
+    s, t, _ = align_depth(depth, target, known)
+    assert t == 0.0
+    assert s == pytest.approx(np.median(target / depth), rel=1e-12)
+    assert s == pytest.approx(2.0, rel=1e-3)
+    # a target 4x the ratio away is still a usable fit (scale 1, shift 1 on 1–2 m depth)
+    depth = np.tile(np.linspace(1.0, 2.0, w), (h, 1))
+    s, t, _ = align_depth(depth, depth + 1.0, known)
+    assert (s, t) == (pytest.approx(1.0), pytest.approx(1.0))

@@ -18,8 +18,10 @@ def align_depth(
     """Fit ``target ≈ s · depth + t`` on the ``known`` pixels, robustly.
 
     Trimmed least squares: fit, keep the ``keep`` fraction with the smallest residuals,
-    refit, ``iters`` times. A fit that is not usable (too few pixels, ``s ≤ 0``) falls
-    back to the best pure scale (median ratio), then to identity.
+    refit, ``iters`` times. A fit that is not usable (too few pixels, ``s ≤ 0``, or a
+    scale more than 4× away from the median ratio ``target / depth``, as when the
+    target is flat and the scale cannot be told from it) falls back to the best pure
+    scale (median ratio), then to identity.
 
     Args:
         depth: (H, W) new depth (m).
@@ -43,8 +45,9 @@ def align_depth(
         sel = r <= np.quantile(r, keep)
         if sel.sum() < min_pixels:
             break
-    if not np.isfinite(s) or s <= 0:
-        s, t = float(np.median(y / x)), 0.0
+    ratio = float(np.median(y / x))
+    if not np.isfinite(s) or s <= 0 or not ratio / 4 <= s <= ratio * 4:
+        s, t = ratio, 0.0
         r = np.abs(s * x - y)
         sel = r <= np.quantile(r, keep)
     rmse = float(np.sqrt(np.mean((s * x[sel] + t - y[sel]) ** 2))) if sel.any() else float("nan")
