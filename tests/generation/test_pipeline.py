@@ -60,7 +60,7 @@ def test_generated_geometry_matches_the_truth(oracle_scene, room, room_camera, r
     # the floor was found: the generated frame has the floor at y = 0
     assert np.percentile(scene.layers["points"].xyz[:, 1], 1) == pytest.approx(0, abs=0.03)
     out = worldnb.render(scene, scene.cameras["input"], device="cpu")
-    assert psnr(out.rgb, room_render.rgb) > 21  # 64² with 1-px tiles, no refinement
+    assert psnr(out.rgb, room_render.rgb) > 21  # 64² with 1-px tiles
 
 
 def test_expansion_fills_the_holes(oracle_scene):

@@ -140,3 +140,63 @@ def test_targets_with_opaque_layers_behind_fit_what_render_shows(room_render, ro
     targets[0].behind = targets[0].behind[:10]
     with pytest.raises(InputError, match="behind"):
         refine_gaussians(g, targets, iters=1)
+
+
+def _with_copies_aside(g):
+    """``g`` and a copy of it 50 m to the side (out of the room camera's view): (N,)
+    flags mark the copies."""
+    from worldnb.scene import Gaussians
+
+    cat = np.concatenate
+    aside = g.means + np.float32([50, 0, 0])
+    both = Gaussians(cat([g.means, aside]), cat([g.scales] * 2), cat([g.quats] * 2),
+                     cat([g.opacities] * 2), cat([g.colors] * 2))  # fmt: skip
+    return both, np.arange(len(both)) >= len(g)
+
+
+def test_an_every_step_target_fits_as_if_alone_when_the_others_adjust_other_gaussians(
+    room_render, room_camera
+):
+    from worldnb.scene import Camera
+
+    cam = room_camera
+    g, aside = _with_copies_aside(_blurred_start(room_render, cam))
+    side = Camera(cam.K, cam.width, cam.height, cam.T_world_camera.copy())
+    side.T_world_camera[0, 3] += 50  # sees the copies as the room camera sees the originals
+    photo = RefineTarget(cam, room_render.rgb, every_step=True)
+    alone = refine_gaussians(g, [photo], iters=4, lr=0.05, patience=100)
+    view = RefineTarget(side, np.zeros_like(room_render.rgb), adjusts=aside)
+    both = refine_gaussians(g, [photo, view], iters=4, lr=0.05, patience=100)
+    n = int((~aside).sum())
+    # the photo's Gaussians took exactly the photo-only steps; the view changed its own
+    np.testing.assert_allclose(both.gaussians.colors[:n], alone.gaussians.colors[:n], atol=1e-6)
+    assert np.abs(both.gaussians.colors[n:] - alone.gaussians.colors[n:]).max() > 0.1
+    assert both.losses[0] > alone.losses[0]  # both images are in each step's loss
+
+
+def test_a_target_changes_only_the_gaussians_it_adjusts(room_render, room_camera):
+    cam = room_camera
+    g = _blurred_start(room_render, cam)
+    mine = np.arange(len(g)) % 2 == 0
+    res = refine_gaussians(g, [RefineTarget(cam, room_render.rgb, adjusts=mine)], iters=3, lr=0.05)
+    out = res.gaussians
+    for key in ("colors", "opacities", "scales"):
+        a, b = getattr(out, key), getattr(g, key)
+        np.testing.assert_array_equal(a[~mine], np.clip(b[~mine], 1e-3, 1 - 1e-3)
+                                      if key == "colors" else b[~mine])  # fmt: skip
+        assert np.abs(a[mine] - b[mine]).max() > 1e-3, key
+    with pytest.raises(InputError, match="adjusts"):
+        refine_gaussians(g, [RefineTarget(cam, room_render.rgb, adjusts=mine[1:])], iters=1)
+    with pytest.raises(InputError, match="adjusts"):
+        refine_gaussians(g, [RefineTarget(cam, room_render.rgb, adjusts=mine * 1)], iters=1)
+
+
+def test_fit_means_false_keeps_the_centres(room_render, room_camera):
+    cam = room_camera
+    g = _blurred_start(room_render, cam)
+    t = [RefineTarget(cam, room_render.rgb)]
+    kept = refine_gaussians(g, t, iters=3, lr=0.05, fit_means=False).gaussians
+    np.testing.assert_array_equal(kept.means, g.means)
+    assert np.abs(kept.colors - g.colors).max() > 1e-3
+    moved = refine_gaussians(g, t, iters=3, lr=0.05).gaussians
+    assert np.abs(moved.means - g.means).max() > 0

@@ -119,7 +119,7 @@ class GenerationConfig:
     )
     # ---- refinement --------------------------------------------------------------
     refine_iters: int = _f(
-        0,
+        10,
         "Adam steps refining the Gaussians against the photo and the views (0: off)",
         (0, 2000),
         5,

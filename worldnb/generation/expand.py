@@ -99,11 +99,17 @@ def find_holes(alpha: np.ndarray, threshold: float, dilate: int) -> tuple[np.nda
 
 
 def _visible_in(
-    depth: np.ndarray, cam: Camera, other: Camera, other_depth: np.ndarray, tol: float = 0.03
+    depth: np.ndarray,
+    cam: Camera,
+    other: Camera,
+    other_depth: np.ndarray,
+    tol: float = 0.03,
+    front: float = np.inf,
 ) -> np.ndarray:
     """(H, W) bool: pixels of ``cam`` whose surface point ``other`` would show: inside its
     image and not behind the surface it saw there (nearer than ``other_depth`` plus
-    ``tol`` relative) — the surface it saw itself, or something in front of it."""
+    ``tol`` relative) — the surface it saw itself, or something in front of it (by at
+    most ``front`` relative: ``front=tol`` keeps to the surface it saw)."""
     pts = cam.unproject(np.where(np.isfinite(depth), depth, np.nan)).reshape(-1, 3)
     ok = np.all(np.isfinite(pts), axis=1)
     uv, z = other.project(np.where(ok[:, None], pts, 0.0))
@@ -111,7 +117,8 @@ def _visible_in(
     inside = ok & (z > 0) & (col >= 0) & (col < other.width) & (row >= 0) & (row < other.height)
     shown = np.zeros(len(pts), bool)
     with np.errstate(invalid="ignore"):
-        shown[inside] = z[inside] <= (1 + tol) * other_depth[row[inside], col[inside]]
+        seen = other_depth[row[inside], col[inside]]
+        shown[inside] = (z[inside] <= (1 + tol) * seen) & (z[inside] >= (1 - front) * seen)
     return shown.reshape(depth.shape)
 
 
@@ -179,10 +186,11 @@ def expand(
         device: render device.
         on_view: called with each finished view (previews, progress).
         check: called between steps; raises to cancel.
-        input_depth: (H, W) metric depth of the input view; new surfels and points are
-            not added where the input camera already saw the surface (its own surfels
-            are sharper there, and footprints sized for another view would overhang
-            object edges in it). With it the input view carves free space first.
+        input_depth: (H, W) metric depth of the input view; new mesh faces, surfels and
+            points are not added where the input camera already saw the surface (the
+            photo's own geometry draws it; a duplicate would hide or blur it, and
+            footprints sized for another view would overhang object edges in it). With
+            it the input view carves free space first.
 
     Returns:
         The generated views in path order.
@@ -241,13 +249,20 @@ def expand(
                 # (plus one pixel): on the ring they would duplicate the surface that is
                 # already there and blur it.
                 core = valid & ndimage.binary_dilation(holes, iterations=1)
+                joined = valid
                 if input_depth is not None:
-                    # the input's own surfels draw what the photo shows; a new one the
-                    # input camera would show is a duplicate or overhangs an edge there
-                    core &= ~_visible_in(d, cam, input_camera, input_depth)
+                    # The photo's view shows what the photo saw. A new mesh keeps its
+                    # ring only off the surfaces the photo saw (a duplicate there hides
+                    # the photo's own, nearly coplanar, faces); anything further in front
+                    # is the carving's to reject. No new surfel goes where the input camera
+                    # would show it, nor next to such a pixel (its footprint reaches one
+                    # pixel further).
+                    joined = valid & ~_visible_in(d, cam, input_camera, input_depth, front=0.03)
+                    shown = _visible_in(d, cam, input_camera, input_depth)
+                    core &= ~ndimage.binary_dilation(shown, iterations=1)
                 K, T = cam.K, cam.T_world_camera
                 geometry.add(
-                    lift_mesh(d, rgb, K, T, config.depth_edge_threshold, valid),
+                    lift_mesh(d, rgb, K, T, config.depth_edge_threshold, joined),
                     lift_surfels(d, rgb, K, T, config.surfel_stride, core),
                     lift_points(d, rgb, K, T, config.point_stride, core),
                 )

@@ -325,9 +325,15 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
     refine_info = None
     with run.stage("refine"):
         if cfg.refine_iters > 0 and "gaussians" in layers:
-            # the real photo is drawn as often as all generated views together
-            targets = [RefineTarget(cam, img.rgb, valid, weight=max(1, len(views)))]
-            targets += [RefineTarget(v.camera, v.rgb) for v in views if v.refused is None]
+            # The photo is evidence: its view is in every step's loss, and a generated
+            # view may change only the Gaussians lifted from generated views (the input's
+            # come first), so adding views never makes the photo's view fit worse.
+            targets = [RefineTarget(cam, img.rgb, valid, every_step=True)]
+            new = np.arange(len(layers["gaussians"])) >= len(pieces.gaussians[0])
+            if new.any():
+                targets += [
+                    RefineTarget(v.camera, v.rgb, adjusts=new) for v in views if v.refused is None
+                ]
             _put_opaque_layers_behind(targets, layers, pick_device(device))
 
             def on_step(i: int, loss: float):
@@ -343,6 +349,7 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
                 device=pick_device(device),
                 seed=cfg.seed,
                 callback=on_step,
+                fit_means=False,  # the depth placed them; the points layer shares them
             )
             layers["gaussians"] = res.gaussians
             refine_info = {

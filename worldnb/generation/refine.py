@@ -72,6 +72,12 @@ class RefineTarget:
     none): Gaussians at or behind it are hidden at that pixel (not on gsplat's CUDA
     kernels, which take no depth limit). Both None: the Gaussians alone over the
     background.
+
+    ``every_step``: the target's loss is added to every step's (besides the target
+    drawn from the others; its ``weight`` is unused): the photo, whose view must not
+    fit worse because generated views were added. ``adjusts`` (N,) bool: the Gaussians
+    this target's loss may change (None: all); the others are held as they are for it,
+    so a generated view never changes what the photo's Gaussians show.
     """
 
     camera: Camera
@@ -80,6 +86,8 @@ class RefineTarget:
     weight: float = 1.0
     behind: np.ndarray | None = None
     depth_limit: np.ndarray | None = None
+    every_step: bool = False
+    adjusts: np.ndarray | None = None
 
 
 @dataclass
@@ -175,6 +183,45 @@ def _half(cam: Camera, rgb: torch.Tensor, mask: torch.Tensor | None, behind=None
     return c, shrink(rgb).contiguous(), m, behind, limit
 
 
+def _adjusts(a, n: int, i: int, dev) -> torch.Tensor | None:
+    """A target's ``adjusts`` as an (N, 1) bool tensor (None: all Gaussians)."""
+    if a is None:
+        return None
+    a = np.asarray(a)
+    if a.dtype != np.bool_ or a.shape != (n,):
+        raise InputError(
+            f"targets[{i}].adjusts: expected an ({n},) bool array (one flag per Gaussian), "
+            f"got {a.dtype} {a.shape}"
+        )
+    return torch.as_tensor(a, device=dev)[:, None]
+
+
+def _held(params, adjusts: torch.Tensor | None):
+    """The parameters with the Gaussians outside ``adjusts`` detached: a loss through
+    them changes only the others."""
+    if adjusts is None:
+        return params
+    out = []
+    for p in params:
+        m = adjusts if p.ndim == 2 else adjusts[:, 0]
+        out.append(torch.where(m, p, p.detach()))
+    return tuple(out)
+
+
+def _image_loss(rendered, rgb, mask, ssim_weight: float) -> torch.Tensor:
+    """``(1 − λ) L1 + λ (1 − SSIM)`` over the pixels ``mask`` marks (all when None)."""
+    diff = (rendered - rgb).abs()
+    s_map = ssim(rendered, rgb, reduce=False)
+    if mask is None:
+        l1, d_ssim = diff.mean(), (1 - s_map).mean()
+    else:
+        w = mask.float()
+        n = w.sum().clamp_min(1)
+        l1 = (diff.mean(-1) * w).sum() / n
+        d_ssim = ((1 - s_map) * w).sum() / n
+    return (1 - ssim_weight) * l1 + ssim_weight * d_ssim
+
+
 def refine_gaussians(
     gaussians: Gaussians,
     targets: Sequence[RefineTarget],
@@ -188,6 +235,7 @@ def refine_gaussians(
     callback: Callable[[int, float], bool | None] | None = None,
     rasterizer: str = "auto",
     coarse_fraction: float = 0.0,
+    fit_means: bool = True,
 ) -> RefineResult:
     """Fit Gaussians to images with Adam through :func:`worldnb.rendering.rasterize_gaussians`.
 
@@ -211,6 +259,9 @@ def refine_gaussians(
             vectorised pair path: the slow reference, any device) or ``"gsplat"``.
         coarse_fraction: the first ``coarse_fraction × iters`` steps fit the targets at
             half resolution (a coarse-to-fine pyramid: about 3x cheaper steps).
+        fit_means: False keeps the centres where they are and fits only the shapes,
+            opacities and colours (:func:`worldnb.generate` does: its centres come from
+            the depth, and its points layer shares them).
 
     Returns:
         :class:`RefineResult`.
@@ -234,11 +285,12 @@ def refine_gaussians(
         return torch.nn.Parameter(torch.tensor(np.asarray(a), dtype=torch.float32, device=dev))
 
     means, log_s, quats = p(g.means), p(g.scales), p(g.quats)
+    means.requires_grad_(fit_means)
     logit_o, colors = p(g.opacities), p(np.clip(g.colors, 1e-3, 1 - 1e-3))
     extent = float(np.linalg.norm(np.ptp(g.means, axis=0))) if len(g) else 1.0
     opt = torch.optim.Adam(
         [
-            {"params": [means], "lr": lr * 0.01 * max(extent, 1e-3)},
+            *([{"params": [means], "lr": lr * 0.01 * max(extent, 1e-3)}] if fit_means else []),
             {"params": [log_s, quats], "lr": lr * 0.5},
             {"params": [logit_o, colors], "lr": lr},
         ],
@@ -255,7 +307,7 @@ def refine_gaussians(
             raise InputError(f"targets[{i}].{name}: expected shape {shape}, got {a.shape}")
         return torch.as_tensor(a, device=dev)
 
-    tgt = []
+    tgt, adjusts = [], []
     for i, t in enumerate(targets):
         tgt.append(
             (
@@ -266,31 +318,31 @@ def refine_gaussians(
                 image(t.depth_limit, t.camera, None, "depth_limit", i),
             )
         )
+        adjusts.append(_adjusts(t.adjusts, len(g), i, dev))
+    always = [i for i, t in enumerate(targets) if t.every_step]
+    drawn = [i for i, t in enumerate(targets) if not t.every_step]
     rng = np.random.default_rng(seed)
-    w = np.array([max(float(t.weight), 0.0) for t in targets])
-    if not w.sum() > 0:
+    w = np.array([max(float(targets[i].weight), 0.0) for i in drawn])
+    if drawn and not w.sum() > 0:
         raise InputError("targets: at least one weight must be > 0")
-    draws = rng.choice(len(tgt), size=iters, p=w / w.sum())
+    draws = [[]] * iters
+    if drawn:
+        draws = [[drawn[k]] for k in rng.choice(len(drawn), size=iters, p=w / w.sum())]
     n_coarse = round(coarse_fraction * iters)
     coarse = [_half(*t) for t in tgt] if n_coarse else []
+    per_pass = max(1, len(drawn))
     losses: list[float] = []
     best, since, epoch_losses, stopped = float("inf"), 0, [], False
     for step in range(iters):
         if n_coarse and step == n_coarse:  # a finer loss: early stopping starts afresh
             best, since, epoch_losses = float("inf"), 0, []
-        cam, rgb, mask, behind, limit = (coarse if step < n_coarse else tgt)[draws[step]]
         params = (means, quats, torch.exp(log_s), torch.sigmoid(logit_o), colors.clamp(0, 1))
-        render_rgb = _render_rgb(gs, params, cam, bg, compositor, behind, limit)
-        diff = (render_rgb - rgb).abs()
-        s_map = ssim(render_rgb, rgb, reduce=False)
-        if mask is not None:
-            w = mask.float()
-            n = w.sum().clamp_min(1)
-            l1 = (diff.mean(-1) * w).sum() / n
-            d_ssim = ((1 - s_map) * w).sum() / n
-        else:
-            l1, d_ssim = diff.mean(), (1 - s_map).mean()
-        loss = (1 - ssim_weight) * l1 + ssim_weight * d_ssim
+        loss = 0.0
+        for i in always + draws[step]:
+            cam, rgb, mask, behind, limit = (coarse if step < n_coarse else tgt)[i]
+            held = _held(params, adjusts[i])
+            rendered = _render_rgb(gs, held, cam, bg, compositor, behind, limit)
+            loss = loss + _image_loss(rendered, rgb, mask, ssim_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -299,13 +351,13 @@ def refine_gaussians(
         epoch_losses.append(value)
         if callback is not None and callback(step, value) is False:
             raise CancelledError("refinement cancelled; nothing was returned")
-        if len(epoch_losses) >= len(tgt):  # compare whole passes over the targets
+        if len(epoch_losses) >= per_pass:  # compare whole passes over the drawn targets
             mean = float(np.mean(epoch_losses))
             epoch_losses = []
             if mean < best * (1 - 1e-3):
                 best, since = mean, 0
             else:
-                since += len(tgt)
+                since += per_pass
             if since >= patience:
                 stopped = True
                 break
