@@ -28,7 +28,14 @@ from .inpaint import CallableInpaint, DiffusersInpaint, Inpainter, as_inpainter
 from .lift import depth_normals, lift_mesh, lift_points, lift_surfels, unproject_depth
 from .metric import camera_pose, choose_intrinsics, fit_floor, to_metric
 from .path import PathView, ViewContext, expansion_path
-from .pipeline import GenerationEvent, InputGeometry, estimate_geometry, generate, merge_layers
+from .pipeline import (
+    GenerationEvent,
+    InputGeometry,
+    estimate_geometry,
+    generate,
+    merge_layers,
+    refinement_targets,
+)
 from .refine import RefineResult, RefineTarget, refine_gaussians, ssim
 from .segment import CallableSegment, Segmentation, Segmenter, as_segmenter
 from .understanding import understand, understand_scene
@@ -81,6 +88,7 @@ __all__ = [
     "load_image",
     "merge_layers",
     "refine_gaussians",
+    "refinement_targets",
     "ssim",
     "to_metric",
     "understand",

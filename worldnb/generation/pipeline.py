@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +29,14 @@ from .path import ViewContext, expansion_path
 from .refine import RefineTarget, refine_gaussians
 from .segment import Segmentation, _is_segmentation, as_segmenter
 
-__all__ = ["GenerationEvent", "InputGeometry", "estimate_geometry", "generate", "merge_layers"]
+__all__ = [
+    "GenerationEvent",
+    "InputGeometry",
+    "estimate_geometry",
+    "generate",
+    "merge_layers",
+    "refinement_targets",
+]
 
 STAGES = ("image", "backends", "depth", "lift", "expand", "refine", "scene", "understand")
 
@@ -325,16 +332,15 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
     refine_info = None
     with run.stage("refine"):
         if cfg.refine_iters > 0 and "gaussians" in layers:
-            # The photo is evidence: its view is in every step's loss, and a generated
-            # view may change only the Gaussians lifted from generated views (the input's
-            # come first), so adding views never makes the photo's view fit worse.
-            targets = [RefineTarget(cam, img.rgb, valid, every_step=True)]
-            new = np.arange(len(layers["gaussians"])) >= len(pieces.gaussians[0])
-            if new.any():
-                targets += [
-                    RefineTarget(v.camera, v.rgb, adjusts=new) for v in views if v.refused is None
-                ]
-            _put_opaque_layers_behind(targets, layers, pick_device(device))
+            targets = refinement_targets(
+                cam,
+                img.rgb,
+                [(v.camera, v.rgb) for v in views if v.refused is None],
+                layers,
+                len(pieces.gaussians[0]),
+                valid,
+                pick_device(device),
+            )
 
             def on_step(i: int, loss: float):
                 run.emit(GenerationEvent("refine", "step", run.step, run.total, f"{i}: {loss:.4f}"))
@@ -386,6 +392,51 @@ def _generate(run: _Run, image, cfg, depth, inpaint, segment, device) -> Scene:
             )
     scene.meta["timings"] = dict(run.timings)
     return scene
+
+
+def refinement_targets(
+    camera: Camera,
+    photo: np.ndarray,
+    views: Sequence[tuple[Camera, np.ndarray]],
+    layers: dict,
+    n_photo_gaussians: int,
+    mask: np.ndarray | None = None,
+    device: str = "cpu",
+) -> list[RefineTarget]:
+    """The images :func:`generate` refines the Gaussians against, photo first.
+
+    The photo is evidence: its view is in every step's loss (``every_step``), and a
+    generated view may change only the Gaussians lifted from generated views (those
+    after the photo's first ``n_photo_gaussians``), so adding views never makes the
+    photo's view fit worse. Each target carries the render of the scene's opaque layers
+    (meshes, points) behind the Gaussians, as :func:`worldnb.render` shows them.
+
+    Args:
+        camera: the photo's camera; ``photo``: its (H, W, 3) float32 colours; ``mask``:
+            its (H, W) bool valid pixels (None: all).
+        views: ``(camera, rgb)`` of each accepted generated view.
+        layers: the scene's layers (``gaussians`` and the opaque ones).
+        n_photo_gaussians: how many of ``layers["gaussians"]`` (the first) the photo's
+            lifting made.
+        device: where to render the opaque layers.
+
+    Example:
+        >>> import numpy as np
+        >>> from worldnb import Camera
+        >>> from worldnb.generation import lift_surfels
+        >>> cam = Camera.look_at([0, 0, 0], [0, 0, -1], width=8, height=8)
+        >>> rgb = np.full((8, 8, 3), 0.5, np.float32)
+        >>> g = lift_surfels(np.full((8, 8), 2.0, np.float32), rgb, cam.K, cam.T_world_camera)
+        >>> t = refinement_targets(cam, rgb, [(cam, rgb)], {"gaussians": g}, 32)
+        >>> t[0].every_step, int(t[1].adjusts.sum())
+        (True, 32)
+    """
+    targets = [RefineTarget(camera, photo, mask, every_step=True)]
+    new = np.arange(len(layers["gaussians"])) >= n_photo_gaussians
+    if new.any():
+        targets += [RefineTarget(c, rgb, adjusts=new) for c, rgb in views]
+    _put_opaque_layers_behind(targets, layers, device)
+    return targets
 
 
 def _put_opaque_layers_behind(targets: list[RefineTarget], layers: dict, device: str) -> None:
